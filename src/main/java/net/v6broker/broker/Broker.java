@@ -1,0 +1,296 @@
+package net.v6broker.broker;
+
+import java.math.BigInteger;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.ca.IssuedCertificate;
+import net.v6broker.ca.RevokedEntry;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Allocator;
+import net.v6broker.ipam.Assignment;
+import net.v6broker.ipam.Pool;
+import net.v6broker.store.CertificateRow;
+import net.v6broker.store.ClientRow;
+import net.v6broker.store.ClientStatus;
+import net.v6broker.store.CrlRow;
+import net.v6broker.store.Store;
+import net.v6broker.store.Tx;
+import net.v6broker.store.UniqueViolation;
+
+/**
+ * The one coordinator: every change to clients goes through here, in one database transaction
+ * that writes the rows and an event, and returns the effects the caller must apply (publish the
+ * CRL, end a session, rewrite a client's file). Certificates are issued before the transaction
+ * starts, so the database lock is never held during key generation.
+ *
+ * <p>Thread-safe: it holds no mutable state of its own; the database serialises writers.
+ */
+public final class Broker {
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final BrokerConfig config;
+    private final AddressPlan plan;
+    private final Store store;
+    private final Supplier<CertificateAuthority> ca;
+    private final Clock clock;
+
+    public Broker(BrokerConfig config, Store store, Supplier<CertificateAuthority> ca, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.plan = config.plan();
+        this.store = Objects.requireNonNull(store, "store");
+        this.ca = Objects.requireNonNull(ca, "ca");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public AddressPlan plan() {
+        return plan;
+    }
+
+    // ---- reads
+
+    public Client show(String name) {
+        return store.read(tx -> view(tx, live(tx, name)));
+    }
+
+    public List<Client> list() {
+        return store.read(tx -> {
+            List<Client> out = new ArrayList<>();
+            for (ClientRow row : tx.clients()) {
+                out.add(view(tx, row));
+            }
+            return out;
+        });
+    }
+
+    /** The newest CRL as stored. */
+    public CrlRow currentCrl() {
+        return store.read(tx -> tx.latestCrl()
+                .orElseThrow(() -> new IllegalStateException("the database holds no CRL: was 'init' completed?")));
+    }
+
+    // ---- changes
+
+    /** Adds one client: allocates its address or prefix, issues its certificate, stores both. */
+    public Outcome<Client> add(NewClient request) {
+        IssuedCertificate cert = issue(request.name());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Client c = store.inTransaction(tx -> addIn(tx, request, cert, now()));
+                return new Outcome<>(c, List.of(new Effect.ClientFileChanged(c.name())));
+            } catch (UniqueViolation e) {
+                // another writer took the name or the prefix between our read and our write
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Issues a client certificate with the configured lifetime; no database work. */
+    public IssuedCertificate issue(String name) {
+        return ca.get().issueClient(name, Duration.ofDays(config.ca().certificateDays()));
+    }
+
+    /**
+     * Adds many clients in one transaction, in order. Stops at the first name that is already taken
+     * and reports its position; the ones before it are committed with it.
+     */
+    public BatchResult addBatch(List<NewClient> requests, List<IssuedCertificate> certs) {
+        if (requests.size() != certs.size()) {
+            throw new IllegalArgumentException("one certificate per request expected");
+        }
+        return store.inTransaction(tx -> {
+            Instant now = now();
+            Allocator hermits = new Allocator(plan, Pool.HERMIT, tx.takenIndices(Pool.HERMIT, now));
+            Allocator subnets = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
+            List<Client> added = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                NewClient r = requests.get(i);
+                if (tx.client(r.name()).isPresent()) {
+                    return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))));
+                }
+                Allocator allocator = r.type() == Pool.HERMIT ? hermits : subnets;
+                added.add(insert(tx, r, certs.get(i), allocator.next(), now));
+            }
+            return new BatchResult(added, Optional.empty());
+        });
+    }
+
+    /** What a batch added, and where it stopped if it did. */
+    public record BatchResult(List<Client> added, Optional<BatchFailure> failure) {
+    }
+
+    /** The position in the batch of the request that could not be added, and why. */
+    public record BatchFailure(int index, String message) {
+    }
+
+    /** Revokes a client's certificate for good; the prefix stays out of use until the client is deleted. */
+    public Outcome<Client> revoke(String name) {
+        return store.inTransaction(tx -> {
+            Instant now = now();
+            ClientRow c = live(tx, name);
+            if (c.status() == ClientStatus.REVOKED) {
+                throw new ConflictException("client '" + c.name() + "' is already revoked");
+            }
+            tx.revokeCertificates(c.id(), now);
+            tx.setStatus(c.id(), ClientStatus.REVOKED, now);
+            tx.appendEvent(now, "revoke", c.id(), c.name(), "serial " + c.serial());
+            CrlRow crl = issueCrl(tx, now);
+            return new Outcome<>(view(tx, live(tx, name)), List.of(new Effect.PublishCrl(crl.number()),
+                    new Effect.EndSession(c.name()), new Effect.ClientFileChanged(c.name())));
+        });
+    }
+
+    /** Refuses the client at connect until resumed; its certificate stays valid. */
+    public Outcome<Client> suspend(String name) {
+        return changeStatus(name, ClientStatus.ACTIVE, ClientStatus.SUSPENDED, "suspend");
+    }
+
+    public Outcome<Client> resume(String name) {
+        return changeStatus(name, ClientStatus.SUSPENDED, ClientStatus.ACTIVE, "resume");
+    }
+
+    private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, String kind) {
+        return store.inTransaction(tx -> {
+            Instant now = now();
+            ClientRow c = live(tx, name);
+            if (c.status() != from) {
+                throw new ConflictException("cannot " + kind + " client '" + c.name() + "': it is "
+                        + c.status().dbName() + ", not " + from.dbName());
+            }
+            tx.setStatus(c.id(), to, now);
+            tx.appendEvent(now, kind, c.id(), c.name(), null);
+            List<Effect> effects = new ArrayList<>();
+            if (to == ClientStatus.SUSPENDED) {
+                effects.add(new Effect.EndSession(c.name()));
+            }
+            effects.add(new Effect.ClientFileChanged(c.name()));
+            return new Outcome<>(view(tx, live(tx, name)), effects);
+        });
+    }
+
+    /** A new key and certificate with the same prefix; the old certificate is revoked. */
+    public Outcome<Client> renew(String name) {
+        Client before = show(name);
+        if (before.status() == ClientStatus.REVOKED) {
+            throw new ConflictException("cannot renew client '" + before.name() + "': it is revoked; delete it and add it again");
+        }
+        IssuedCertificate cert = issue(before.name());
+        return store.inTransaction(tx -> {
+            Instant now = now();
+            ClientRow c = live(tx, name);
+            if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.serial())) {
+                throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
+            }
+            tx.revokeCertificate(c.serial(), now);
+            String serial = Serials.hex(cert.serial());
+            tx.insertCertificate(certificateRow(c.id(), c.name(), cert, now));
+            tx.setSerial(c.id(), serial, now);
+            tx.appendEvent(now, "renew", c.id(), c.name(), "serial " + c.serial() + " -> " + serial);
+            CrlRow crl = issueCrl(tx, now);
+            return new Outcome<>(view(tx, live(tx, name)), List.of(new Effect.PublishCrl(crl.number()),
+                    new Effect.ClientFileChanged(c.name())));
+        });
+    }
+
+    /**
+     * Revokes the client (if not yet), removes it from listings and puts its prefix in quarantine
+     * for {@code clients.quarantineDays}. The name is free again at once.
+     */
+    public Outcome<Client> delete(String name) {
+        return store.inTransaction(tx -> {
+            Instant now = now();
+            ClientRow c = live(tx, name);
+            Client shown = view(tx, c);
+            int revoked = tx.revokeCertificates(c.id(), now);
+            tx.markDeleted(c.id(), now);
+            Instant reusable = now.plus(Duration.ofDays(config.clients().quarantineDays()));
+            tx.release(c.id(), reusable);
+            tx.appendEvent(now, "delete", c.id(), c.name(), shown.assignment().prefix() + " quarantined until " + reusable);
+            List<Effect> effects = new ArrayList<>();
+            if (revoked > 0) {
+                effects.add(new Effect.PublishCrl(issueCrl(tx, now).number()));
+            }
+            effects.add(new Effect.EndSession(c.name()));
+            effects.add(new Effect.ClientFileChanged(c.name()));
+            return new Outcome<>(shown, effects);
+        });
+    }
+
+    /** Issues a fresh CRL from the database's revocations (also when nothing changed, to renew nextUpdate). */
+    public Outcome<CrlRow> reissueCrl() {
+        return store.inTransaction(tx -> {
+            CrlRow crl = issueCrl(tx, now());
+            return new Outcome<>(crl, List.of(new Effect.PublishCrl(crl.number())));
+        });
+    }
+
+    /** Now, to the millisecond the database keeps. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    // ---- inside transactions
+
+    private Client addIn(Tx tx, NewClient r, IssuedCertificate cert, Instant now) throws SQLException {
+        if (tx.client(r.name()).isPresent()) {
+            throw new ConflictException(duplicate(r.name()));
+        }
+        Allocator allocator = new Allocator(plan, r.type(), tx.takenIndices(r.type(), now));
+        return insert(tx, r, cert, allocator.next(), now);
+    }
+
+    private Client insert(Tx tx, NewClient r, IssuedCertificate cert, Assignment a, Instant now) throws SQLException {
+        String serial = Serials.hex(cert.serial());
+        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), serial, now);
+        tx.claim(r.type(), a.index(), id, now);
+        CertificateRow row = certificateRow(id, r.name(), cert, now);
+        tx.insertCertificate(row);
+        tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());
+        return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, serial,
+                row.notBefore(), row.notAfter(), now, row.certificatePem(), row.privateKeyPem());
+    }
+
+    private static CertificateRow certificateRow(long clientId, String name, IssuedCertificate cert, Instant now) {
+        return new CertificateRow(Serials.hex(cert.serial()), clientId, "client", name,
+                cert.certificate().getNotBefore().toInstant(), cert.certificate().getNotAfter().toInstant(),
+                cert.certificatePem(), cert.privateKeyPem(), now, null);
+    }
+
+    private CrlRow issueCrl(Tx tx, Instant now) throws SQLException {
+        List<RevokedEntry> entries = new ArrayList<>();
+        for (Tx.Revoked r : tx.revokedUnexpired(now)) {
+            entries.add(new RevokedEntry(Serials.parse(r.serial()), r.revokedAt()));
+        }
+        long number = tx.nextCrlNumber();
+        Duration validity = Duration.ofDays(config.ca().crlDays());
+        String pem = ca.get().issueCrlPem(entries, BigInteger.valueOf(number), validity);
+        CrlRow row = new CrlRow(number, now, now.plus(validity), pem);
+        tx.insertCrl(row);
+        return row;
+    }
+
+    private static ClientRow live(Tx tx, String name) throws SQLException {
+        return tx.client(name).orElseThrow(() -> new ClientNotFoundException(name));
+    }
+
+    private Client view(Tx tx, ClientRow c) throws SQLException {
+        CertificateRow cert = tx.certificate(c.serial()).orElseThrow(() -> new IllegalStateException(
+                "client '" + c.name() + "' refers to certificate " + c.serial() + " which is not stored"));
+        return new Client(c.id(), c.name(), c.type(), c.os(), c.email(), c.status(), plan.assignment(c.type(), c.poolIndex()),
+                c.serial(), cert.notBefore(), cert.notAfter(), c.createdAt(), cert.certificatePem(), cert.privateKeyPem());
+    }
+
+    private static String duplicate(String name) {
+        return "a client named '" + name + "' exists already (names are compared case-insensitively)";
+    }
+}

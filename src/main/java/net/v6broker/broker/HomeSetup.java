@@ -1,0 +1,118 @@
+package net.v6broker.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.ca.IssuedCertificate;
+import net.v6broker.ca.KeyType;
+import net.v6broker.ca.TlsCryptKey;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.config.HomeException;
+import net.v6broker.store.CertificateRow;
+import net.v6broker.store.Store;
+
+/**
+ * Creates a broker home: everything is built in a hidden sibling directory and renamed into place
+ * at the end, so a failed {@code init} leaves nothing behind and an existing home is never touched.
+ */
+public final class HomeSetup {
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public HomeSetup(Clock clock, SecureRandom random) {
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Creates the home; refuses if it exists and is not an empty directory. */
+    public Home create(Path dir, BrokerConfig config) {
+        Home home = new Home(dir);
+        refuseExisting(home.dir());
+        Path staging = home.dir().resolveSibling("." + home.dir().getFileName() + ".init-" + Long.toHexString(random.nextLong()));
+        try {
+            Files.createDirectories(staging);
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
+            Home tmp = new Home(staging);
+            populate(tmp, config);
+            Files.move(staging, home.dir(), StandardCopyOption.ATOMIC_MOVE);
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating broker home " + home.dir(), e);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private void populate(Home home, BrokerConfig config) {
+        KeyType keyType = KeyType.parse(config.ca().keyType());
+        CertificateAuthority ca = CertificateAuthority.create(keyType, config.ca().commonName(),
+                Duration.ofDays(config.ca().caDays()), clock, random);
+        IssuedCertificate server = ca.issueServer("server", Duration.ofDays(config.ca().certificateDays()));
+        Home.writeAtomically(home.config(), Home.toJson(config), Home.PUBLIC);
+        Home.writeAtomically(home.caKey(), ca.privateKeyPem(), Home.PRIVATE);
+        Home.writeAtomically(home.caCertificate(), ca.certificatePem(), Home.PUBLIC);
+        Home.writeAtomically(home.serverKey(), server.privateKeyPem(), Home.PRIVATE);
+        Home.writeAtomically(home.serverCertificate(), server.certificatePem(), Home.PUBLIC);
+        Home.writeAtomically(home.tlsCryptKey(), TlsCryptKey.generate(random), Home.PRIVATE);
+        String url = config.database().url().isEmpty() ? "jdbc:sqlite:" + home.database() : config.database().url();
+        try (Store store = Store.open(url)) {
+            store.inTransaction(tx -> {
+                tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
+                        server.certificate().getNotBefore().toInstant(), server.certificate().getNotAfter().toInstant(),
+                        server.certificatePem(), null, clock.instant(), null));
+                tx.appendEvent(clock.instant(), "init", null, null, "prefix " + config.prefix());
+                return null;
+            });
+            Broker broker = new Broker(config, store, () -> ca, clock);
+            broker.reissueCrl();
+            Home.writeAtomically(home.crl(), broker.currentCrl().pem(), Home.PUBLIC);
+        }
+        try {
+            if (Files.exists(home.database())) {
+                Files.setPosixFilePermissions(home.database(), Home.PRIVATE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("protecting " + home.database(), e);
+        }
+    }
+
+    private static void refuseExisting(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new HomeException("cannot init: " + dir + " exists and is not a directory; nothing was changed");
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            if (entries.iterator().hasNext()) {
+                throw new HomeException("cannot init: " + dir + " exists already" + (Files.exists(dir.resolve("config.json"))
+                        ? " and holds a broker home" : " and is not empty") + "; nothing was changed");
+            }
+            Files.delete(dir); // empty: replaced atomically by the finished home
+        } catch (IOException e) {
+            throw new UncheckedIOException("inspecting " + dir, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover staging directory is hidden and named as such
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package net.v6broker.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "ca", description = "The certification authority.")
+final class CaCommands implements Runnable {
+    private final Context context;
+
+    CaCommands(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing subcommand: cert, crl");
+    }
+
+    @Command(name = "cert", description = "Print the CA certificate (PEM).")
+    static final class Cert implements Runnable {
+        private final Context context;
+
+        Cert(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            context.out.print(context.home().read(context.home().caCertificate()));
+        }
+    }
+
+    @Command(name = "crl", description = "Print the current CRL (PEM).")
+    static final class Crl implements Runnable {
+        private final Context context;
+
+        Crl(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            context.out.print(context.broker().currentCrl().pem());
+        }
+    }
+}

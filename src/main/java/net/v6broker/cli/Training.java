@@ -1,0 +1,34 @@
+package net.v6broker.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * A short, representative run of the commands in a throw-away home, used by the launcher to record
+ * the classes they load in a class-data-sharing archive. Not a user command.
+ */
+public final class Training {
+    private Training() {
+    }
+
+    public static void main(String[] args) {
+        Path home = Path.of(args[0]);
+        String[][] runs = {
+            {"init", "--home", home.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "vpn.example.net"},
+            {"client", "add", "t1", "--type", "hermit", "--home", home.toString()},
+            {"client", "add", "t2", "--type", "subnet", "--email", "t2@example.net", "--home", home.toString()},
+            {"client", "show", "t1", "--json", "--home", home.toString()},
+            {"client", "list", "--home", home.toString()},
+            {"client", "revoke", "t2", "--home", home.toString()},
+            {"client", "add", "bad name", "--type", "hermit", "--home", home.toString()},
+            {"ca", "crl", "--home", home.toString()},
+        };
+        for (String[] run : runs) {
+            Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(new StringWriter()),
+                    new PrintWriter(new StringWriter()), false), run);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package net.v6broker.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Objects;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Ipv6Prefix;
+
+/**
+ * The broker's configuration: one typed record tree, read from {@code config.json} in the home and
+ * validated once at start. Missing sections take the defaults named in {@link Defaults}; unknown
+ * keys are refused, so a typo never passes silently. Immutable.
+ *
+ * @param prefix   the broker's prefix P, /32../60 (fixed at init: every stored prefix derives from it)
+ * @param endpoint where clients connect
+ * @param ca       key type and lifetimes of certificates and the CRL
+ * @param clients  per-client policy
+ * @param database where the state lives
+ */
+public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database) {
+
+    public BrokerConfig {
+        Objects.requireNonNull(prefix, "config: 'prefix' is required (the broker's IPv6 prefix, e.g. 2001:db8:abba:f100::/56)");
+        AddressPlan.parse(prefix);
+        Objects.requireNonNull(endpoint, "config: 'endpoint' is required (host and port clients connect to)");
+        ca = ca == null ? Ca.defaults() : ca;
+        clients = clients == null ? Clients.defaults() : clients;
+        database = database == null ? Database.defaults() : database;
+    }
+
+    @JsonIgnore
+    public AddressPlan plan() {
+        return new AddressPlan(Ipv6Prefix.parse(prefix));
+    }
+
+    /** Where OpenVPN clients connect: a DNS name or an address, and a UDP port. */
+    public record Endpoint(String host, int port) {
+        public Endpoint {
+            Validation.host(host);
+            Validation.port("endpoint.port", port);
+        }
+
+        /** Parses {@code HOST}, {@code HOST:PORT}, {@code [V6ADDR]:PORT} or a bare IPv6 address. */
+        public static Endpoint parse(String text) {
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("missing endpoint: expected HOST[:PORT], e.g. vpn.example.net:1194");
+            }
+            String t = text.trim();
+            String host = t;
+            int port = Defaults.PORT;
+            if (t.startsWith("[")) {
+                int close = t.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("endpoint '" + text + "': unclosed '['; expected [2001:db8::1]:1194");
+                }
+                host = t.substring(1, close);
+                String rest = t.substring(close + 1);
+                if (!rest.isEmpty()) {
+                    if (!rest.startsWith(":")) {
+                        throw new IllegalArgumentException("endpoint '" + text + "': expected [ADDR]:PORT");
+                    }
+                    port = Validation.parsePort("endpoint port", rest.substring(1));
+                }
+            } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+                host = t.substring(0, t.indexOf(':'));
+                port = Validation.parsePort("endpoint port", t.substring(t.indexOf(':') + 1));
+            }
+            return new Endpoint(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /**
+     * @param keyType             ec, rsa2048 or rsa3072, for the CA and every key it issues
+     * @param commonName          the CA certificate's CN
+     * @param caDays              CA certificate lifetime
+     * @param certificateDays     client and server certificate lifetime
+     * @param crlDays             nextUpdate of each CRL, counted from its issue
+     */
+    public record Ca(String keyType, String commonName, int caDays, int certificateDays, int crlDays) {
+        public Ca {
+            keyType = keyType == null ? Defaults.KEY_TYPE : keyType;
+            net.v6broker.ca.KeyType.parse(keyType);
+            commonName = commonName == null ? Defaults.CA_NAME : commonName;
+            Validation.commonName("ca.commonName", commonName);
+            caDays = caDays == 0 ? Defaults.CA_DAYS : caDays;
+            certificateDays = certificateDays == 0 ? Defaults.CERT_DAYS : certificateDays;
+            crlDays = crlDays == 0 ? Defaults.CRL_DAYS : crlDays;
+            Validation.range("ca.caDays", caDays, 1, 36500);
+            Validation.range("ca.certificateDays", certificateDays, 1, caDays);
+            Validation.range("ca.crlDays", crlDays, 2, 3650);
+        }
+
+        static Ca defaults() {
+            return new Ca(null, null, 0, 0, 0);
+        }
+    }
+
+    /**
+     * @param quarantineDays how long a deleted client's prefix stays out of use (0 allowed: reuse at once)
+     * @param importBatch    clients per transaction in {@code client import}
+     */
+    public record Clients(Integer quarantineDays, int importBatch) {
+        public Clients {
+            quarantineDays = quarantineDays == null ? Defaults.QUARANTINE_DAYS : quarantineDays;
+            importBatch = importBatch == 0 ? Defaults.IMPORT_BATCH : importBatch;
+            Validation.range("clients.quarantineDays", quarantineDays, 0, 3650);
+            Validation.range("clients.importBatch", importBatch, 1, 10_000);
+        }
+
+        static Clients defaults() {
+            return new Clients(null, 0);
+        }
+    }
+
+    /** @param url a JDBC URL; empty means the embedded SQLite file {@code broker.db} in the home */
+    public record Database(String url) {
+        public Database {
+            url = url == null ? "" : url.trim();
+            if (!url.isEmpty() && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("config: database.url '" + url
+                        + "' is not supported: expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+            }
+        }
+
+        static Database defaults() {
+            return new Database("");
+        }
+    }
+}

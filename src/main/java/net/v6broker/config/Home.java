@@ -1,0 +1,155 @@
+package net.v6broker.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * A broker home directory and the files in it:
+ *
+ * <pre>
+ * config.json            the configuration ({@link BrokerConfig})
+ * broker.db              the embedded database (unless database.url points elsewhere)
+ * ca/ca.crt  ca/ca.key   the certification authority (key mode 0600)
+ * ca/crl.pem             the current CRL, as OpenVPN reads it
+ * server/server.crt  server/server.key  server/tls-crypt.key
+ * </pre>
+ *
+ * Immutable; file writes are atomic (temporary file, then rename).
+ */
+public record Home(Path dir) {
+    public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Home {
+        dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path config() {
+        return dir.resolve("config.json");
+    }
+
+    public Path database() {
+        return dir.resolve("broker.db");
+    }
+
+    public Path caCertificate() {
+        return dir.resolve("ca/ca.crt");
+    }
+
+    public Path caKey() {
+        return dir.resolve("ca/ca.key");
+    }
+
+    public Path crl() {
+        return dir.resolve("ca/crl.pem");
+    }
+
+    public Path serverCertificate() {
+        return dir.resolve("server/server.crt");
+    }
+
+    public Path serverKey() {
+        return dir.resolve("server/server.key");
+    }
+
+    public Path tlsCryptKey() {
+        return dir.resolve("server/tls-crypt.key");
+    }
+
+    /** The JDBC URL of the database: the configured one, or the embedded file. */
+    public String databaseUrl(BrokerConfig config) {
+        return config.database().url().isEmpty() ? "jdbc:sqlite:" + database() : config.database().url();
+    }
+
+    /** Reads and validates config.json; a missing home or a bad value is a {@link HomeException}. */
+    public BrokerConfig loadConfig() {
+        try {
+            return JSON.readValue(Files.readAllBytes(config()), BrokerConfig.class);
+        } catch (NoSuchFileException e) {
+            throw new HomeException("no broker home at " + dir + " (missing config.json): run 'v6broker init' first, "
+                    + "or give --home DIR / V6BROKER_HOME");
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof NullPointerException
+                    ? e.getCause() : e;
+            throw new HomeException("bad configuration in " + config() + ": " + firstLine(cause.getMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + config(), e);
+        }
+    }
+
+    public static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new HomeException("missing " + file + " in broker home " + dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
+    /**
+     * Writes a file atomically with the given permissions: a temporary file in the same directory,
+     * fsync'd, then renamed over the target. Readers see the old content or the new, never a mix.
+     */
+    public static void writeAtomically(Path target, String content, Set<PosixFilePermission> mode) {
+        Path parent = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(mode));
+            Files.writeString(tmp, content);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.setPosixFilePermissions(tmp, mode);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; that error is the one reported
+                }
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid value";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,102 @@
+package net.v6broker.ipam;
+
+import inet.ipaddr.AddressStringException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.math.BigInteger;
+
+/**
+ * An IPv6 prefix: the network bits and the prefix length, with no host bits set.
+ * Parsing and formatting go through the IPAddress library; arithmetic is ours. Immutable.
+ */
+public record Ipv6Prefix(BigInteger network, int length) implements Comparable<Ipv6Prefix> {
+
+    static final BigInteger ADDRESS_SPACE = BigInteger.ONE.shiftLeft(128);
+
+    public Ipv6Prefix {
+        if (length < 0 || length > 128) {
+            throw new IllegalArgumentException("IPv6 prefix length " + length + " out of range 0..128");
+        }
+        if (network.signum() < 0 || network.compareTo(ADDRESS_SPACE) >= 0) {
+            throw new IllegalArgumentException("not a 128-bit IPv6 network value: " + network);
+        }
+        if (!network.and(hostMask(length)).equals(BigInteger.ZERO)) {
+            throw new IllegalArgumentException("IPv6 prefix " + Ipv6Prefix.format(network) + "/" + length
+                    + " has host bits set: expected " + format(network.andNot(hostMask(length))) + "/" + length);
+        }
+    }
+
+    /**
+     * Parses {@code ADDR/LEN}. Host bits must be zero: {@code 2001:db8::1/64} is refused, naming the
+     * network the user probably meant.
+     */
+    public static Ipv6Prefix parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("missing IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
+        }
+        IPAddress address;
+        try {
+            address = new IPAddressString(text.trim()).toAddress();
+        } catch (AddressStringException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
+        }
+        if (!address.isIPv6() || address.getNetworkPrefixLength() == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
+        }
+        int length = address.getNetworkPrefixLength();
+        BigInteger value = address.getValue();
+        return new Ipv6Prefix(value, length);
+    }
+
+    public static Ipv6Prefix of(BigInteger address, int length) {
+        return new Ipv6Prefix(address.andNot(hostMask(length)), length);
+    }
+
+    static BigInteger hostMask(int length) {
+        return BigInteger.ONE.shiftLeft(128 - length).subtract(BigInteger.ONE);
+    }
+
+    /** Number of addresses in this prefix. */
+    public BigInteger size() {
+        return BigInteger.ONE.shiftLeft(128 - length);
+    }
+
+    /** The last address of the prefix. */
+    public BigInteger last() {
+        return network.add(size()).subtract(BigInteger.ONE);
+    }
+
+    public boolean contains(BigInteger address) {
+        return address.compareTo(network) >= 0 && address.compareTo(last()) <= 0;
+    }
+
+    public boolean contains(Ipv6Prefix other) {
+        return other.length >= length && contains(other.network);
+    }
+
+    public boolean overlaps(Ipv6Prefix other) {
+        return contains(other.network) || other.contains(network);
+    }
+
+    /** Canonical RFC 5952 text of an address value ("2001:db8::1"). */
+    public static String format(BigInteger address) {
+        return new IPv6Address(address).toCompressedString();
+    }
+
+    /** The network address in RFC 5952 form, without the length. */
+    public String address() {
+        return format(network);
+    }
+
+    @Override
+    public String toString() {
+        return address() + "/" + length;
+    }
+
+    @Override
+    public int compareTo(Ipv6Prefix o) {
+        int c = network.compareTo(o.network);
+        return c != 0 ? c : Integer.compare(length, o.length);
+    }
+}

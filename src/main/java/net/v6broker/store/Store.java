@@ -1,0 +1,161 @@
+package net.v6broker.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The broker's database: the embedded SQLite file by default. Work runs in transactions given as
+ * callbacks ({@code store.inTransaction(tx -> ...)}); a callback that throws rolls everything back.
+ *
+ * <p>SQLite write transactions begin IMMEDIATE, so concurrent writers — threads or processes —
+ * queue on the database lock (up to the busy timeout) instead of failing midway.
+ *
+ * <p>Thread-safe: each transaction borrows one connection from a small pool.
+ */
+public final class Store implements AutoCloseable {
+    /** The highest migration version shipped; a database at this version skips Flyway at open. */
+    static final int SCHEMA_VERSION = 1;
+    private static final int POOL_SIZE = 4;
+    private static final int BUSY_TIMEOUT_MS = 60_000;
+
+    private final String url;
+    private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL_SIZE);
+
+    private Store(String url) {
+        this.url = url;
+    }
+
+    /** The embedded database file, created and migrated when missing. */
+    public static Store openSqlite(Path file) {
+        return open("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+
+    /** Opens a database by JDBC URL and brings its schema up to date. */
+    public static Store open(String url) {
+        Store store = new Store(url);
+        store.migrateIfBehind();
+        return store;
+    }
+
+    private void migrateIfBehind() {
+        if (currentVersion() >= SCHEMA_VERSION) {
+            return; // the common case: no Flyway start-up cost on every CLI call
+        }
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration/" + dialect())
+                .load()
+                .migrate();
+    }
+
+    private int currentVersion() {
+        return withConnection(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery(
+                         "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1")) {
+                return r.next() ? r.getInt(1) : 0;
+            } catch (SQLException e) {
+                return 0; // no history table yet
+            }
+        });
+    }
+
+    private String dialect() {
+        return url.startsWith("jdbc:postgresql:") ? "postgresql" : "sqlite";
+    }
+
+    /** Runs {@code work} in one write transaction and commits it; any exception rolls it back. */
+    public <T> T inTransaction(TxWork<T> work) {
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(new Tx(c));
+                c.commit();
+                return result;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** Runs read-only work outside an explicit transaction. */
+    public <T> T read(TxWork<T> work) {
+        return withConnection(c -> work.run(new Tx(c)));
+    }
+
+    private <T> T withConnection(ConnectionWork<T> work) {
+        Connection c = idle.poll();
+        try {
+            if (c == null) {
+                c = connect();
+            }
+            T result = work.run(c);
+            if (!idle.offer(c)) {
+                c.close();
+            }
+            c = null;
+            return result;
+        } catch (SQLException e) {
+            throw Tx.translate("database " + redacted(), e);
+        } finally {
+            if (c != null) {
+                try {
+                    c.close(); // a connection that failed midway is not reused
+                } catch (SQLException ignored) {
+                    // already failing; the first error is the one reported
+                }
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties p = new Properties();
+        if (dialect().equals("sqlite")) {
+            p.setProperty("journal_mode", "WAL");
+            p.setProperty("synchronous", "NORMAL");
+            p.setProperty("foreign_keys", "true");
+            p.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
+            p.setProperty("transaction_mode", "IMMEDIATE");
+        }
+        return DriverManager.getConnection(url, p);
+    }
+
+    /** The URL without credentials, for messages. */
+    String redacted() {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public void close() {
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing: nothing left to do with this connection
+            }
+        }
+    }
+
+    /** A unit of database work. */
+    @FunctionalInterface
+    public interface TxWork<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

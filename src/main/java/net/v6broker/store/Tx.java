@@ -1,0 +1,296 @@
+package net.v6broker.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.v6broker.ipam.Pool;
+
+/**
+ * The typed operations of one transaction. SQL lives here and only here. Not thread-safe: it
+ * belongs to the callback it was handed to.
+ */
+public final class Tx {
+    private static final String CLIENT_COLUMNS =
+            "id, name, type, os, email, status, pool_index, serial, created_at, updated_at, deleted_at";
+    private final Connection c;
+
+    Tx(Connection c) {
+        this.c = c;
+    }
+
+    // ---- clients
+
+    /** The live (not deleted) client of that name, compared case-insensitively. */
+    public Optional<ClientRow> client(String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS
+                + " FROM clients WHERE lower(name) = lower(?) AND deleted_at IS NULL")) {
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Every live client, by name. */
+    public List<ClientRow> clients() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS
+                + " FROM clients WHERE deleted_at IS NULL ORDER BY name");
+             ResultSet r = s.executeQuery()) {
+            List<ClientRow> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(clientRow(r));
+            }
+            return out;
+        }
+    }
+
+    public long insertClient(String name, Pool type, ClientOs os, String email, long poolIndex, String serial,
+                             Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (name, type, os, email, status, "
+                + "pool_index, serial, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING id")) {
+            s.setString(1, name);
+            s.setString(2, type.cliName());
+            s.setString(3, os.cliName());
+            s.setString(4, email);
+            s.setLong(5, poolIndex);
+            s.setString(6, serial);
+            s.setLong(7, now.toEpochMilli());
+            s.setLong(8, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw translate("adding client " + name, e);
+        }
+    }
+
+    public void setStatus(long clientId, ClientStatus status, Instant now) throws SQLException {
+        update("UPDATE clients SET status = ?, updated_at = ? WHERE id = ?", status.dbName(), now.toEpochMilli(), clientId);
+    }
+
+    public void setSerial(long clientId, String serial, Instant now) throws SQLException {
+        update("UPDATE clients SET serial = ?, updated_at = ? WHERE id = ?", serial, now.toEpochMilli(), clientId);
+    }
+
+    public void markDeleted(long clientId, Instant now) throws SQLException {
+        update("UPDATE clients SET status = 'revoked', deleted_at = ?, updated_at = ? WHERE id = ?",
+                now.toEpochMilli(), now.toEpochMilli(), clientId);
+    }
+
+    public long countClients() throws SQLException {
+        return count("SELECT count(*) FROM clients WHERE deleted_at IS NULL");
+    }
+
+    // ---- allocations
+
+    /** Indices of a pool that are not free at {@code now}: held, or still in quarantine. */
+    public List<Long> takenIndices(Pool pool, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pool_index FROM allocations WHERE pool = ? "
+                + "AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY pool_index")) {
+            s.setString(1, pool.cliName());
+            s.setLong(2, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                List<Long> out = new ArrayList<>();
+                while (r.next()) {
+                    out.add(r.getLong(1));
+                }
+                return out;
+            }
+        }
+    }
+
+    /**
+     * Takes an index for a client. A row whose quarantine has ended is replaced; a held one makes
+     * this throw {@link UniqueViolation}.
+     */
+    public void claim(Pool pool, long index, long clientId, Instant now) throws SQLException {
+        update("DELETE FROM allocations WHERE pool = ? AND pool_index = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
+                pool.cliName(), index, now.toEpochMilli());
+        try {
+            update("INSERT INTO allocations (pool, pool_index, client_id, allocated_at) VALUES (?, ?, ?, ?)",
+                    pool.cliName(), index, clientId, now.toEpochMilli());
+        } catch (SQLException e) {
+            throw translate("claiming " + pool.cliName() + " index " + index, e);
+        }
+    }
+
+    /** Puts a client's index into quarantine until {@code reusableAt}. */
+    public void release(long clientId, Instant reusableAt) throws SQLException {
+        update("UPDATE allocations SET reusable_at = ? WHERE client_id = ? AND reusable_at IS NULL",
+                reusableAt.toEpochMilli(), clientId);
+    }
+
+    /** Allocation rows (held and quarantined) per pool, for usage reports and checks. */
+    public long countAllocations(Pool pool, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM allocations WHERE pool = ? "
+                + "AND (reusable_at IS NULL OR reusable_at > ?)")) {
+            s.setString(1, pool.cliName());
+            s.setLong(2, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    // ---- certificates
+
+    public void insertCertificate(CertificateRow row) throws SQLException {
+        try {
+            update("INSERT INTO certificates (serial, client_id, role, common_name, not_before, not_after, "
+                            + "certificate_pem, private_key_pem, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row.serial(), row.clientId(), row.role(), row.commonName(), row.notBefore().toEpochMilli(),
+                    row.notAfter().toEpochMilli(), row.certificatePem(), row.privateKeyPem(),
+                    row.createdAt().toEpochMilli());
+        } catch (SQLException e) {
+            throw translate("storing certificate " + row.serial() + " of " + row.commonName(), e);
+        }
+    }
+
+    public Optional<CertificateRow> certificate(String serial) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT serial, client_id, role, common_name, not_before, "
+                + "not_after, certificate_pem, private_key_pem, created_at, revoked_at FROM certificates WHERE serial = ?")) {
+            s.setString(1, serial);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                long clientId = r.getLong(2);
+                Long client = r.wasNull() ? null : clientId;
+                return Optional.of(new CertificateRow(r.getString(1), client, r.getString(3), r.getString(4),
+                        instant(r, 5), instant(r, 6), r.getString(7), r.getString(8), instant(r, 9), instant(r, 10)));
+            }
+        }
+    }
+
+    /** Marks every unrevoked certificate of a client revoked; returns how many. */
+    public int revokeCertificates(long clientId, Instant at) throws SQLException {
+        return update("UPDATE certificates SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL",
+                at.toEpochMilli(), clientId);
+    }
+
+    public void revokeCertificate(String serial, Instant at) throws SQLException {
+        update("UPDATE certificates SET revoked_at = ? WHERE serial = ? AND revoked_at IS NULL", at.toEpochMilli(), serial);
+    }
+
+    /** Serials and dates of all revoked certificates that have not yet expired, for the CRL. */
+    public List<Revoked> revokedUnexpired(Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT serial, revoked_at FROM certificates "
+                + "WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, serial")) {
+            s.setLong(1, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                List<Revoked> out = new ArrayList<>();
+                while (r.next()) {
+                    out.add(new Revoked(r.getString(1), Instant.ofEpochMilli(r.getLong(2))));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** A revoked certificate as the CRL lists it. */
+    public record Revoked(String serial, Instant revokedAt) {
+    }
+
+    // ---- CRLs
+
+    public long nextCrlNumber() throws SQLException {
+        return count("SELECT coalesce(max(number), 0) + 1 FROM crls");
+    }
+
+    public void insertCrl(CrlRow row) throws SQLException {
+        update("INSERT INTO crls (number, this_update, next_update, pem) VALUES (?, ?, ?, ?)",
+                row.number(), row.thisUpdate().toEpochMilli(), row.nextUpdate().toEpochMilli(), row.pem());
+    }
+
+    public Optional<CrlRow> latestCrl() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT number, this_update, next_update, pem FROM crls ORDER BY number DESC LIMIT 1");
+             ResultSet r = s.executeQuery()) {
+            return r.next()
+                    ? Optional.of(new CrlRow(r.getLong(1), instant(r, 2), instant(r, 3), r.getString(4)))
+                    : Optional.empty();
+        }
+    }
+
+    // ---- events
+
+    public void appendEvent(Instant at, String kind, Long clientId, String clientName, String detail)
+            throws SQLException {
+        update("INSERT INTO events (at, kind, client_id, client_name, detail) VALUES (?, ?, ?, ?, ?)",
+                at.toEpochMilli(), kind, clientId, clientName, detail);
+    }
+
+    public List<EventRow> eventsAfter(long id, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, at, kind, client_id, client_name, detail "
+                + "FROM events WHERE id > ? ORDER BY id LIMIT ?")) {
+            s.setLong(1, id);
+            s.setInt(2, limit);
+            try (ResultSet r = s.executeQuery()) {
+                List<EventRow> out = new ArrayList<>();
+                while (r.next()) {
+                    long cid = r.getLong(4);
+                    Long clientId = r.wasNull() ? null : cid;
+                    out.add(new EventRow(r.getLong(1), instant(r, 2), r.getString(3), clientId, r.getString(5),
+                            r.getString(6)));
+                }
+                return out;
+            }
+        }
+    }
+
+    // ---- helpers
+
+    private ClientRow clientRow(ResultSet r) throws SQLException {
+        return new ClientRow(r.getLong(1), r.getString(2), Pool.parse(r.getString(3)), ClientOs.parse(r.getString(4)),
+                r.getString(5), ClientStatus.of(r.getString(6)), r.getLong(7), r.getString(8), instant(r, 9),
+                instant(r, 10), instant(r, 11));
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i];
+                if (a == null) {
+                    s.setNull(i + 1, Types.NULL);
+                } else if (a instanceof Long l) {
+                    s.setLong(i + 1, l);
+                } else if (a instanceof Integer n) {
+                    s.setInt(i + 1, n);
+                } else {
+                    s.setString(i + 1, a.toString());
+                }
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    /** Unique-constraint failures become {@link UniqueViolation}; others {@link StoreException}. */
+    static RuntimeException translate(String what, SQLException e) {
+        String state = e.getSQLState();
+        String msg = String.valueOf(e.getMessage());
+        if ("23505".equals(state) || msg.contains("UNIQUE constraint failed") || msg.contains("SQLITE_CONSTRAINT_PRIMARYKEY")) {
+            return new UniqueViolation(what + ": " + msg, e);
+        }
+        return new StoreException(what + " failed: " + msg, e);
+    }
+}
