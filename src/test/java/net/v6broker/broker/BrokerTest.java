@@ -1,0 +1,164 @@
+package net.v6broker.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.v6broker.ca.Pem;
+import net.v6broker.ipam.Pool;
+import net.v6broker.ipam.PoolExhaustedException;
+import net.v6broker.store.ClientOs;
+import net.v6broker.store.ClientStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerTest {
+    @TempDir
+    Path dir;
+    TestBroker t;
+
+    @BeforeEach
+    void setUp() {
+        t = new TestBroker(dir, "2001:db8:abba:f100::/56", 30);
+    }
+
+    @AfterEach
+    void tearDown() {
+        t.close();
+    }
+
+    private Client add(String name, Pool type) {
+        return t.broker.add(new NewClient(name, type, ClientOs.LINUX, null)).value();
+    }
+
+    @Test
+    void addsASubnetClientWithTheFirstFreeSlash64AndACertificateForItsName() {
+        Client c = add("site-a", Pool.SUBNET);
+        assertThat(c.assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
+        assertThat(c.assignment().transferServer()).hasToString("2001:db8:abba:f100::f101:1/112");
+        assertThat(Pem.readCertificate(c.certificatePem()).getSubjectX500Principal().getName()).isEqualTo("CN=site-a");
+        assertThat(t.broker.show("SITE-A")).isEqualTo(c);
+    }
+
+    @Test
+    void refusesADuplicateNameCaseInsensitivelyAndAllocatesNothing() {
+        add("alice", Pool.HERMIT);
+        assertThatThrownBy(() -> add("Alice", Pool.SUBNET)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("exists already");
+        assertThat(t.broker.list()).hasSize(1);
+        assertThat(add("bob", Pool.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
+    }
+
+    @Test
+    void revokeRevokesTheCertificateInANewCrlAndKeepsThePrefixOutOfUse() throws Exception {
+        Client a = add("a", Pool.SUBNET);
+        long crlBefore = t.broker.currentCrl().number();
+        Outcome<Client> o = t.broker.revoke("a");
+        assertThat(o.value().status()).isEqualTo(ClientStatus.REVOKED);
+        assertThat(o.effects()).contains(new Effect.EndSession("a"))
+                .anyMatch(e -> e instanceof Effect.PublishCrl p && p.number() == crlBefore + 1);
+        var crl = Pem.readCrl(t.broker.currentCrl().pem());
+        assertThat(crl.getRevokedCertificate(Serials.parse(a.serial()))).isNotNull();
+        t.clock.advance(Duration.ofDays(400));
+        assertThat(add("b", Pool.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f102::/64");
+        assertThatThrownBy(() -> t.broker.revoke("a")).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> t.broker.suspend("a")).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> t.broker.renew("a")).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    void suspendAndResumeChangeOnlyTheStatusNotTheCertificate() {
+        Client a = add("a", Pool.HERMIT);
+        Outcome<Client> s = t.broker.suspend("a");
+        assertThat(s.value().status()).isEqualTo(ClientStatus.SUSPENDED);
+        assertThat(s.value().serial()).isEqualTo(a.serial());
+        assertThat(s.effects()).contains(new Effect.EndSession("a")).noneMatch(e -> e instanceof Effect.PublishCrl);
+        assertThatThrownBy(() -> t.broker.suspend("a")).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("it is suspended, not active");
+        assertThat(t.broker.resume("a").value().status()).isEqualTo(ClientStatus.ACTIVE);
+        assertThatThrownBy(() -> t.broker.resume("a")).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    void renewIssuesANewCertificateForTheSamePrefixAndRevokesTheOld() throws Exception {
+        Client a = add("a", Pool.SUBNET);
+        Client r = t.broker.renew("a").value();
+        assertThat(r.serial()).isNotEqualTo(a.serial());
+        assertThat(r.assignment()).isEqualTo(a.assignment());
+        var crl = Pem.readCrl(t.broker.currentCrl().pem());
+        assertThat(crl.getRevokedCertificate(Serials.parse(a.serial()))).isNotNull();
+        assertThat(crl.getRevokedCertificate(Serials.parse(r.serial()))).isNull();
+    }
+
+    @Test
+    void deleteQuarantinesThePrefixForTheConfiguredPeriodThenReusesIt() {
+        Client a = add("a", Pool.SUBNET);
+        t.broker.delete("a");
+        assertThat(t.broker.list()).isEmpty();
+        assertThatThrownBy(() -> t.broker.show("a")).isInstanceOf(ClientNotFoundException.class);
+        assertThat(add("b", Pool.SUBNET).assignment().index()).isEqualTo(2);
+        t.clock.advance(Duration.ofDays(30).minusSeconds(1));
+        assertThat(add("c", Pool.SUBNET).assignment().index()).isEqualTo(3);
+        t.clock.advance(Duration.ofSeconds(1));
+        Client again = add("a", Pool.SUBNET);
+        assertThat(again.assignment()).isEqualTo(a.assignment());
+        assertThat(again.serial()).isNotEqualTo(a.serial());
+    }
+
+    @Test
+    void concurrentAddsFromEightThreadsNeverCollide() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<Client>> tasks = new ArrayList<>();
+        for (int i = 0; i < 160; i++) {
+            String name = "c" + i;
+            Pool type = i % 2 == 0 ? Pool.HERMIT : Pool.SUBNET;
+            tasks.add(() -> add(name, type));
+        }
+        Set<String> prefixes = new HashSet<>();
+        Set<String> serials = new HashSet<>();
+        for (Future<Client> f : pool.invokeAll(tasks)) {
+            Client c = f.get();
+            assertThat(prefixes.add(c.assignment().prefix().toString())).as("duplicate " + c.assignment().prefix()).isTrue();
+            assertThat(serials.add(c.serial())).isTrue();
+        }
+        pool.shutdown();
+        assertThat(t.broker.list()).hasSize(160);
+        assertThat(prefixes).contains("2001:db8:abba:f150::/64").doesNotContain("2001:db8:abba:f151::/64");
+    }
+
+    @Test
+    void exhaustingASmallPoolIsANamedErrorAndLeavesNoClientBehind() {
+        t.close();
+        t = new TestBroker(dir.resolve("small"), "2001:db8:abba:f0::/60", 30);
+        for (int i = 0; i < 14; i++) {
+            add("s" + i, Pool.SUBNET);
+        }
+        assertThatThrownBy(() -> add("s14", Pool.SUBNET)).isInstanceOf(PoolExhaustedException.class)
+                .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: 14 of 14 /64s in use");
+        assertThat(t.broker.list()).hasSize(14);
+        assertThat(add("h", Pool.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
+    }
+
+    @Test
+    void aBatchStopsAtADuplicateAndKeepsTheRowsBeforeIt() {
+        add("taken", Pool.HERMIT);
+        List<NewClient> reqs = List.of(new NewClient("n1", Pool.SUBNET, null, null),
+                new NewClient("TAKEN", Pool.SUBNET, null, null), new NewClient("n3", Pool.SUBNET, null, null));
+        var certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
+        Broker.BatchResult r = t.broker.addBatch(reqs, certs);
+        assertThat(r.added()).extracting(Client::name).containsExactly("n1");
+        assertThat(r.failure()).get().extracting(Broker.BatchFailure::index).isEqualTo(1);
+        assertThat(t.broker.list()).extracting(Client::name).containsExactly("n1", "taken");
+    }
+}

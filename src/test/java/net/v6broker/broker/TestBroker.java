@@ -1,0 +1,35 @@
+package net.v6broker.broker;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import net.v6broker.MutableClock;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.store.Store;
+
+/** A real home (real CA, real SQLite file) under a test's temporary directory. */
+final class TestBroker implements AutoCloseable {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    final Home home;
+    final BrokerConfig config;
+    final Store store;
+    final Broker broker;
+
+    TestBroker(Path dir, String prefix, int quarantineDays) {
+        config = new BrokerConfig(prefix, BrokerConfig.Endpoint.parse("vpn.example.net"), null,
+                new BrokerConfig.Clients(quarantineDays, 0), null);
+        SecureRandom random = new SecureRandom();
+        home = new HomeSetup(clock, random).create(dir.resolve("home"), config);
+        store = Store.open(home.databaseUrl(config));
+        CertificateAuthority ca = CertificateAuthority.load(home.read(home.caCertificate()), home.read(home.caKey()),
+                clock, random);
+        broker = new Broker(config, store, () -> ca, clock);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
