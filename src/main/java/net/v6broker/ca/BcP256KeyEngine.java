@@ -1,0 +1,99 @@
+package net.v6broker.ca;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECPrivateKeySpec;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.DSADigestSigner;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.custom.sec.SecP256R1Curve;
+import org.bouncycastle.util.encoders.Hex;
+
+/**
+ * P-256 key generation and SHA256withECDSA signing with Bouncy Castle's lightweight API (its
+ * specialised P-256 arithmetic and fixed-base comb multiplier): about 6x faster than SunEC on
+ * JDK 17 (see {@code CaSpeed}). No JCA provider is instantiated or registered. Private keys handed
+ * out are ordinary SunEC keys, so callers cannot tell the engines apart.
+ *
+ * <p>Loading this class loads Bouncy Castle, whose signed jar costs 100-300 ms to open, so
+ * {@link CertificateAuthority} switches to it only once a CA has issued many certificates.
+ *
+ * <p>Thread-safe: curve constants are immutable, key generators are created per call, and
+ * signers are lent out exclusively from a pool.
+ */
+final class BcP256KeyEngine implements KeyEngine {
+
+    private static final ECCurve CURVE = new SecP256R1Curve();
+    private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE,
+            CURVE.decodePoint(Hex.decodeStrict("04"
+                    + "6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
+                    + "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5")),
+            CURVE.getOrder(), CURVE.getCofactor());
+    private static final byte[] P256_ALGORITHM = Der.sequence(
+            Der.oid(KeyAlgorithms.EC_PUBLIC_KEY_OID), Der.oid(KeyAlgorithms.P256_OID));
+
+    private final SecureRandom random;
+    private final Pool<DSADigestSigner> signers;
+
+    private BcP256KeyEngine(PrivateKey caKey, SecureRandom random) {
+        this.random = random;
+        ECPrivateKeyParameters key = new ECPrivateKeyParameters(((ECPrivateKey) caKey).getS(), DOMAIN);
+        this.signers = new Pool<>(() -> {
+            DSADigestSigner signer = new DSADigestSigner(new ECDSASigner(), new SHA256Digest());
+            signer.init(true, new ParametersWithRandom(key, random));
+            return signer;
+        });
+    }
+
+    /**
+     * An engine for the P-256 CA key {@code caKey}. Declared to return the interface so that
+     * callers' bytecode verification does not load this class (and Bouncy Castle) early.
+     *
+     * @throws LinkageError if Bouncy Castle is not on the class path
+     */
+    static KeyEngine create(PrivateKey caKey, SecureRandom random) {
+        return new BcP256KeyEngine(caKey, random);
+    }
+
+    @Override
+    public GeneratedKey generate() {
+        ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        generator.init(new ECKeyGenerationParameters(DOMAIN, random));
+        AsymmetricCipherKeyPair pair = generator.generateKeyPair();
+        BigInteger d = ((ECPrivateKeyParameters) pair.getPrivate()).getD();
+        byte[] point = ((ECPublicKeyParameters) pair.getPublic()).getQ().getEncoded(false);
+        PrivateKey privateKey;
+        try {
+            privateKey = KeyFactory.getInstance("EC")
+                    .generatePrivate(new ECPrivateKeySpec(d, KeyAlgorithms.p256()));
+        } catch (GeneralSecurityException e) {
+            throw new CaException("the JDK rejected a generated P-256 private key: " + e.getMessage(), e);
+        }
+        return new GeneratedKey(Der.sequence(P256_ALGORITHM, Der.bitString(point)), point, privateKey);
+    }
+
+    @Override
+    public byte[] sign(byte[] data, String what) {
+        return signers.use("signing " + what, signer -> {
+            signer.update(data, 0, data.length);
+            return signer.generateSignature();
+        });
+    }
+
+    @Override
+    public String name() {
+        return "bouncycastle-p256";
+    }
+}

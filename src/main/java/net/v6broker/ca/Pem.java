@@ -1,0 +1,216 @@
+package net.v6broker.ca;
+
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * Reading and writing of PEM-armoured certificates, CRLs and private keys.
+ *
+ * <p>Readers accept surrounding text (such as the output of {@code openssl x509 -text}) and CRLF
+ * line endings, and use the first block of the requested kind. Private keys may be unencrypted
+ * PKCS#8 ({@code PRIVATE KEY}), SEC1 ({@code EC PRIVATE KEY}, as {@code openssl ecparam -genkey}
+ * writes) or PKCS#1 ({@code RSA PRIVATE KEY}); encrypted keys are rejected. Every failure is a
+ * {@link CaException} saying what was expected.
+ *
+ * <p>Stateless, therefore thread-safe.
+ */
+public final class Pem {
+
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String END = "-----END ";
+    private static final String DASHES = "-----";
+    private static final byte[] EC_ALGORITHM = Der.oid(KeyAlgorithms.EC_PUBLIC_KEY_OID);
+    private static final byte[] RSA_ALGORITHM = Der.oid(KeyAlgorithms.RSA_ENCRYPTION_OID);
+
+    private Pem() {
+    }
+
+    /** Parses the first {@code CERTIFICATE} block. */
+    public static X509Certificate readCertificate(String pem) {
+        byte[] der = decode(pem, "certificate", "CERTIFICATE", "X509 CERTIFICATE");
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new CaException("PEM CERTIFICATE block is not a valid X.509 certificate: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Parses the first private key block (PKCS#8, SEC1 or PKCS#1, unencrypted; EC or RSA). */
+    public static PrivateKey readPrivateKey(String pem) {
+        Block block = find(pem, "private key",
+                "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY");
+        if (block.label().equals("ENCRYPTED PRIVATE KEY") || block.body().indexOf(':') >= 0) {
+            throw new CaException("encrypted private keys are not supported (PEM " + block.label()
+                    + "); decrypt it first, e.g. with 'openssl pkey'");
+        }
+        byte[] der = base64(block);
+        byte[] pkcs8;
+        String algorithm;
+        try {
+            switch (block.label()) {
+                case "EC PRIVATE KEY":
+                    pkcs8 = sec1ToPkcs8(der);
+                    algorithm = "EC";
+                    break;
+                case "RSA PRIVATE KEY":
+                    new Der.Reader(der).enter(Der.SEQUENCE).read(Der.INTEGER);
+                    pkcs8 = Der.sequence(Der.integer(0),
+                            Der.sequence(RSA_ALGORITHM, Der.nullValue()), Der.octetString(der));
+                    algorithm = "RSA";
+                    break;
+                default:
+                    pkcs8 = der;
+                    algorithm = pkcs8Algorithm(der);
+                    break;
+            }
+        } catch (CaException e) {
+            throw new CaException("PEM " + block.label() + " block is not a valid private key: "
+                    + e.getMessage(), e);
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new CaException("PEM " + block.label() + " block is not a valid " + algorithm
+                    + " private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses the first {@code X509 CRL} block. */
+    public static X509CRL readCrl(String pem) {
+        byte[] der = decode(pem, "CRL", "X509 CRL");
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509")
+                    .generateCRL(new ByteArrayInputStream(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new CaException("PEM X509 CRL block is not a valid CRL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code der} as a PEM block: {@code -----BEGIN type-----}, Base64 in 64-character
+     * lines, {@code -----END type-----}, each line terminated by a newline.
+     *
+     * @throws IllegalArgumentException if {@code type} is empty or contains '-' or a line break
+     */
+    public static String write(String type, byte[] der) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(der, "der");
+        if (type.isEmpty() || type.indexOf('-') >= 0 || type.indexOf('\n') >= 0
+                || type.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("invalid PEM type '" + type + "'");
+        }
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        StringBuilder sb = new StringBuilder(body.length() + 2 * type.length() + 40);
+        sb.append(BEGIN).append(type).append(DASHES).append('\n');
+        if (!body.isEmpty()) {
+            sb.append(body).append('\n');
+        }
+        sb.append(END).append(type).append(DASHES).append('\n');
+        return sb.toString();
+    }
+
+    /** The key algorithm named in a PKCS#8 PrivateKeyInfo. */
+    private static String pkcs8Algorithm(byte[] der) {
+        Der.Reader info = new Der.Reader(der).enter(Der.SEQUENCE);
+        info.read(Der.INTEGER);
+        byte[] oid = info.enter(Der.SEQUENCE).readElement(Der.OID);
+        if (Arrays.equals(oid, EC_ALGORITHM)) {
+            return "EC";
+        }
+        if (Arrays.equals(oid, RSA_ALGORITHM)) {
+            return "RSA";
+        }
+        throw new CaException("unsupported private key algorithm: only EC and RSA keys are supported");
+    }
+
+    /** Wraps a SEC1 ECPrivateKey, which must name its curve, into a PKCS#8 PrivateKeyInfo. */
+    private static byte[] sec1ToPkcs8(byte[] der) {
+        Der.Reader key = new Der.Reader(der).enter(Der.SEQUENCE);
+        key.read(Der.INTEGER);
+        key.read(Der.OCTET_STRING);
+        byte[] curve = null;
+        while (key.hasMore()) {
+            if (key.peekTag() == 0xa0) {
+                curve = key.enter(0xa0).readElement(Der.OID);
+            } else {
+                key.skip();
+            }
+        }
+        if (curve == null) {
+            throw new CaException("SEC1 EC PRIVATE KEY does not name its curve");
+        }
+        return Der.sequence(Der.integer(0), Der.sequence(EC_ALGORITHM, curve), Der.octetString(der));
+    }
+
+    private static byte[] decode(String pem, String what, String... labels) {
+        return base64(find(pem, what, labels));
+    }
+
+    private static byte[] base64(Block block) {
+        String body = block.body();
+        StringBuilder compact = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                compact.append(c);
+            }
+        }
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(compact.toString());
+        } catch (IllegalArgumentException e) {
+            throw new CaException("PEM " + block.label() + " block has invalid Base64: "
+                    + e.getMessage(), e);
+        }
+        if (der.length == 0) {
+            throw new CaException("PEM " + block.label() + " block is empty");
+        }
+        return der;
+    }
+
+    /** The first block whose label is one of {@code labels}. */
+    private static Block find(String pem, String what, String... labels) {
+        if (pem == null || pem.isBlank()) {
+            throw new CaException("no PEM " + what + " found: input is empty");
+        }
+        int from = 0;
+        while (true) {
+            int begin = pem.indexOf(BEGIN, from);
+            if (begin < 0) {
+                throw new CaException("no PEM " + what + " found: expected a '" + BEGIN
+                        + labels[0] + DASHES + "' line");
+            }
+            int labelStart = begin + BEGIN.length();
+            int labelEnd = pem.indexOf(DASHES, labelStart);
+            if (labelEnd < 0) {
+                throw new CaException("malformed PEM " + what + ": unterminated BEGIN line");
+            }
+            String label = pem.substring(labelStart, labelEnd);
+            if (Arrays.asList(labels).contains(label)) {
+                String endLine = END + label + DASHES;
+                int bodyStart = labelEnd + DASHES.length();
+                int end = pem.indexOf(endLine, bodyStart);
+                if (end < 0) {
+                    throw new CaException("malformed PEM " + what + ": missing '" + endLine + "'");
+                }
+                return new Block(label, pem.substring(bodyStart, end));
+            }
+            from = labelEnd;
+        }
+    }
+
+    /** One PEM block: its label and the text between the BEGIN and END lines. */
+    private record Block(String label, String body) {
+    }
+}
