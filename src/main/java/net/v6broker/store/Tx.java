@@ -246,6 +246,84 @@ public final class Tx {
         }
     }
 
+    // ---- sessions
+
+    /** The sessions a node currently counts as live. */
+    public List<SessionRow> liveSessions(String node) throws SQLException {
+        return sessions("SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
+                + "bytes_in, bytes_out, ended_at FROM sessions WHERE node = ? AND ended_at IS NULL ORDER BY client_name", node);
+    }
+
+    /** Every live session of every node, for status. */
+    public List<SessionRow> liveSessions() throws SQLException {
+        return sessions("SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
+                + "bytes_in, bytes_out, ended_at FROM sessions WHERE ended_at IS NULL ORDER BY client_name");
+    }
+
+    /** A client's sessions, newest first. */
+    public List<SessionRow> sessionsOf(String clientName, int limit) throws SQLException {
+        return sessions("SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
+                + "bytes_in, bytes_out, ended_at FROM sessions WHERE lower(client_name) = lower(?) "
+                + "ORDER BY connected_at DESC LIMIT " + Math.max(1, Math.min(limit, 10_000)), clientName);
+    }
+
+    /** Records a session seen now: inserts it, or updates its counters and last_seen. */
+    public void upsertSession(SessionRow s) throws SQLException {
+        int n = update("UPDATE sessions SET last_seen = ?, bytes_in = ?, bytes_out = ?, virtual_ipv6 = ?, real_address = ? "
+                        + "WHERE node = ? AND mgmt_cid = ? AND connected_at = ?",
+                s.lastSeen().toEpochMilli(), s.bytesIn(), s.bytesOut(), s.virtualIpv6(), s.realAddress(), s.node(),
+                s.managementClientId(), s.connectedAt().toEpochMilli());
+        if (n == 0) {
+            update("INSERT INTO sessions (node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
+                            + "bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    s.node(), s.clientName(), s.managementClientId(), s.realAddress(), s.virtualIpv6(),
+                    s.connectedAt().toEpochMilli(), s.lastSeen().toEpochMilli(), s.bytesIn(), s.bytesOut());
+        }
+    }
+
+    public void endSession(long id, Instant at) throws SQLException {
+        update("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", at.toEpochMilli(), id);
+    }
+
+    private List<SessionRow> sessions(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i].toString());
+            }
+            try (ResultSet r = s.executeQuery()) {
+                List<SessionRow> out = new ArrayList<>();
+                while (r.next()) {
+                    out.add(new SessionRow(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getString(5),
+                            r.getString(6), instant(r, 7), instant(r, 8), r.getLong(9), r.getLong(10), instant(r, 11)));
+                }
+                return out;
+            }
+        }
+    }
+
+    // ---- event cursors
+
+    /** The last event id a node has applied; 0 when it has none yet. */
+    public long eventCursor(String node) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT event_id FROM event_cursors WHERE node = ?")) {
+            s.setString(1, node);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
+    }
+
+    public void setEventCursor(String node, long eventId, Instant now) throws SQLException {
+        if (update("UPDATE event_cursors SET event_id = ?, updated_at = ? WHERE node = ?", eventId, now.toEpochMilli(), node) == 0) {
+            update("INSERT INTO event_cursors (node, event_id, updated_at) VALUES (?, ?, ?)", node, eventId, now.toEpochMilli());
+        }
+    }
+
+    /** The newest event id, 0 when there is none. */
+    public long lastEventId() throws SQLException {
+        return count("SELECT coalesce(max(id), 0) FROM events");
+    }
+
     // ---- helpers
 
     private ClientRow clientRow(ResultSet r) throws SQLException {
