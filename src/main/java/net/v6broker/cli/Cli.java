@@ -7,6 +7,9 @@ import net.v6broker.broker.ConflictException;
 import net.v6broker.ca.CaException;
 import net.v6broker.config.HomeException;
 import net.v6broker.ipam.PoolExhaustedException;
+import net.v6broker.openvpn.ExportRefusedException;
+import net.v6broker.openvpn.LayoutConflictException;
+import net.v6broker.openvpn.PortOutOfRangeException;
 import net.v6broker.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,9 +35,10 @@ public final class Cli {
             return INVALID;
         } else if (e instanceof ClientNotFoundException) {
             return NOT_FOUND;
-        } else if (e instanceof ConflictException) {
+        } else if (e instanceof ConflictException || e instanceof ExportRefusedException
+                || e instanceof LayoutConflictException) {
             return CONFLICT;
-        } else if (e instanceof PoolExhaustedException) {
+        } else if (e instanceof PoolExhaustedException || e instanceof PortOutOfRangeException) {
             return EXHAUSTED;
         } else if (e instanceof HomeException) {
             return NO_HOME;
@@ -62,11 +66,17 @@ public final class Cli {
                 client.addSubcommand(sub);
             }
         }
+        client.addSubcommand(new ExportCommand(context));
         cl.addSubcommand(client);
+        CommandLine server = new CommandLine(new ServerCommands(context));
+        ServerCommands.subcommands(context).forEach(server::addSubcommand);
+        cl.addSubcommand(server);
         CommandLine ca = new CommandLine(new CaCommands(context));
         ca.addSubcommand(new CaCommands.Cert(context));
         ca.addSubcommand(new CaCommands.Crl(context));
         cl.addSubcommand(ca);
+        cl.addSubcommand(new ServeCommand(context));
+        cl.addSubcommand(new StatusCommand(context));
         cl.setOut(context.out);
         cl.setErr(context.err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -92,7 +102,8 @@ public final class Cli {
         }
         if (e instanceof StoreException || e instanceof CaException || e instanceof IllegalArgumentException
                 || e instanceof HomeException || e instanceof ClientNotFoundException || e instanceof ConflictException
-                || e instanceof PoolExhaustedException) {
+                || e instanceof PoolExhaustedException || e instanceof ExportRefusedException
+                || e instanceof LayoutConflictException || e instanceof PortOutOfRangeException) {
             return e.getMessage();
         }
         return e.toString();
@@ -117,7 +128,7 @@ public final class Cli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: init, client, ca");
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: init, client, ca, server");
         }
     }
 }

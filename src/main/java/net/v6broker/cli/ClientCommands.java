@@ -214,6 +214,9 @@ final class ClientCommands implements Runnable {
             Progress bar = new Progress(context, parsed.rows().size());
             Importer.Result result = importer.run(parsed.rows(), bar::show);
             bar.done();
+            if (result.added() > 0) {
+                context.effects().refreshServerDirs();
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             context.out.printf("imported %d clients in %.2f s (%.0f/s)%n", result.added(), seconds,
                     seconds > 0 ? result.added() / seconds : 0);

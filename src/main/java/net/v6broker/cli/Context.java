@@ -71,7 +71,7 @@ public final class Context implements AutoCloseable {
     }
 
     LocalEffects effects() {
-        return new LocalEffects(home(), broker());
+        return new LocalEffects(home(), config(), broker());
     }
 
     @Override

@@ -7,29 +7,58 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import net.v6broker.broker.Broker;
+import net.v6broker.broker.Client;
+import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.broker.Effect;
+import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
+import net.v6broker.openvpn.ServerDirs;
 
 /**
  * Applies, in the CLI process, the effects that need no daemon: the CRL file is rewritten at once,
- * so a plain {@code openvpn} reading it refuses a revoked client even with no broker running.
- * Sessions and client files are the daemon's, which learns of the change from the event stream.
+ * so a plain {@code openvpn} reading it refuses a revoked client even with no broker running, and
+ * every server directory rendered by {@code server config} gets the new CRL and the changed
+ * client's file (written if active, deleted otherwise). Sessions are the daemon's, which learns of
+ * the change from the event stream.
  */
 final class LocalEffects {
     private final Home home;
     private final Broker broker;
+    private final ServerDirs serverDirs;
 
-    LocalEffects(Home home, Broker broker) {
+    LocalEffects(Home home, BrokerConfig config, Broker broker) {
         this.home = home;
         this.broker = broker;
+        this.serverDirs = new ServerDirs(home, config);
     }
 
     void apply(List<Effect> effects) {
         for (Effect e : effects) {
             if (e instanceof Effect.PublishCrl) {
                 publishCrl();
+                serverDirs.crlChanged();
+            } else if (e instanceof Effect.ClientFileChanged changed) {
+                serverDirs.clientChanged(changed.client(), this::current);
             }
+        }
+    }
+
+    /**
+     * Renders every recorded server directory again from the database: for changes that carry no
+     * per-client effect, such as {@code client import}.
+     */
+    void refreshServerDirs() {
+        serverDirs.renderAll(broker::list);
+    }
+
+    /** The client as it is now; empty once deleted. */
+    private Optional<Client> current(String name) {
+        try {
+            return Optional.of(broker.show(name));
+        } catch (ClientNotFoundException e) {
+            return Optional.empty();
         }
     }
 

@@ -15,8 +15,9 @@ import net.v6broker.ipam.Ipv6Prefix;
  * @param ca       key type and lifetimes of certificates and the CRL
  * @param clients  per-client policy
  * @param database where the state lives
+ * @param openvpn  how server configs and client profiles are rendered
  */
-public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database) {
+public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database, OpenVpn openvpn) {
 
     public BrokerConfig {
         Objects.requireNonNull(prefix, "config: 'prefix' is required (the broker's IPv6 prefix, e.g. 2001:db8:abba:f100::/56)");
@@ -25,6 +26,12 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
         ca = ca == null ? Ca.defaults() : ca;
         clients = clients == null ? Clients.defaults() : clients;
         database = database == null ? Database.defaults() : database;
+        openvpn = openvpn == null ? OpenVpn.defaults() : openvpn;
+    }
+
+    /** A configuration with the default {@code openvpn} section. */
+    public BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database) {
+        this(prefix, endpoint, ca, clients, database, null);
     }
 
     @JsonIgnore
@@ -128,6 +135,36 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
 
         static Database defaults() {
             return new Database("");
+        }
+    }
+
+    /**
+     * @param route         what clients route into the tunnel: {@code default} (all of IPv6, as
+     *                      {@code redirect-gateway ipv6 !ipv4}) or {@code 2000::/3} (global unicast only)
+     * @param portBase      per-client layout: client N listens on UDP port portBase + N
+     * @param lanInterface  the LAN interface named in a Linux subnet client's up script (1..15 of
+     *                      letters, digits, '_', '.', '-')
+     */
+    public record OpenVpn(String route, int portBase, String lanInterface) {
+        private static final java.util.regex.Pattern INTERFACE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+
+        public OpenVpn {
+            route = route == null ? Defaults.OPENVPN_ROUTE : route;
+            if (!route.equals("default") && !route.equals("2000::/3")) {
+                throw new IllegalArgumentException("config: openvpn.route " + Validation.quote(route)
+                        + " is invalid: accepted default, 2000::/3");
+            }
+            portBase = portBase == 0 ? Defaults.OPENVPN_PORT_BASE : portBase;
+            Validation.port("openvpn.portBase", portBase);
+            lanInterface = lanInterface == null ? Defaults.OPENVPN_LAN_INTERFACE : lanInterface;
+            if (!INTERFACE.matcher(lanInterface).matches()) {
+                throw new IllegalArgumentException("config: openvpn.lanInterface " + Validation.quote(lanInterface)
+                        + " is invalid: accepted 1..15 letters, digits, '_', '.', '-'");
+            }
+        }
+
+        static OpenVpn defaults() {
+            return new OpenVpn(null, 0, null);
         }
     }
 }

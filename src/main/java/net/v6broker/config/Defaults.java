@@ -10,6 +10,12 @@ public final class Defaults {
     public static final int CRL_DAYS = 30;
     public static final int QUARANTINE_DAYS = 30;
     public static final int IMPORT_BATCH = 250;
+    /** openvpn.route: what clients send into the tunnel ("default" or "2000::/3"). */
+    public static final String OPENVPN_ROUTE = "default";
+    /** openvpn.portBase: per-client layout, client N listens on portBase + N. */
+    public static final int OPENVPN_PORT_BASE = 5000;
+    /** openvpn.lanInterface: a Linux subnet client's LAN interface. */
+    public static final String OPENVPN_LAN_INTERFACE = "eth0";
 
     private Defaults() {
     }

@@ -1,0 +1,103 @@
+package net.v6broker.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.config.Validation;
+import net.v6broker.daemon.Daemon;
+import net.v6broker.openvpn.Layout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the broker daemon: openvpn, client files, CRL, sessions, HTTP.")
+final class ServeCommand implements Runnable {
+    private final Context context;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:8080", paramLabel = "ADDR:PORT",
+            description = "Where the HTTP API listens (default 127.0.0.1:8080; port 0 picks a free one).")
+    String http;
+    @Option(names = "--no-openvpn", description = "Do not start or supervise openvpn (it runs elsewhere, e.g. its own unit).")
+    boolean noOpenvpn;
+    @Option(names = "--layout", defaultValue = "shared", paramLabel = "shared|per-client")
+    String layout;
+    @Option(names = "--node", paramLabel = "NAME", description = "This tunnel server's name (default: the host name).")
+    String node;
+    @Option(names = "--stop-openvpn-on-exit", description = "Stop openvpn too when the daemon stops (default: tunnels keep running).")
+    boolean stopOpenvpn;
+
+    ServeCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        Layout l = Layout.parse(layout);
+        String nodeName = node != null ? Validation.name(node) : defaultNode();
+        InetSocketAddress listen = parseListen(http);
+        BrokerConfig config = context.config();
+        Daemon daemon = new Daemon(context.home(), config, context.store(), context.broker(), context.clock,
+                new Daemon.Options(l, !noOpenvpn, nodeName, stopOpenvpn));
+        daemon.start();
+        HttpServer server;
+        try {
+            server = HttpServer.create(listen, 16);
+        } catch (IOException e) {
+            daemon.close();
+            throw new UncheckedIOException("cannot listen on " + http, e);
+        }
+        server.createContext("/api/v1/health", exchange -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "ok");
+            body.put("node", nodeName);
+            body.put("layout", l.cliName());
+            body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
+            byte[] bytes = Home.toJson(body).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        context.err.printf("v6broker serving %s (%s layout, node %s); HTTP on %s%n", context.home().dir(), l.cliName(),
+                nodeName, server.getAddress());
+        context.err.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(0);
+            daemon.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static InetSocketAddress parseListen(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("--http '" + text + "': expected ADDR:PORT, e.g. 127.0.0.1:8080");
+        }
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        Validation.host(host);
+        String port = text.substring(colon + 1);
+        return new InetSocketAddress(host, port.equals("0") ? 0 : Validation.parsePort("--http port", port));
+    }
+
+    private static String defaultNode() {
+        try {
+            String h = java.net.InetAddress.getLocalHost().getHostName();
+            return Validation.NAME.matcher(h).matches() ? h : "local";
+        } catch (IOException e) {
+            return "local";
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package net.v6broker.daemon;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.v6broker.broker.Broker;
+import net.v6broker.broker.Client;
+import net.v6broker.broker.ClientNotFoundException;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.openvpn.Layout;
+import net.v6broker.openvpn.ServerDirs;
+import net.v6broker.openvpn.Supervisor;
+import net.v6broker.openvpn.management.ManagementClient;
+import net.v6broker.openvpn.management.ManagementException;
+import net.v6broker.openvpn.management.Message;
+import net.v6broker.openvpn.management.Session;
+import net.v6broker.openvpn.management.StatusReport;
+import net.v6broker.store.ClientStatus;
+import net.v6broker.store.CrlRow;
+import net.v6broker.store.EventRow;
+import net.v6broker.store.SessionRow;
+import net.v6broker.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker daemon of one tunnel server: the control plane beside OpenVPN, never in its data path.
+ * At start it renders the server directory from the database (so every client file and the CRL
+ * match it) and starts or adopts openvpn. Then, on its own threads: it follows the event stream
+ * that every change appends (from this host's CLI, the API or another node) and applies each
+ * event — rewrite or remove the client's file, publish the CRL, end a live session with
+ * {@code client-kill CID HALT}; it polls {@code status 3} once a second and records sessions with
+ * their history; and it re-issues the CRL well before its nextUpdate.
+ *
+ * <p>OpenVPN decides every connect on its own from the files, so tunnels keep working, and new
+ * clients (whose files the CLI writes too) connect, while this process is down.
+ *
+ * <p>Thread-safe: the scheduled tasks run on one thread.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("v6broker");
+    static final Duration EVENT_POLL = Duration.ofMillis(200);
+    static final Duration STATUS_POLL = Duration.ofSeconds(1);
+    static final Duration CRL_CHECK = Duration.ofMinutes(1);
+
+    /** How the daemon runs. */
+    public record Options(Layout layout, boolean runOpenvpn, String node, boolean stopOpenvpnOnExit) {
+    }
+
+    private final Home home;
+    private final BrokerConfig config;
+    private final Store store;
+    private final Broker broker;
+    private final ServerDirs dirs;
+    private final Clock clock;
+    private final Options options;
+    private final Path serverDir;
+    private final ScheduledExecutorService loop;
+    private final Map<String, Supervisor> supervisors = new HashMap<>();
+    private ManagementClient management;
+    private long cursor;
+    private volatile Instant lastStatus;
+
+    public Daemon(Home home, BrokerConfig config, Store store, Broker broker, Clock clock, Options options) {
+        this.home = home;
+        this.config = config;
+        this.store = store;
+        this.broker = broker;
+        this.dirs = new ServerDirs(home, config);
+        this.clock = clock;
+        this.options = options;
+        this.serverDir = home.dir().resolve(options.layout() == Layout.SHARED ? "openvpn" : "openvpn-per-client");
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "daemon");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The directory OpenVPN runs from. */
+    public Path serverDir() {
+        return serverDir;
+    }
+
+    public Optional<Instant> lastStatus() {
+        return Optional.ofNullable(lastStatus);
+    }
+
+    /** Reconciles, starts openvpn and the loops. Returns once everything runs. */
+    public void start() {
+        refreshCrlIfDue();
+        cursor = store.read(tx -> tx.lastEventId());
+        List<Client> clients = broker.list();
+        ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), clients);
+        dirs.crlChanged();
+        LOG.info("reconciled {} ({} layout): {} active client file(s), {} stale removed; events from #{}", serverDir,
+                options.layout().cliName(), r.clients(), r.removed(), cursor);
+        if (options.runOpenvpn()) {
+            if (options.layout() == Layout.SHARED) {
+                supervise("server", serverDir.resolve("server.conf"));
+            } else {
+                for (Client c : clients) {
+                    if (c.status() == ClientStatus.ACTIVE) {
+                        supervise(c.name(), serverDir.resolve(c.name() + ".conf"));
+                    }
+                }
+            }
+        }
+        loop.scheduleWithFixedDelay(guard("events", this::applyEvents), 0, EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        if (options.layout() == Layout.SHARED) {
+            loop.scheduleWithFixedDelay(guard("status", this::pollStatus), 0, STATUS_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        loop.scheduleWithFixedDelay(guard("crl", this::refreshCrlIfDue), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void supervise(String name, Path conf) {
+        Path run = serverDir.resolve("run");
+        Supervisor s = new Supervisor(name, conf, run.resolve(name + ".pid"), run.resolve(name + ".log"), clock,
+                line -> LOG.info(line));
+        supervisors.put(name, s);
+        s.start();
+    }
+
+    /** Applies every event appended since the last one applied. */
+    void applyEvents() {
+        List<EventRow> events = store.read(tx -> tx.eventsAfter(cursor, 500));
+        for (EventRow e : events) {
+            apply(e);
+            cursor = e.id();
+        }
+        if (!events.isEmpty()) {
+            long applied = cursor;
+            store.inTransaction(tx -> {
+                tx.setEventCursor(options.node(), applied, clock.instant());
+                return null;
+            });
+        }
+    }
+
+    private void apply(EventRow e) {
+        String name = e.clientName();
+        if (name == null) {
+            return;
+        }
+        Optional<Client> client = lookup(name);
+        StringBuilder did = new StringBuilder();
+        dirs.clientChanged(name, this::lookup);
+        did.append(client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent() ? "client file written" : "client file removed");
+        switch (e.kind()) {
+            case "revoke", "delete", "renew" -> {
+                dirs.crlChanged();
+                did.append(", CRL published");
+            }
+            default -> {
+            }
+        }
+        if (options.layout() == Layout.PER_CLIENT && options.runOpenvpn()) {
+            boolean active = client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent();
+            Supervisor s = supervisors.get(name);
+            if (active && s == null) {
+                supervise(name, serverDir.resolve(name + ".conf"));
+                did.append(", openvpn started");
+            } else if (!active && s != null) {
+                supervisors.remove(name).stop(true);
+                did.append(", openvpn stopped");
+            }
+        }
+        if (e.kind().equals("revoke") || e.kind().equals("suspend") || e.kind().equals("delete")) {
+            int killed = endSessions(name);
+            did.append(killed > 0 ? ", " + killed + " session(s) ended" : ", no live session");
+        }
+        LOG.info("event #{} {} {}: {}", e.id(), e.kind(), name, did);
+    }
+
+    private Optional<Client> lookup(String name) {
+        try {
+            return Optional.of(broker.show(name));
+        } catch (ClientNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ends the client's live sessions on this server (shared layout); returns how many. */
+    private int endSessions(String name) {
+        if (options.layout() != Layout.SHARED) {
+            return 0;
+        }
+        Optional<ManagementClient> m = management();
+        if (m.isEmpty()) {
+            return 0;
+        }
+        int killed = 0;
+        for (Session s : m.get().status().sessions()) {
+            if (s.commonName().equalsIgnoreCase(name) && m.get().kill(s.clientId())) {
+                killed++;
+            }
+        }
+        return killed;
+    }
+
+    /** Records the sessions OpenVPN reports; the ones that disappeared get their end time. */
+    void pollStatus() {
+        Optional<ManagementClient> m = management();
+        if (m.isEmpty()) {
+            return;
+        }
+        StatusReport report = m.get().status();
+        Instant now = clock.instant();
+        store.inTransaction(tx -> {
+            Set<String> seen = new HashSet<>();
+            for (Session s : report.sessions()) {
+                seen.add(s.clientId() + "@" + s.connectedSince().toEpochMilli());
+                tx.upsertSession(new SessionRow(0, options.node(), s.commonName(), s.clientId(), s.realAddress(),
+                        s.virtualIpv6(), s.connectedSince(), now, s.bytesReceived(), s.bytesSent(), null));
+            }
+            for (SessionRow live : tx.liveSessions(options.node())) {
+                if (!seen.contains(live.managementClientId() + "@" + live.connectedAt().toEpochMilli())) {
+                    tx.endSession(live.id(), now);
+                    LOG.info("session of {} from {} ended (seen {} s)", live.clientName(), live.realAddress(),
+                            Duration.between(live.connectedAt(), now).toSeconds());
+                }
+            }
+            return null;
+        });
+        lastStatus = now;
+    }
+
+    /** The management connection, reconnected when lost; empty while OpenVPN is not answering. */
+    private Optional<ManagementClient> management() {
+        if (management != null && management.isOpen()) {
+            return Optional.of(management);
+        }
+        Path socket = serverDir.resolve("run/management.sock");
+        if (!Files.exists(socket)) {
+            return Optional.empty();
+        }
+        try {
+            management = ManagementClient.connect(socket, Duration.ofSeconds(5), this::notification);
+            LOG.info("management interface connected ({})", socket);
+            return Optional.of(management);
+        } catch (ManagementException e) {
+            LOG.debug("management interface not available: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void notification(Message m) {
+        if (m instanceof Message.Malformed bad) {
+            LOG.warn("management interface sent a malformed line ({}): {}", bad.reason(), bad.excerpt());
+        } else if (m instanceof Message.Notification n && n.source().equals("FATAL")) {
+            LOG.warn("openvpn reports a fatal error: {}", n.text());
+        }
+    }
+
+    /** Re-issues the CRL once a third of its validity is left, so it can never expire under a running server. */
+    void refreshCrlIfDue() {
+        CrlRow crl = broker.currentCrl();
+        Duration left = Duration.between(clock.instant(), crl.nextUpdate());
+        Duration threshold = Duration.ofDays(config.ca().crlDays()).dividedBy(3);
+        if (left.compareTo(threshold) < 0) {
+            CrlRow fresh = broker.reissueCrl().value();
+            Home.writeAtomically(home.crl(), fresh.pem(), Home.PUBLIC);
+            dirs.crlChanged();
+            LOG.info("CRL #{} re-issued ({} left on #{}), next update {}", fresh.number(), left, crl.number(), fresh.nextUpdate());
+        }
+    }
+
+    private Runnable guard(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (ManagementException e) {
+                LOG.warn("{}: {}", what, e.getMessage());
+                if (management != null) {
+                    management.close();
+                    management = null;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} failed: {}", what, e.toString());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Supervisor s : supervisors.values()) {
+            s.stop(options.stopOpenvpnOnExit());
+        }
+        if (management != null) {
+            management.close();
+        }
+        LOG.info("stopped{}", options.stopOpenvpnOnExit() ? " (openvpn stopped too)" : "; openvpn keeps serving the tunnels");
+    }
+}

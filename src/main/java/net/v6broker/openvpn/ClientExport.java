@@ -1,0 +1,111 @@
+package net.v6broker.openvpn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import net.v6broker.broker.Client;
+import net.v6broker.config.Home;
+import net.v6broker.store.ClientOs;
+import net.v6broker.store.ClientStatus;
+
+/**
+ * Renders a client's export: the inline profile, or the folder {@code NAME/} packed as tar.gz or zip
+ * with profile, up script (subnet clients), README.txt, manifest.json and sanity-check.sh. Pure:
+ * values in, bytes out. Stateless, thread-safe.
+ */
+public final class ClientExport {
+    private ClientExport() {
+    }
+
+    /**
+     * The export's bytes. A revoked client is refused; a suspended one is exported (its profile works
+     * again once it is resumed).
+     *
+     * @param caCertificate the CA certificate PEM
+     * @param tlsCryptKey   the site's tls-crypt static key
+     * @param time          the archive entries' modification time
+     */
+    public static byte[] render(Site site, Client client, String caCertificate, String tlsCryptKey, ExportRequest request,
+                                Instant time) {
+        if (client.status() == ClientStatus.REVOKED) {
+            throw new ExportRefusedException("client '" + client.name() + "' is revoked: its certificate no longer "
+                    + "connects, so there is nothing to export (delete it and add it again for a new profile)");
+        }
+        Tunnel tun = Tunnel.of(site, client, request.layout());
+        Profiles.Keys keys = new Profiles.Keys(caCertificate, client.certificatePem(), client.privateKeyPem(), tlsCryptKey);
+        if (request.format() == Format.OVPN) {
+            return Profiles.ovpn(site, tun, keys, null).getBytes(StandardCharsets.UTF_8);
+        }
+        ClientOs os = client.os();
+        String lan = lanInterface(site, os, request.lanInterface());
+        String up = tun.hermit() ? null : Profiles.upScriptName(os);
+        List<Archive.Entry> entries = new ArrayList<>();
+        entries.add(Archive.Entry.text(tun.name() + ".ovpn", Profiles.ovpn(site, tun, keys, up), Archive.PRIVATE));
+        if (up != null) {
+            entries.add(Archive.Entry.text(up, Profiles.upScript(tun, os, lan), Archive.EXECUTABLE));
+        }
+        entries.add(Archive.Entry.text("README.txt", Profiles.readme(site, client, tun, os, lan, up), Archive.PUBLIC));
+        entries.add(Archive.Entry.text("manifest.json", Profiles.manifest(client, tun, lan, caCertificate), Archive.PUBLIC));
+        entries.add(Archive.Entry.text("sanity-check.sh", Profiles.sanityCheck(tun, lan), Archive.EXECUTABLE));
+        return request.format() == Format.TAR_GZ
+                ? Archive.tarGz(tun.name(), entries, time)
+                : Archive.zip(tun.name(), entries, time);
+    }
+
+    /**
+     * Writes an export atomically with mode 0600 (it holds the client's private key): a temporary
+     * file in the target's directory, fsync'd, then renamed over the target.
+     */
+    public static void save(Path target, byte[] content) {
+        Path parent = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(Home.PRIVATE));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; that error is the one reported
+                }
+            }
+        }
+    }
+
+    /** The LAN interface: the one asked for, else the OS's default. */
+    static String lanInterface(Site site, ClientOs os, String requested) {
+        if (requested != null) {
+            return Safe.lanInterface(requested);
+        }
+        return switch (os) {
+            case LINUX -> site.openvpn().lanInterface();
+            case MACOS -> "en0";
+            case WINDOWS -> "Ethernet";
+        };
+    }
+}

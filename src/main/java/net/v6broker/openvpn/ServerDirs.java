@@ -1,0 +1,359 @@
+package net.v6broker.openvpn;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import net.v6broker.broker.Client;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.config.Validation;
+import net.v6broker.store.ClientStatus;
+
+/**
+ * The server directories rendered from this home, and keeping them in step with the database.
+ * {@code server config --out DIR} renders a whole directory and records it (with its layout) in
+ * {@code <home>/server-dirs.json}; after each change the CLI calls {@link #clientChanged} and
+ * {@link #crlChanged}, which rewrite or delete that one client's files, and copy the CRL, in every
+ * recorded directory. Every file is written atomically; no file is left for a client that is not
+ * active.
+ *
+ * <p>Thread-safe and safe across processes: a JVM-wide monitor and a file lock in the home serialise
+ * every read of the database's state and the writes that follow it, so the last writer always
+ * writes the newest state.
+ */
+public final class ServerDirs {
+    static final String REGISTRY = "server-dirs.json";
+    static final String UNIT_TEMPLATE = "v6broker-openvpn@.service";
+    static final String UNITS = "units.txt";
+    static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Object JVM_LOCK = new Object();
+
+    private final Home home;
+    private final Site site;
+
+    public ServerDirs(Home home, BrokerConfig config) {
+        this.home = home;
+        this.site = Site.of(config);
+    }
+
+    /** A rendered directory as recorded in the home. */
+    public record Recorded(Path path, Layout layout) {
+    }
+
+    /** What {@link #render} did. */
+    public record Rendered(Path dir, Layout layout, int clients, int removed) {
+    }
+
+    /** One file to write: its text and mode. */
+    private record Content(String text, Set<PosixFilePermission> mode) {
+    }
+
+    /** The on-disk form of {@link Recorded}. */
+    record Entry(String path, String layout) {
+    }
+
+    // ---- rendering a whole directory
+
+    /**
+     * Renders {@code dir} for the active ones among {@code clients}, removes files this broker wrote
+     * earlier for clients that are no longer active, and records the directory. Everything is
+     * rendered before the first write, so a refused value or port leaves the directory untouched.
+     */
+    public Rendered render(Path dir, Layout layout, List<Client> clients) {
+        Path d = Path.of(Safe.path("server directory", dir));
+        return locked(() -> {
+            for (Recorded r : readRegistry()) {
+                if (r.path().equals(d) && r.layout() != layout) {
+                    throw new LayoutConflictException(d + " holds the " + r.layout().cliName() + " layout; render the "
+                            + layout.cliName() + " layout into another directory (or 'v6broker server forget " + d
+                            + "' and empty it first)");
+                }
+            }
+            Map<String, Content> files = new LinkedHashMap<>();
+            Set<String> active = new TreeSet<>();
+            for (Client c : clients) {
+                if (c.status() == ClientStatus.ACTIVE) {
+                    active.add(c.name());
+                }
+            }
+            if (layout == Layout.SHARED) {
+                files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
+                for (Client c : clients) {
+                    if (c.status() == ClientStatus.ACTIVE) {
+                        files.put("ccd/" + fileName(c.name()), new Content(ServerConfigs.ccd(site, c), Home.PUBLIC));
+                    }
+                }
+            } else {
+                for (Client c : clients) {
+                    if (c.status() == ClientStatus.ACTIVE) {
+                        files.put(fileName(c.name()) + ".conf", new Content(ServerConfigs.perClient(site, c, d), Home.PUBLIC));
+                        files.put(fileName(c.name()) + ".up", new Content(ServerConfigs.perClientUp(site, c), EXECUTABLE));
+                    }
+                }
+                files.put(UNIT_TEMPLATE, new Content(ServerConfigs.unitTemplate(d), Home.PUBLIC));
+                files.put(UNITS, new Content(ServerConfigs.units(active), Home.PUBLIC));
+            }
+            files.putAll(sharedFiles());
+            try {
+                Files.createDirectories(d);
+                if (layout == Layout.SHARED) {
+                    Files.createDirectories(d.resolve("ccd"));
+                    Path run = d.resolve("run");
+                    Files.createDirectories(run);
+                    Files.setPosixFilePermissions(run, OWNER_ONLY_DIR);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("creating server directory " + d, e);
+            }
+            files.forEach((name, c) -> Home.writeAtomically(d.resolve(name), c.text(), c.mode()));
+            int removed = sweep(d, layout, active);
+            record(d, layout);
+            return new Rendered(d, layout, active.size(), removed);
+        });
+    }
+
+    /**
+     * Renders every recorded directory that still exists again from {@code clients} (for changes
+     * that come without per-client effects, such as {@code client import}); returns what was done.
+     */
+    public List<Rendered> renderAll(Supplier<List<Client>> clients) {
+        List<Recorded> dirs = recorded();
+        if (dirs.isEmpty()) {
+            return List.of();
+        }
+        List<Client> all = clients.get();
+        List<Rendered> done = new ArrayList<>();
+        for (Recorded r : dirs) {
+            if (Files.isDirectory(r.path())) {
+                done.add(render(r.path(), r.layout(), all));
+            }
+        }
+        return done;
+    }
+
+    /** The copies every layout reads: CA, server certificate and key, tls-crypt key, CRL. */
+    private Map<String, Content> sharedFiles() {
+        Map<String, Content> files = new LinkedHashMap<>();
+        files.put("ca.crt", new Content(home.read(home.caCertificate()), Home.PUBLIC));
+        files.put("server.crt", new Content(home.read(home.serverCertificate()), Home.PUBLIC));
+        files.put("server.key", new Content(home.read(home.serverKey()), Home.PRIVATE));
+        files.put("tls-crypt.key", new Content(home.read(home.tlsCryptKey()), Home.PRIVATE));
+        files.put("crl.pem", new Content(home.read(home.crl()), Home.PUBLIC));
+        return files;
+    }
+
+    /** Deletes files this broker rendered (first line carries the mark) for clients not in {@code active}. */
+    private static int sweep(Path d, Layout layout, Set<String> active) {
+        int removed = 0;
+        Path where = layout == Layout.SHARED ? d.resolve("ccd") : d;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(where)) {
+            for (Path f : files) {
+                String file = f.getFileName().toString();
+                String client = layout == Layout.SHARED ? file
+                        : file.endsWith(".conf") ? file.substring(0, file.length() - 5)
+                        : file.endsWith(".up") ? file.substring(0, file.length() - 3) : null;
+                if (client == null || !Validation.NAME.matcher(client).matches() || active.contains(client)
+                        || !Files.isRegularFile(f) || !renderedHere(f)) {
+                    continue;
+                }
+                Files.delete(f);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing stale client files from " + where, e);
+        }
+        return removed;
+    }
+
+    private static boolean renderedHere(Path f) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < 2; i++) {
+                String line = r.readLine();
+                if (line != null && line.startsWith("# " + ServerConfigs.MARK)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.nio.charset.MalformedInputException e) {
+            return false;
+        }
+    }
+
+    // ---- keeping recorded directories in step
+
+    /**
+     * Rewrites one client's files in every recorded directory if it is active, deletes them if it
+     * is suspended, revoked or gone. {@code lookup} reads the client's current state (empty: deleted);
+     * it is called under the lock, after the change has committed.
+     */
+    public void clientChanged(String name, Function<String, Optional<Client>> lookup) {
+        String file = fileName(name);
+        locked(() -> {
+            List<Recorded> dirs = readRegistry();
+            if (dirs.isEmpty()) {
+                return null;
+            }
+            Optional<Client> client = lookup.apply(name).filter(c -> c.status() == ClientStatus.ACTIVE);
+            for (Recorded r : dirs) {
+                Path d = r.path();
+                if (!Files.isDirectory(d)) {
+                    continue; // removed by its owner: nothing to keep in step
+                }
+                if (r.layout() == Layout.SHARED) {
+                    Path ccd = d.resolve("ccd").resolve(file);
+                    if (client.isPresent()) {
+                        Home.writeAtomically(ccd, ServerConfigs.ccd(site, client.get()), Home.PUBLIC);
+                    } else {
+                        delete(ccd);
+                    }
+                } else {
+                    if (client.isPresent()) {
+                        String conf = ServerConfigs.perClient(site, client.get(), d);
+                        String up = ServerConfigs.perClientUp(site, client.get());
+                        Home.writeAtomically(d.resolve(file + ".up"), up, EXECUTABLE);
+                        Home.writeAtomically(d.resolve(file + ".conf"), conf, Home.PUBLIC);
+                    } else {
+                        delete(d.resolve(file + ".conf"));
+                        delete(d.resolve(file + ".up"));
+                    }
+                    updateUnits(d, file, client.isPresent());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Copies the home's current CRL into every recorded directory. */
+    public void crlChanged() {
+        locked(() -> {
+            List<Recorded> dirs = readRegistry();
+            if (dirs.isEmpty()) {
+                return null;
+            }
+            String crl = home.read(home.crl());
+            for (Recorded r : dirs) {
+                if (Files.isDirectory(r.path())) {
+                    Home.writeAtomically(r.path().resolve("crl.pem"), crl, Home.PUBLIC);
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void updateUnits(Path d, String name, boolean present) {
+        Path units = d.resolve(UNITS);
+        Set<String> names = new TreeSet<>();
+        try {
+            if (Files.exists(units)) {
+                for (String line : Files.readAllLines(units, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("v6broker-openvpn@") && line.endsWith(".service")) {
+                        names.add(line.substring("v6broker-openvpn@".length(), line.length() - ".service".length()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + units, e);
+        }
+        boolean changed = present ? names.add(name) : names.remove(name);
+        if (changed || !Files.exists(units)) {
+            Home.writeAtomically(units, ServerConfigs.units(names), Home.PUBLIC);
+        }
+    }
+
+    private static void delete(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + f, e);
+        }
+    }
+
+    /** A client's name as a file name: the client-name whitelist, so no '/' or leading '.' gets through. */
+    private static String fileName(String name) {
+        return Validation.name(name);
+    }
+
+    // ---- the registry
+
+    /** The recorded directories. */
+    public List<Recorded> recorded() {
+        return locked(this::readRegistry);
+    }
+
+    /** Stops keeping {@code dir} in step; its files stay. Returns false if it was not recorded. */
+    public boolean forget(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        return locked(() -> {
+            List<Recorded> all = new ArrayList<>(readRegistry());
+            boolean removed = all.removeIf(r -> r.path().equals(d));
+            if (removed) {
+                writeRegistry(all);
+            }
+            return removed;
+        });
+    }
+
+    private void record(Path d, Layout layout) {
+        List<Recorded> all = new ArrayList<>(readRegistry());
+        all.removeIf(r -> r.path().equals(d));
+        all.add(new Recorded(d, layout));
+        writeRegistry(all);
+    }
+
+    private List<Recorded> readRegistry() {
+        Path file = home.dir().resolve(REGISTRY);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<Entry> entries = JSON.readValue(file.toFile(), new TypeReference<List<Entry>>() { });
+            List<Recorded> out = new ArrayList<>();
+            for (Entry e : entries) {
+                out.add(new Recorded(Path.of(e.path()), Layout.parse(e.layout())));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new net.v6broker.config.HomeException("bad " + file + ": " + e.getMessage()
+                    + " (a JSON list of {\"path\", \"layout\"}; delete it to forget every server directory)");
+        }
+    }
+
+    private void writeRegistry(List<Recorded> all) {
+        List<Entry> entries = all.stream().map(r -> new Entry(r.path().toString(), r.layout().cliName())).toList();
+        Home.writeAtomically(home.dir().resolve(REGISTRY), Home.toJson(entries), Home.PUBLIC);
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        synchronized (JVM_LOCK) {
+            try (FileChannel ch = FileChannel.open(home.dir().resolve(".server-dirs.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return action.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException("locking " + home.dir().resolve(".server-dirs.lock"), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package net.v6broker.openvpn;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Objects;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Ipv6Prefix;
+
+/**
+ * What every rendering needs from the configuration: the address plan, where clients connect, and
+ * the {@code openvpn} section. Immutable and thread-safe.
+ */
+public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfig.OpenVpn openvpn) {
+    /** The dynamic pool's offset in the transfer /64: {@code T::ffff:ffff:ffff:0/112}, far from every static address. */
+    private static final BigInteger POOL_OFFSET = new BigInteger("ffffffffffff0000", 16);
+    /** Every route {@code redirect-gateway ipv6} installs (OpenVPN 2.6, init.c). */
+    static final List<String> REDIRECT_ROUTES = List.of("::/3", "2000::/4", "3000::/4", "fc00::/7");
+
+    public Site {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(openvpn, "openvpn");
+    }
+
+    public static Site of(BrokerConfig config) {
+        return new Site(config.plan(), config.endpoint(), config.openvpn());
+    }
+
+    /** The server's address on the shared tun: {@code T::1}. */
+    String transferServer() {
+        return Ipv6Prefix.format(plan.transferNetwork().network().add(BigInteger.ONE));
+    }
+
+    /** The address {@code ifconfig-ipv6} names as the remote end: {@code T::2}. */
+    String transferRemote() {
+        return Ipv6Prefix.format(plan.transferNetwork().network().add(BigInteger.TWO));
+    }
+
+    /** The hermits' on-link gateway as pushed to them: {@code H::1}. */
+    String hermitGateway() {
+        return Ipv6Prefix.format(plan.hermitNetwork().network().add(BigInteger.ONE));
+    }
+
+    /** {@code T::ffff:ffff:ffff:0/112}. */
+    String dynamicPool() {
+        return new Ipv6Prefix(plan.transferNetwork().network().add(POOL_OFFSET), 112).toString();
+    }
+
+    /** True when clients send all of IPv6 into the tunnel, false for {@code 2000::/3} only. */
+    boolean redirectAll() {
+        return openvpn.route().equals("default");
+    }
+
+    /** The routes a client installs into the tunnel. */
+    List<String> clientRoutes() {
+        return redirectAll() ? REDIRECT_ROUTES : List.of(openvpn.route());
+    }
+}

@@ -1,0 +1,269 @@
+package net.v6broker.openvpn;
+
+import static net.v6broker.openvpn.Fixtures.site;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import net.v6broker.broker.Client;
+import net.v6broker.ca.Pem;
+import net.v6broker.ipam.Pool;
+import net.v6broker.store.ClientOs;
+import net.v6broker.store.ClientStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClientExportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant TIME = Instant.parse("2025-06-01T12:00:00Z");
+    private static final Set<String> COMPRESSION = Set.of("comp-lzo", "compress", "comp-noadapt");
+
+    static Stream<Arguments> variants() {
+        List<Arguments> all = new ArrayList<>();
+        for (Layout layout : Layout.values()) {
+            for (Pool type : Pool.values()) {
+                for (ClientOs os : ClientOs.values()) {
+                    for (Format format : Format.values()) {
+                        all.add(Arguments.of(layout, type, os, format));
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    private static Client client(Pool type, ClientOs os, ClientStatus status) {
+        return type == Pool.HERMIT ? Fixtures.hermit("laptop", 8, os, status) : Fixtures.subnet("christian.strauf", 7, os, status);
+    }
+
+    private static byte[] render(Client c, Format format, Layout layout, String lan) {
+        return ClientExport.render(site(), c, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT, new ExportRequest(format, layout, lan), TIME);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("variants")
+    void everyVariantParsesBackWithTheClientsAddressesAndKeys(Layout layout, Pool type, ClientOs os, Format format) throws Exception {
+        Client c = client(type, os, ClientStatus.ACTIVE);
+        byte[] bytes = render(c, format, layout, null);
+        boolean subnet = type == Pool.SUBNET;
+        String upName = os == ClientOs.WINDOWS ? "up.cmd" : "up.sh";
+        String profile;
+        Unpacked archive = null;
+        if (format == Format.OVPN) {
+            profile = new String(bytes, StandardCharsets.UTF_8);
+        } else {
+            archive = format == Format.TAR_GZ ? Unpacked.tarGz(bytes) : Unpacked.zip(bytes);
+            String top = c.name() + "/";
+            List<String> expected = new ArrayList<>(List.of(top, top + c.name() + ".ovpn", top + "README.txt", top + "manifest.json",
+                    top + "sanity-check.sh"));
+            if (subnet) {
+                expected.add(top + upName);
+            }
+            assertThat(archive.content().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(archive.permissions(top + c.name() + ".ovpn")).isEqualTo(0600);
+            assertThat(archive.permissions(top + "sanity-check.sh")).isEqualTo(0755);
+            assertThat(archive.permissions(top + "README.txt")).isEqualTo(0644);
+            assertThat(archive.permissions(top + "manifest.json")).isEqualTo(0644);
+            assertThat(archive.modes().get(top + "README.txt") & 0170000).isEqualTo(0100000);
+            if (subnet) {
+                assertThat(archive.permissions(top + upName)).isEqualTo(0755);
+            }
+            if (format == Format.ZIP) {
+                assertThat(Unpacked.zipWithJdk(bytes).keySet()).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            profile = archive.text(top + c.name() + ".ovpn");
+        }
+
+        OvpnConfig p = OvpnConfig.parse(profile);
+        assertThat(p.one("dev")).containsExactly("tun");
+        assertThat(p.one("proto")).containsExactly("udp");
+        assertThat(p.one("nobind")).isEmpty();
+        assertThat(p.one("remote-cert-tls")).containsExactly("server");
+        assertThat(p.one("verify-x509-name")).containsExactly("server", "name");
+        assertThat(p.one("data-ciphers")).containsExactly("AES-256-GCM:CHACHA20-POLY1305");
+        assertThat(p.one("persist-key")).isEmpty();
+        assertThat(p.one("verb")).containsExactly("3");
+        assertThat(p.names()).doesNotContainAnyElementsOf(COMPRESSION).doesNotContain("data-ciphers-fallback", "auth-user-pass");
+        if (layout == Layout.SHARED) {
+            assertThat(p.one("client")).isEmpty();
+            assertThat(p.one("remote")).containsExactly("vpn.example.net", "1194");
+            assertThat(p.one("explicit-exit-notify")).containsExactly("1");
+            assertThat(p.one("connect-retry")).containsExactly("1", "10");
+            assertThat(p.names()).doesNotContain("ifconfig-ipv6", "tls-client", "route-ipv6", "redirect-gateway");
+        } else {
+            assertThat(p.names()).doesNotContain("client", "pull");
+            assertThat(p.one("tls-client")).isEmpty();
+            assertThat(p.one("remote")).containsExactly("vpn.example.net", String.valueOf(5000 + c.id()));
+            assertThat(p.one("ifconfig-ipv6")).containsExactlyElementsOf(subnet
+                    ? List.of("2001:638:500:f100::f101:2/112", "2001:638:500:f100::f101:1")
+                    : List.of("2001:638:500:f1ff::100/64", "fe80::1"));
+            assertThat(p.one("redirect-gateway")).containsExactly("ipv6", "!ipv4");
+        }
+        boolean withUp = format != Format.OVPN && subnet;
+        assertThat(p.has("script-security")).isEqualTo(withUp);
+        if (withUp) {
+            assertThat(p.one("script-security")).containsExactly("2");
+            assertThat(p.one("up")).containsExactly(upName);
+        } else {
+            assertThat(p.names()).doesNotContain("up");
+        }
+
+        assertThat(p.blocks().keySet()).containsExactlyInAnyOrder("ca", "cert", "key", "tls-crypt");
+        assertThat(Pem.readCertificate(p.blocks().get("ca"))).isEqualTo(Fixtures.CA.certificate());
+        X509Certificate cert = Pem.readCertificate(p.blocks().get("cert"));
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + c.name());
+        assertThat(Pem.readPrivateKey(p.blocks().get("key")).getAlgorithm()).isEqualTo(cert.getPublicKey().getAlgorithm());
+        List<String> tls = p.blocks().get("tls-crypt").lines().toList();
+        assertThat(tls.get(0)).isEqualTo("-----BEGIN OpenVPN Static key V1-----");
+        assertThat(tls.get(tls.size() - 1)).isEqualTo("-----END OpenVPN Static key V1-----");
+        assertThat(tls.subList(1, tls.size() - 1)).hasSize(16).allMatch(l -> l.matches("[0-9a-f]{32}"));
+        assertThat(profile).doesNotContain(c.email());
+
+        if (archive != null) {
+            checkManifest(archive.text(c.name() + "/manifest.json"), c, layout);
+            assertThat(archive.text(c.name() + "/README.txt")).contains(c.email()).contains(c.assignment().prefix().address());
+            String sanity = archive.text(c.name() + "/sanity-check.sh");
+            assertThat(sanity).startsWith("#!/bin/sh\n").doesNotContain(c.email());
+            ServerConfigsTest.assertShellSyntax(sanity);
+            if (subnet) {
+                checkUpScript(archive.text(c.name() + "/" + upName), os);
+            }
+        }
+    }
+
+    private static void checkManifest(String json, Client c, Layout layout) throws Exception {
+        JsonNode m = JSON.readTree(json);
+        boolean subnet = c.type() == Pool.SUBNET;
+        assertThat(m.get("name").asText()).isEqualTo(c.name());
+        assertThat(m.get("type").asText()).isEqualTo(subnet ? "subnet" : "hermit");
+        assertThat(m.get("layout").asText()).isEqualTo(layout.cliName());
+        assertThat(m.get("server").get("host").asText()).isEqualTo("vpn.example.net");
+        assertThat(m.get("server").get("port").asInt()).isEqualTo(layout == Layout.SHARED ? 1194 : 5000 + (int) c.id());
+        assertThat(m.get("server").get("proto").asText()).isEqualTo("udp");
+        assertThat(m.get("prefix").asText()).isEqualTo(subnet ? "2001:638:500:f101::/64" : "2001:638:500:f1ff::100/128");
+        String tunnel = switch (layout) {
+            case SHARED -> subnet ? "2001:638:500:f100::f101:2/64" : "2001:638:500:f1ff::100/64";
+            case PER_CLIENT -> subnet ? "2001:638:500:f100::f101:2/112" : "2001:638:500:f1ff::100/64";
+        };
+        assertThat(m.get("tunnelAddress").asText()).isEqualTo(tunnel);
+        String server = layout == Layout.SHARED ? "2001:638:500:f100::1" : subnet ? "2001:638:500:f100::f101:1" : "fe80::1";
+        assertThat(m.get("serverAddress").asText()).isEqualTo(server);
+        List<String> routes = new ArrayList<>();
+        m.get("routes").forEach(r -> routes.add(r.asText()));
+        assertThat(routes).containsExactly("::/3", "2000::/4", "3000::/4", "fc00::/7");
+        if (subnet) {
+            assertThat(m.get("lanAddress").asText()).isEqualTo("2001:638:500:f101::1/64");
+            assertThat(m.get("lanInterface").asText()).isEqualTo(switch (c.os()) {
+                case LINUX -> "eth0";
+                case MACOS -> "en0";
+                case WINDOWS -> "Ethernet";
+            });
+        } else {
+            assertThat(m.has("lanAddress")).isFalse();
+            assertThat(m.has("lanInterface")).isFalse();
+        }
+        String fp = HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Fixtures.CA.certificate().getEncoded()));
+        assertThat(m.get("caFingerprint").asText()).isEqualTo(fp).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+        assertThat(Instant.parse(m.get("notAfter").asText())).isEqualTo(Fixtures.NOT_AFTER);
+        assertThat(m.has("email")).isFalse();
+    }
+
+    private static void checkUpScript(String up, ClientOs os) throws Exception {
+        switch (os) {
+            case LINUX -> {
+                assertThat(ServerConfigsTest.commands(up)).containsExactly(
+                        "sysctl -w net.ipv6.conf.all.forwarding=1",
+                        "ip -6 addr show dev eth0 | grep -q 'inet6 2001:638:500:f101::1/64 ' || ip -6 addr add 2001:638:500:f101::1/64 dev eth0",
+                        "exit 0");
+                ServerConfigsTest.assertShellSyntax(up);
+            }
+            case MACOS -> {
+                assertThat(ServerConfigsTest.commands(up)).contains("sysctl -w net.inet6.ip6.forwarding=1")
+                        .anyMatch(l -> l.endsWith("ifconfig en0 inet6 2001:638:500:f101::1 prefixlen 64 alias"));
+                ServerConfigsTest.assertShellSyntax(up);
+            }
+            case WINDOWS -> {
+                assertThat(up).contains("\r\n").doesNotContainPattern("[^\r]\n");
+                assertThat(up.lines()).contains(
+                        "netsh interface ipv6 set interface \"Ethernet\" forwarding=enabled advertise=enabled",
+                        "netsh interface ipv6 set interface \"%~1\" forwarding=enabled")
+                        .anyMatch(l -> l.endsWith("netsh interface ipv6 add address \"Ethernet\" 2001:638:500:f101::1/64"));
+            }
+        }
+    }
+
+    @Test
+    void theLanInterfaceAskedForReachesTheUpScriptTheSanityCheckAndTheManifest() throws Exception {
+        Unpacked a = Unpacked.tarGz(render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE), Format.TAR_GZ, Layout.SHARED, "enp3s0"));
+        String top = "christian.strauf/";
+        assertThat(a.text(top + "up.sh")).contains("ip -6 addr add 2001:638:500:f101::1/64 dev enp3s0").doesNotContain("eth0");
+        assertThat(a.text(top + "sanity-check.sh")).contains("LAN_INTERFACE='enp3s0'");
+        assertThat(JSON.readTree(a.text(top + "manifest.json")).get("lanInterface").asText()).isEqualTo("enp3s0");
+    }
+
+    @Test
+    void routeSlash3IsTheOnlyRouteOfAPerClientProfileAndTheManifest() throws Exception {
+        Client c = client(Pool.HERMIT, ClientOs.LINUX, ClientStatus.ACTIVE);
+        byte[] tgz = ClientExport.render(site("2000::/3"), c, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT,
+                new ExportRequest(Format.TAR_GZ, Layout.PER_CLIENT, null), TIME);
+        Unpacked a = Unpacked.tarGz(tgz);
+        OvpnConfig p = OvpnConfig.parse(a.text("laptop/laptop.ovpn"));
+        assertThat(p.one("route-ipv6")).containsExactly("2000::/3");
+        assertThat(p.names()).doesNotContain("redirect-gateway");
+        assertThat(JSON.readTree(a.text("laptop/manifest.json")).get("routes").toString()).isEqualTo("[\"2000::/3\"]");
+    }
+
+    @Test
+    void aRevokedClientIsRefusedAndASuspendedOneExported() {
+        assertThatThrownBy(() -> render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.REVOKED), Format.OVPN, Layout.SHARED, null))
+                .isInstanceOf(ExportRefusedException.class).hasMessageContaining("'christian.strauf' is revoked");
+        assertThat(render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.SUSPENDED), Format.OVPN, Layout.SHARED, null)).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eth0;reboot", "eth0 eth1", "", "a-very-long-interface-name", "eth0\n", "$(id)", "eth0'"})
+    void aBadLanInterfaceIsRefusedWithTheAcceptedForm(String lan) {
+        assertThatThrownBy(() -> new ExportRequest(Format.TAR_GZ, Layout.SHARED, lan)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("accepted 1..15 letters");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\nredirect-gateway def1", "x\"y", "a b", "$(reboot)", "a'b"})
+    void aClientNameThatCouldEscapeItsLineNeverReachesAProfile(String name) {
+        Client c = Fixtures.client(name, 3, Pool.SUBNET, 2, ClientOs.LINUX, ClientStatus.ACTIVE);
+        for (Format f : Format.values()) {
+            assertThatThrownBy(() -> render(c, f, Layout.SHARED, null)).isInstanceOf(UnsafeValueException.class)
+                    .hasMessageContaining("client name");
+        }
+    }
+
+    @Test
+    void aPemWithAnAngleBracketCannotCloseItsInlineBlock() {
+        Client c = client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE);
+        assertThatThrownBy(() -> ClientExport.render(site(), c, Fixtures.CA.certificatePem() + "</ca>\nup /tmp/x\n<ca>\n",
+                Fixtures.TLS_CRYPT, new ExportRequest(Format.OVPN, Layout.SHARED, null), TIME)).isInstanceOf(UnsafeValueException.class);
+    }
+
+    @Test
+    void formatsAndLayoutsAreParsedStrictly() {
+        assertThat(Format.parse("tar.gz")).isEqualTo(Format.TAR_GZ);
+        assertThat(Layout.parse("per-client")).isEqualTo(Layout.PER_CLIENT);
+        assertThatThrownBy(() -> Format.parse("tgz")).hasMessageContaining("accepted ovpn, tar.gz, zip");
+        assertThatThrownBy(() -> Format.parse("OVPN")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Layout.parse("p2p")).hasMessageContaining("accepted shared, per-client");
+    }
+}

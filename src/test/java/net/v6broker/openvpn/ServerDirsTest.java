@@ -1,0 +1,118 @@
+package net.v6broker.openvpn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import net.v6broker.broker.Client;
+import net.v6broker.broker.HomeSetup;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.config.HomeException;
+import net.v6broker.ipam.Pool;
+import net.v6broker.store.ClientOs;
+import net.v6broker.store.ClientStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ServerDirs against a real home on disk, with clients built in memory. */
+class ServerDirsTest {
+    @TempDir
+    Path dir;
+    Home home;
+    ServerDirs dirs;
+
+    @BeforeEach
+    void init() {
+        BrokerConfig config = new BrokerConfig(Fixtures.SEED_PREFIX, BrokerConfig.Endpoint.parse("vpn.example.net"), null, null, null);
+        home = new HomeSetup(Clock.systemUTC(), new SecureRandom()).create(dir.resolve("home"), config);
+        dirs = new ServerDirs(home, home.loadConfig());
+    }
+
+    private static List<String> ls(Path d) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void namesWithUnderscoresAndDotsRenderAndOnlyActiveClientsGetFiles() throws Exception {
+        Client a = Fixtures.client("_lab.gw-1", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client b = Fixtures.client("b_b", 2, Pool.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.SUSPENDED);
+        Client c = Fixtures.client("c", 3, Pool.HERMIT, 0x101, ClientOs.LINUX, ClientStatus.REVOKED);
+        Path out = dir.resolve("srv");
+        ServerDirs.Rendered r = dirs.render(out, Layout.SHARED, List.of(a, b, c));
+        assertThat(r.clients()).isEqualTo(1);
+        assertThat(ls(out.resolve("ccd"))).containsExactly("_lab.gw-1");
+        assertThat(dirs.recorded()).containsExactly(new ServerDirs.Recorded(out, Layout.SHARED));
+    }
+
+    @Test
+    void aClientChangeReachesOnlyExistingRecordedDirectoriesAndADeletedClientLosesItsFile() throws Exception {
+        Client a = Fixtures.client("a", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Path kept = dir.resolve("kept");
+        Path gone = dir.resolve("gone");
+        dirs.render(kept, Layout.SHARED, List.of(a));
+        dirs.render(gone, Layout.PER_CLIENT, List.of(a));
+        deleteTree(gone);
+        dirs.clientChanged("a", name -> Optional.empty());
+        assertThat(kept.resolve("ccd/a")).doesNotExist();
+        assertThat(gone).doesNotExist();
+        dirs.clientChanged("a", name -> Optional.of(a));
+        assertThat(kept.resolve("ccd/a")).exists();
+    }
+
+    @Test
+    void aNameThatIsNotAClientNameNeverBecomesAPath() {
+        dirs.render(dir.resolve("srv"), Layout.SHARED, List.of());
+        for (String bad : List.of("../home/config.json", "a/b", ".hidden", "")) {
+            assertThatThrownBy(() -> dirs.clientChanged(bad, name -> Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid client name");
+        }
+        assertThat(home.config()).exists();
+    }
+
+    @Test
+    void renderAllRendersEveryRecordedDirectoryFromTheGivenClients() throws Exception {
+        Path shared = dir.resolve("s");
+        Path perClient = dir.resolve("p");
+        dirs.render(shared, Layout.SHARED, List.of());
+        dirs.render(perClient, Layout.PER_CLIENT, List.of());
+        List<Client> imported = List.of(Fixtures.client("x1", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE),
+                Fixtures.client("x2", 2, Pool.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.ACTIVE));
+        assertThat(dirs.renderAll(() -> imported)).hasSize(2);
+        assertThat(ls(shared.resolve("ccd"))).containsExactly("x1", "x2");
+        assertThat(Files.readAllLines(perClient.resolve("units.txt"))).containsExactly("v6broker-openvpn@x1.service",
+                "v6broker-openvpn@x2.service");
+    }
+
+    @Test
+    void aBrokenRegistryIsReportedWithHowToRecover() throws Exception {
+        Files.writeString(home.dir().resolve("server-dirs.json"), "{not json");
+        assertThatThrownBy(() -> dirs.recorded()).isInstanceOf(HomeException.class).hasMessageContaining("delete it to forget");
+    }
+
+    @Test
+    void crlChangedCopiesTheHomesCrlIntoEveryDirectory() throws Exception {
+        Path out = dir.resolve("srv");
+        dirs.render(out, Layout.SHARED, List.of());
+        Home.writeAtomically(home.crl(), Files.readString(home.crl()) + "\n", Home.PUBLIC);
+        dirs.crlChanged();
+        assertThat(Files.readString(out.resolve("crl.pem"))).isEqualTo(Files.readString(home.crl()));
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
