@@ -1,0 +1,254 @@
+package net.v6broker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import net.v6broker.cli.Cli;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daemon as an operator runs it, driven only through the command line: {@code serve} in the
+ * server namespace, plain {@code openvpn --config X.ovpn} in the client namespaces. Work files and
+ * logs stay under target/e2e/daemon for review.
+ */
+class DaemonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration UP = Duration.ofSeconds(40);
+    Netns net;
+    Path dir;
+    Path home;
+    String srv;
+    String hermit;
+    String subnet;
+    String lan;
+    Process daemon;
+
+    @BeforeEach
+    void underlay() throws IOException {
+        Assumptions.assumeTrue(Netns.available(),
+                "skipped: the daemon test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        dir = Path.of("target", "e2e", "daemon").toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        home = dir.resolve("home");
+        net = new Netns("dmn");
+        srv = net.create("srv");
+        hermit = net.create("hermit");
+        subnet = net.create("subnet");
+        lan = net.create("lan");
+        net.exec(srv, "ip", "link", "add", "br0", "type", "bridge");
+        net.exec(srv, "ip", "link", "set", "br0", "up");
+        net.address(srv, "br0", "198.51.100.1/24");
+        net.exec(srv, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        int host = 10;
+        for (String ns : List.of(hermit, subnet)) {
+            net.link(srv, "p" + host, ns, "eth0");
+            net.exec(srv, "ip", "link", "set", "p" + host, "master", "br0");
+            net.address(ns, "eth0", "198.51.100." + host + "/24");
+            host += 10;
+        }
+        net.link(subnet, "lan0", lan, "eth0");
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (daemon != null) {
+            Netns.stop(daemon);
+        }
+        // the daemon leaves openvpn running by design; this test started it, so it stops it
+        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
+        if (pid != null && Files.exists(pid)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
+                p.destroy();
+                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
+            });
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
+        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
+        return out.toString();
+    }
+
+    private String h() {
+        return home.toString();
+    }
+
+    private Process serve() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "net.v6broker.Main", "serve", "--home", h(), "--http",
+                "127.0.0.1:0", "--node", "srv"));
+        return net.spawn(srv, dir, dir.resolve("daemon.log"), cmd.toArray(String[]::new));
+    }
+
+    private long serverPid() {
+        try {
+            return Long.parseLong(Files.readString(home.resolve("openvpn/run/server.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Process connect(String ns, String name, String... extra) throws IOException {
+        Path d = dir.resolve("clients");
+        Files.createDirectories(d);
+        Path archive = d.resolve(name + ".tar.gz");
+        cli("client", "export", name, "--format", "tar.gz", "--lan-if", "lan0", "--out", archive.toString(), "--home", h());
+        Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
+        return reconnect(ns, name, extra);
+    }
+
+    /** Starts openvpn again from the profile exported earlier (as a user would after a disconnect). */
+    private Process reconnect(String ns, String name, String... extra) {
+        Path d = dir.resolve("clients");
+        List<String> cmd = new ArrayList<>(List.of("openvpn", "--config", name + ".ovpn"));
+        cmd.addAll(List.of(extra));
+        return net.spawn(ns, d.resolve(name), dir.resolve(name + "-" + System.nanoTime() + ".log"), cmd.toArray(String[]::new));
+    }
+
+    private String tunnelAddress(String name) throws IOException {
+        return TunnelTest.address(JSON.readTree(dir.resolve("clients").resolve(name).resolve("manifest.json").toFile())
+                .get("tunnelAddress").asText());
+    }
+
+    private boolean hasAddress(String ns, String address) {
+        return net.addresses6(ns, "tun0").stream().map(TunnelTest::address).anyMatch(address::equals);
+    }
+
+    private JsonNode status(String name) throws IOException {
+        for (JsonNode n : JSON.readTree(cli("status", "--json", "--home", h()))) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no status line for " + name);
+    }
+
+    @Test
+    void runsTheTunnelServerAppliesChangesLiveAndKeepsTunnelsUpWithoutTheDaemon() throws Exception {
+        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        String lanHost = "2001:db8:abba:f101::2";
+
+        daemon = serve();
+        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock"))))
+                .as("daemon started openvpn: " + TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
+        Process h1 = connect(hermit, "h1");
+        Process s1 = connect(subnet, "s1");
+        String h1Address = tunnelAddress("h1");
+        String s1Address = tunnelAddress("s1");
+        assertThat(Netns.await(UP, () -> hasAddress(hermit, h1Address) && hasAddress(subnet, s1Address))).isTrue();
+        net.address(lan, "eth0", lanHost + "/64");
+        net.exec(lan, "ip", "-6", "route", "add", "default", "via", "2001:db8:abba:f101::1");
+        assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address))).as("server -> hermit").isTrue();
+        assertThat(Netns.await(UP, () -> net.ping6(srv, lanHost))).as("server -> LAN host behind s1").isTrue();
+        assertThat(Netns.await(UP, () -> net.ping6(hermit, lanHost))).as("hermit -> LAN host").isTrue();
+        assertThat(Netns.await(UP, () -> net.ping6(lan, h1Address))).as("LAN host -> hermit").isTrue();
+
+        // status: sessions from the management interface, with the kernel route (run in srv's namespace)
+        assertThat(Netns.await(UP, () -> statusConnected("s1"))).isTrue();
+        JsonNode st = JSON.readTree(net.exec(srv, statusCommand()));
+        JsonNode s1Status = find(st, "s1");
+        assertThat(s1Status.get("realAddress").asText()).startsWith("198.51.100.20:");
+        assertThat(s1Status.get("routePresent").asBoolean()).isTrue();
+        assertThat(s1Status.get("node").asText()).isEqualTo("srv");
+
+        // revoke: the session ends within 2 s (client-kill HALT stops the client) and it can't come back
+        Instant revoked = Instant.now();
+        cli("client", "revoke", "s1", "--home", h());
+        assertThat(Netns.await(Duration.ofSeconds(5), () -> !s1.isAlive())).as("s1's openvpn halted").isTrue();
+        Duration took = Duration.between(revoked, Instant.now());
+        assertThat(took).as("session ended within 2 s").isLessThanOrEqualTo(Duration.ofSeconds(2));
+        Process again = reconnect(subnet, "s1");
+        assertThat(Netns.await(Duration.ofSeconds(15), () -> TunnelTest.count(home.resolve("openvpn/run/server.log"),
+                "certificate revoked") > 0)).isTrue();
+        Netns.stop(again);
+        assertThat(hasAddress(subnet, s1Address)).isFalse();
+
+        // suspend / resume the hermit
+        cli("client", "suspend", "h1", "--home", h());
+        assertThat(Netns.await(Duration.ofSeconds(5), () -> !h1.isAlive())).as("h1 halted on suspend").isTrue();
+        Process h1b = reconnect(hermit, "h1");
+        assertThat(Netns.await(Duration.ofSeconds(10), () -> TunnelTest.count(home.resolve("openvpn/run/server.log"),
+                "client-config-dir authentication failed") > 0 || TunnelTest.count(home.resolve("openvpn/run/server.log"),
+                "no acceptable client-config-dir") > 0 || TunnelTest.count(home.resolve("openvpn/run/server.log"), "ccd-exclusive") > 0))
+                .as("suspended hermit refused: " + TunnelTest.tail(home.resolve("openvpn/run/server.log"))).isTrue();
+        assertThat(hasAddress(hermit, h1Address)).isFalse();
+        Netns.stop(h1b);
+        cli("client", "resume", "h1", "--home", h());
+        Process h1c = reconnect(hermit, "h1");
+        assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address))).as("resumed hermit back").isTrue();
+
+        // openvpn dies: the daemon restarts it and the client comes back with the same address
+        long pid = serverPid();
+        ProcessHandle.of(pid).orElseThrow().destroy();
+        assertThat(Netns.await(UP, () -> serverPid() != pid && serverPid() > 0)).as("daemon restarted openvpn").isTrue();
+        assertThat(Netns.await(Duration.ofSeconds(60), () -> hasAddress(hermit, h1Address) && net.ping6(srv, h1Address)))
+                .as("hermit back after the server restart").isTrue();
+
+        // the daemon stops: tunnels keep working; a client added meanwhile works when it is back
+        Netns.stop(daemon);
+        daemon = null;
+        assertThat(ProcessHandle.of(serverPid()).map(ProcessHandle::isAlive).orElse(false)).as("openvpn outlives the daemon").isTrue();
+        assertThat(net.ping6(srv, h1Address)).as("tunnel works with the daemon down").isTrue();
+        cli("client", "add", "s2", "--type", "subnet", "--home", h());
+        Process s2 = connect(subnet, "s2");
+        String s2Address = tunnelAddress("s2");
+        assertThat(Netns.await(UP, () -> hasAddress(subnet, s2Address))).as("client added while the daemon was down connects").isTrue();
+        daemon = serve();
+        assertThat(Netns.await(UP, () -> statusConnected("s2"))).as("daemon back, adopted openvpn, sees s2").isTrue();
+        assertThat(net.ping6(srv, TunnelTest.address(s2Address))).isTrue();
+        Netns.stop(s2);
+        Netns.stop(h1c);
+    }
+
+    private String[] statusCommand() {
+        return new String[] {Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("java.class.path"), "net.v6broker.Main", "status", "--json", "--home", h()};
+    }
+
+    private boolean statusConnected(String name) {
+        try {
+            return status(name).get("connected").asBoolean();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode find(JsonNode array, String name) {
+        for (JsonNode n : array) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + array);
+    }
+}
