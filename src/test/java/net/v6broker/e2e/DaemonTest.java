@@ -230,6 +230,25 @@ class DaemonTest {
         Netns.stop(h1c);
     }
 
+    @Test
+    void renegotiatingEveryTwentySecondsForAMinuteLosesNoPing() throws Exception {
+        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        daemon = serve();
+        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock")))).isTrue();
+        Process h1 = connect(hermit, "h1", "--reneg-sec", "20");
+        String address = tunnelAddress("h1");
+        assertThat(Netns.await(UP, () -> net.ping6(srv, address))).isTrue();
+        // an idle client is the case that lost packets after renegotiation when connects were
+        // answered over the management interface; here OpenVPN decides alone
+        String out = Netns.run("ip", "netns", "exec", srv, "ping", "-6", "-n", "-c", "65", "-i", "1", "-W", "2", address);
+        assertThat(out).contains("65 packets transmitted, 65 received, 0% packet loss");
+        long renegotiations = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("h1-"))
+                .mapToLong(p -> TunnelTest.count(p, "TLS: soft reset")).sum();
+        assertThat(renegotiations).as("the client renegotiated during the minute").isGreaterThanOrEqualTo(2);
+        Netns.stop(h1);
+    }
+
     private String[] statusCommand() {
         return new String[] {Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
             System.getProperty("java.class.path"), "net.v6broker.Main", "status", "--json", "--home", h()};
