@@ -7,6 +7,10 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECPrivateKeySpec;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
@@ -27,7 +31,8 @@ import org.bouncycastle.util.encoders.Hex;
  * JDK 17 (see {@code CaSpeed}). No JCA provider is instantiated or registered. Private keys handed
  * out are ordinary SunEC keys, so callers cannot tell the engines apart.
  *
- * <p>Loading this class loads Bouncy Castle, whose signed jar costs 100-300 ms to open, so
+ * <p>Its first use in a JVM is slower than SunEC's (it builds its comb tables and loads its curve
+ * classes: one certificate in a fresh launcher JVM took about 40 ms against SunEC's 20-25 ms), so
  * {@link CertificateAuthority} switches to it only once a CA has issued many certificates.
  *
  * <p>Thread-safe: curve constants are immutable, key generators are created per call, and
@@ -41,8 +46,8 @@ final class BcP256KeyEngine implements KeyEngine {
                     + "6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
                     + "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5")),
             CURVE.getOrder(), CURVE.getCofactor());
-    private static final byte[] P256_ALGORITHM = Der.sequence(
-            Der.oid(KeyAlgorithms.EC_PUBLIC_KEY_OID), Der.oid(KeyAlgorithms.P256_OID));
+    private static final AlgorithmIdentifier P256_ALGORITHM = new AlgorithmIdentifier(
+            X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1);
 
     private final SecureRandom random;
     private final Pool<DSADigestSigner> signers;
@@ -59,9 +64,7 @@ final class BcP256KeyEngine implements KeyEngine {
 
     /**
      * An engine for the P-256 CA key {@code caKey}. Declared to return the interface so that
-     * callers' bytecode verification does not load this class (and Bouncy Castle) early.
-     *
-     * @throws LinkageError if Bouncy Castle is not on the class path
+     * callers' bytecode verification does not load this class and its curve classes early.
      */
     static KeyEngine create(PrivateKey caKey, SecureRandom random) {
         return new BcP256KeyEngine(caKey, random);
@@ -81,7 +84,7 @@ final class BcP256KeyEngine implements KeyEngine {
         } catch (GeneralSecurityException e) {
             throw new CaException("the JDK rejected a generated P-256 private key: " + e.getMessage(), e);
         }
-        return new GeneratedKey(Der.sequence(P256_ALGORITHM, Der.bitString(point)), point, privateKey);
+        return new GeneratedKey(new SubjectPublicKeyInfo(P256_ALGORITHM, point), privateKey);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package net.v6broker.ca;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -10,28 +10,51 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
  * The tunnel broker's certificate authority: a CA certificate and key that issue OpenVPN server
  * and client certificates and CRLs.
  *
- * <p>Certificates and CRLs are DER-encoded by hand ({@link Der}) and signed with the JDK's own
- * providers, so a CLI command that loads the CA and issues one certificate loads no third-party
- * class: Bouncy Castle's signed jar alone would cost 100-300 ms of start-up. An EC CA that issues
- * many certificates in one JVM switches to Bouncy Castle's faster P-256 arithmetic after
- * {@value #FAST_ENGINE_AFTER} certificates (see {@link BcP256KeyEngine}).
+ * <p>Certificates and CRLs are built with Bouncy Castle's {@code bcpkix} builders and signed through
+ * a {@link KeyEngine}: the JDK's providers for RSA, and for EC first the JDK's and, after
+ * {@value #FAST_ENGINE_AFTER} certificates in one JVM, Bouncy Castle's faster P-256 arithmetic
+ * (see {@link BcP256KeyEngine}).
  *
  * <p>Thread-safe: all fields are immutable, volatile or otherwise thread-safe, and signers and
  * key generators are lent out exclusively from pools, so {@link #issueClient} (and every other
@@ -48,33 +71,17 @@ public final class CertificateAuthority {
     /** An EC CA switches to the Bouncy Castle engine after issuing this many certificates. */
     static final int FAST_ENGINE_AFTER = 50;
 
-    private static final byte[] VERSION_3 = Der.explicit(0, Der.integer(2));
-    private static final byte[] VERSION_2 = Der.integer(1);
-    private static final byte[] COMMON_NAME = Der.oid("2.5.4.3");
-    private static final byte[] SUBJECT_KEY_IDENTIFIER = Der.oid("2.5.29.14");
-    private static final byte[] KEY_USAGE = Der.oid("2.5.29.15");
-    private static final byte[] BASIC_CONSTRAINTS = Der.oid("2.5.29.19");
-    private static final byte[] CRL_NUMBER = Der.oid("2.5.29.20");
-    private static final byte[] AUTHORITY_KEY_IDENTIFIER = Der.oid("2.5.29.35");
-    private static final byte[] EXTENDED_KEY_USAGE = Der.oid("2.5.29.37");
-
-    // KeyUsage bit numbers (RFC 5280, section 4.2.1.3)
-    private static final int DIGITAL_SIGNATURE = 0;
-    private static final int KEY_ENCIPHERMENT = 2;
-    private static final int KEY_AGREEMENT = 4;
-    private static final int KEY_CERT_SIGN = 5;
-    private static final int CRL_SIGN = 6;
-
-    private static final byte[] END_ENTITY_CONSTRAINTS =
-            extension(BASIC_CONSTRAINTS, true, Der.sequence());
-    private static final byte[] CA_CONSTRAINTS =
-            extension(BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true), Der.integer(0)));
-    private static final byte[] CA_KEY_USAGE =
-            extension(KEY_USAGE, true, Der.namedBits(KEY_CERT_SIGN, CRL_SIGN));
-    private static final byte[] EKU_SERVER = extension(EXTENDED_KEY_USAGE, false,
-            Der.sequence(Der.oid("1.3.6.1.5.5.7.3.1")));
-    private static final byte[] EKU_CLIENT = extension(EXTENDED_KEY_USAGE, false,
-            Der.sequence(Der.oid("1.3.6.1.5.5.7.3.2")));
+    private static final Extension CA_CONSTRAINTS =
+            extension(Extension.basicConstraints, true, new BasicConstraints(0)); // CA:TRUE, pathlen 0
+    private static final Extension CA_KEY_USAGE = extension(Extension.keyUsage, true,
+            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    private static final Extension END_ENTITY_CONSTRAINTS =
+            extension(Extension.basicConstraints, true, new BasicConstraints(false));
+    private static final Extension EKU_SERVER = extension(Extension.extendedKeyUsage, false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    private static final Extension EKU_CLIENT = extension(Extension.extendedKeyUsage, false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     private final KeyType keyType;
     private final X509Certificate certificate;
@@ -83,10 +90,10 @@ public final class CertificateAuthority {
     private final Clock clock;
     private final SecureRandom random;
     /** Issuer of everything this CA signs: the CA certificate's subject exactly as encoded. */
-    private final byte[] issuer;
-    private final byte[] signatureAlgorithm;
-    private final byte[] authorityKeyIdentifier;
-    private final byte[] endEntityKeyUsage;
+    private final X500Name issuer;
+    private final AlgorithmIdentifier signatureAlgorithm;
+    private final Extension authorityKeyIdentifier;
+    private final Extension endEntityKeyUsage;
     private final int fastEngineAfter;
     private final AtomicInteger issuedCount = new AtomicInteger();
     private volatile KeyEngine engine;
@@ -100,13 +107,13 @@ public final class CertificateAuthority {
         this.privateKey = privateKey;
         this.clock = clock;
         this.random = random;
-        this.issuer = certificate.getSubjectX500Principal().getEncoded();
+        this.issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         this.signatureAlgorithm = KeyAlgorithms.signatureAlgorithm(keyType);
-        this.authorityKeyIdentifier = extension(AUTHORITY_KEY_IDENTIFIER, false,
-                Der.sequence(Der.tlv(0x80, caKeyIdentifier(certificate))));
-        this.endEntityKeyUsage = extension(KEY_USAGE, true, keyType.isRsa()
-                ? Der.namedBits(DIGITAL_SIGNATURE, KEY_ENCIPHERMENT)
-                : Der.namedBits(DIGITAL_SIGNATURE, KEY_AGREEMENT));
+        this.authorityKeyIdentifier = extension(Extension.authorityKeyIdentifier, false,
+                new AuthorityKeyIdentifier(caKeyIdentifier(certificate)));
+        this.endEntityKeyUsage = extension(Extension.keyUsage, true, keyType.isRsa()
+                ? new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
         this.engine = new JdkKeyEngine(keyType, privateKey, random);
     }
 
@@ -127,25 +134,23 @@ public final class CertificateAuthority {
         checkName(commonName);
         checkValidity(validity);
         KeyPair key = KeyAlgorithms.generator(type, random).generateKeyPair();
-        byte[] name = name(commonName);
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
+        X500Name name = name(commonName);
         Instant now = clock.instant();
-        byte[] tbs = Der.sequence(VERSION_3, Der.integer(randomSerial(random)),
-                KeyAlgorithms.signatureAlgorithm(type), name,
-                validityPeriod(now, validity), name, key.getPublic().getEncoded(),
-                Der.explicit(3, Der.sequence(CA_CONSTRAINTS, CA_KEY_USAGE,
-                        subjectKeyIdentifier(KeyAlgorithms.publicKeyBits(key.getPublic())))));
-        byte[] signature;
-        try {
-            Signature signer = KeyAlgorithms.signer(type, key.getPrivate(), random);
-            signer.update(tbs);
-            signature = signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new CaException("cannot self-sign CA certificate CN=" + commonName + ": "
-                    + e.getMessage(), e);
-        }
-        X509Certificate certificate = toCertificate(
-                Der.sequence(tbs, KeyAlgorithms.signatureAlgorithm(type), Der.bitString(signature)),
-                "CA CN=" + commonName);
+        String what = "CA certificate CN=" + commonName;
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, randomSerial(random),
+                time(now.minus(CLOCK_SKEW)), time(notAfter(now, validity)), name, publicKey);
+        TbsSigner selfSigner = new TbsSigner(KeyAlgorithms.signatureAlgorithm(type), tbs -> {
+            try {
+                Signature signer = KeyAlgorithms.signer(type, key.getPrivate(), random);
+                signer.update(tbs);
+                return signer.sign();
+            } catch (GeneralSecurityException e) {
+                throw new CaException("cannot self-sign " + what + ": " + e.getMessage(), e);
+            }
+        });
+        X509Certificate certificate = build(builder,
+                List.of(CA_CONSTRAINTS, CA_KEY_USAGE, subjectKeyIdentifier(publicKey)), selfSigner, what);
         return new CertificateAuthority(type, certificate, key.getPrivate(), clock, random,
                 FAST_ENGINE_AFTER);
     }
@@ -232,25 +237,26 @@ public final class CertificateAuthority {
         }
         checkValidity(nextUpdate);
         Instant now = clock.instant();
-        List<byte[]> fields = new ArrayList<>(List.of(VERSION_2, signatureAlgorithm, issuer,
-                Der.time(now), Der.time(notAfter(now, nextUpdate))));
-        if (!revoked.isEmpty()) {
-            Set<BigInteger> seen = new HashSet<>();
-            byte[][] entries = new byte[revoked.size()][];
-            for (int i = 0; i < entries.length; i++) {
-                RevokedEntry entry = Objects.requireNonNull(revoked.get(i), "revoked entry");
-                if (!seen.add(entry.serial())) {
-                    throw new IllegalArgumentException("serial " + entry.serial().toString(16)
-                            + " is listed more than once in the revocation list");
-                }
-                entries[i] = Der.sequence(Der.integer(entry.serial()), Der.time(entry.revokedAt()));
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, time(now));
+        builder.setNextUpdate(time(notAfter(now, nextUpdate)));
+        Set<BigInteger> seen = new HashSet<>();
+        for (RevokedEntry entry : revoked) {
+            Objects.requireNonNull(entry, "revoked entry");
+            if (!seen.add(entry.serial())) {
+                throw new IllegalArgumentException("serial " + entry.serial().toString(16)
+                        + " is listed more than once in the revocation list");
             }
-            fields.add(Der.sequence(entries));
+            builder.addCRLEntry(entry.serial(), date(entry.revokedAt()), (Extensions) null);
         }
-        fields.add(Der.explicit(0, Der.sequence(
-                extension(CRL_NUMBER, false, Der.integer(crlNumber)), authorityKeyIdentifier)));
-        return Pem.write("X509 CRL", signed(engine, Der.sequence(fields.toArray(new byte[0][])),
-                "CRL number " + crlNumber));
+        String what = "CRL number " + crlNumber;
+        KeyEngine keys = engine;
+        try {
+            builder.addExtension(extension(Extension.cRLNumber, false, new CRLNumber(crlNumber)));
+            builder.addExtension(authorityKeyIdentifier);
+            return Pem.write("X509 CRL", builder.build(signer(keys, what)).getEncoded());
+        } catch (IOException e) {
+            throw new CaException("cannot encode " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -267,7 +273,7 @@ public final class CertificateAuthority {
                 + keyType.cliName() + "]";
     }
 
-    private IssuedCertificate issue(String commonName, Duration validity, byte[] extendedKeyUsage,
+    private IssuedCertificate issue(String commonName, Duration validity, Extension extendedKeyUsage,
             String kind) {
         checkName(commonName);
         checkValidity(validity);
@@ -275,19 +281,19 @@ public final class CertificateAuthority {
         KeyEngine keys = engineForNextCertificate();
         GeneratedKey key = keys.generate();
         Instant now = clock.instant();
-        byte[] tbs = Der.sequence(VERSION_3, Der.integer(randomSerial(random)), signatureAlgorithm,
-                issuer, validityPeriod(now, validity), name(commonName), key.subjectPublicKeyInfo(),
-                Der.explicit(3, Der.sequence(END_ENTITY_CONSTRAINTS, endEntityKeyUsage,
-                        extendedKeyUsage, subjectKeyIdentifier(key.publicKeyBits()),
-                        authorityKeyIdentifier)));
-        return new IssuedCertificate(toCertificate(signed(keys, tbs, what), what), key.privateKey());
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, randomSerial(random),
+                time(now.minus(CLOCK_SKEW)), time(notAfter(now, validity)), name(commonName),
+                key.publicKey());
+        X509Certificate certificate = build(builder, List.of(END_ENTITY_CONSTRAINTS,
+                endEntityKeyUsage, extendedKeyUsage, subjectKeyIdentifier(key.publicKey()),
+                authorityKeyIdentifier), signer(keys, what), what);
+        return new IssuedCertificate(certificate, key.privateKey());
     }
 
     /**
-     * The engine for the next certificate. An EC CA starts on the JDK engine, which loads nothing
-     * outside the JDK, and switches to the faster Bouncy Castle engine once it has issued
-     * {@link #FAST_ENGINE_AFTER} certificates in this JVM, where the one-off cost of loading Bouncy
-     * Castle pays for itself.
+     * The engine for the next certificate. An EC CA starts on the JDK engine and switches to the
+     * faster Bouncy Castle engine once it has issued {@link #FAST_ENGINE_AFTER} certificates in
+     * this JVM, where the one-off cost of setting that engine up pays for itself.
      */
     private KeyEngine engineForNextCertificate() {
         KeyEngine current = engine;
@@ -300,17 +306,13 @@ public final class CertificateAuthority {
 
     /**
      * Switches an EC CA to the Bouncy Castle engine now; stays on the JDK engine for RSA (where
-     * the JDK is as fast) or if Bouncy Castle is not on the class path. Package-private for tests.
+     * the JDK is as fast). Package-private for tests.
      *
      * @return the engine in use afterwards
      */
     synchronized KeyEngine switchToFastEngine() {
         if (keyType == KeyType.EC_P256 && engine instanceof JdkKeyEngine) {
-            try {
-                engine = BcP256KeyEngine.create(privateKey, random);
-            } catch (LinkageError e) {
-                // Bouncy Castle missing or broken: stay on the JDK engine, slower but correct.
-            }
+            engine = BcP256KeyEngine.create(privateKey, random);
         }
         return engine;
     }
@@ -325,9 +327,27 @@ public final class CertificateAuthority {
         return engine.name();
     }
 
-    /** The complete signed structure (certificate or CRL) around {@code tbs}. */
-    private byte[] signed(KeyEngine keys, byte[] tbs, String what) {
-        return Der.sequence(tbs, signatureAlgorithm, Der.bitString(keys.sign(tbs, what)));
+    private TbsSigner signer(KeyEngine keys, String what) {
+        return new TbsSigner(signatureAlgorithm, tbs -> keys.sign(tbs, what));
+    }
+
+    /**
+     * Adds {@code extensions} in order, signs with {@code signer} and hands the result to the JDK,
+     * whose {@link X509Certificate} is what callers get.
+     */
+    private static X509Certificate build(X509v3CertificateBuilder builder, List<Extension> extensions,
+            TbsSigner signer, String what) {
+        try {
+            for (Extension extension : extensions) {
+                builder.addExtension(extension);
+            }
+            X509CertificateHolder holder = builder.build(signer);
+            return CONVERTER.getCertificate(holder);
+        } catch (IOException e) {
+            throw new CaException("cannot encode " + what + ": " + e.getMessage(), e);
+        } catch (CertificateException e) {
+            throw new CaException("the JDK rejected the newly signed " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /** A uniformly random positive serial of at most 127 bits (a DER INTEGER of at most 16 octets). */
@@ -340,38 +360,65 @@ public final class CertificateAuthority {
     }
 
     /** The distinguished name {@code CN=cn}, the common name as UTF8String like OpenSSL writes it. */
-    private static byte[] name(String cn) {
-        return Der.sequence(Der.set(Der.sequence(COMMON_NAME, Der.utf8String(cn))));
+    private static X500Name name(String cn) {
+        return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(cn))});
     }
 
-    private static byte[] validityPeriod(Instant now, Duration validity) {
-        return Der.sequence(Der.time(now.minus(CLOCK_SKEW)), Der.time(notAfter(now, validity)));
+    /**
+     * An X.509 Time as RFC 5280 (section 4.1.2.5) requires, which Bouncy Castle's {@link Time}
+     * writes: whole seconds (truncated), UTCTime for years 1950-2049 and GeneralizedTime otherwise.
+     *
+     * @throws IllegalArgumentException for years outside 0001-9999
+     */
+    static Time time(Instant instant) {
+        return new Time(date(instant));
     }
 
-    private static byte[] extension(byte[] oid, boolean critical, byte[] value) {
-        return critical
-                ? Der.sequence(oid, Der.bool(true), Der.octetString(value))
-                : Der.sequence(oid, Der.octetString(value));
+    /** {@code instant} as a {@link Date} for the builders, after the same check as {@link #time}. */
+    private static Date date(Instant instant) {
+        int year = instant.atOffset(ZoneOffset.UTC).getYear();
+        if (year < 1 || year > 9999) {
+            throw new IllegalArgumentException("time " + instant + " cannot be encoded in X.509");
+        }
+        return Date.from(instant);
+    }
+
+    /** An extension with Bouncy Castle's DER encoding of {@code value}. */
+    private static Extension extension(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
+        try {
+            return Extension.create(oid, critical, value);
+        } catch (IOException e) {
+            throw new CaException("cannot encode extension " + oid + ": " + e.getMessage(), e);
+        }
     }
 
     /** RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
-    private static byte[] subjectKeyIdentifier(byte[] publicKeyBits) {
-        return extension(SUBJECT_KEY_IDENTIFIER, false,
-                Der.octetString(digest("SHA-1", publicKeyBits)));
+    private static Extension subjectKeyIdentifier(SubjectPublicKeyInfo publicKey) {
+        return extension(Extension.subjectKeyIdentifier, false,
+                keyIdentifiers().createSubjectKeyIdentifier(publicKey));
     }
 
     /** The CA's own subject key identifier, or one computed by RFC 5280 method 1 if it has none. */
     private static byte[] caKeyIdentifier(X509Certificate ca) {
-        byte[] extension = ca.getExtensionValue("2.5.29.14");
+        byte[] extension = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
         if (extension == null) {
-            return digest("SHA-1", KeyAlgorithms.publicKeyBits(ca.getPublicKey()));
+            return keyIdentifiers().createSubjectKeyIdentifier(ca.getPublicKey()).getKeyIdentifier();
         }
         try {
-            byte[] ski = new Der.Reader(extension).read(Der.OCTET_STRING);
-            return new Der.Reader(ski).read(Der.OCTET_STRING);
-        } catch (CaException e) {
+            return SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension))
+                    .getKeyIdentifier();
+        } catch (IOException | IllegalArgumentException e) {
             throw new CaException("CA certificate has a malformed subject key identifier: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Not thread-safe (it buffers what it digests), hence one per use. */
+    private static JcaX509ExtensionUtils keyIdentifiers() {
+        try {
+            return new JcaX509ExtensionUtils();
+        } catch (NoSuchAlgorithmException e) {
+            throw new CaException("this JDK lacks SHA-1, needed for key identifiers", e);
         }
     }
 
@@ -419,15 +466,6 @@ public final class CertificateAuthority {
         } catch (CertificateEncodingException e) {
             throw new CaException("cannot encode CA certificate "
                     + certificate.getSubjectX500Principal().getName(), e);
-        }
-    }
-
-    private static X509Certificate toCertificate(byte[] der, String what) {
-        try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
-        } catch (GeneralSecurityException e) {
-            throw new CaException("the JDK rejected the newly signed " + what + ": " + e.getMessage(), e);
         }
     }
 }

@@ -2,21 +2,21 @@ package net.v6broker.ca;
 
 import java.security.PrivateKey;
 import java.util.Objects;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * A newly generated key pair in the forms issuing needs.
  *
- * <p>Immutable (the arrays are never modified after construction), therefore thread-safe.
+ * <p>Immutable (Bouncy Castle's ASN.1 objects and the JDK's private keys are not modified after
+ * construction), therefore thread-safe.
  *
- * @param subjectPublicKeyInfo DER SubjectPublicKeyInfo of the public key
- * @param publicKeyBits its subjectPublicKey BIT STRING contents, input of the key identifier
+ * @param publicKey the public key as it goes into the certificate
  * @param privateKey the private key, as a JDK key
  */
-record GeneratedKey(byte[] subjectPublicKeyInfo, byte[] publicKeyBits, PrivateKey privateKey) {
+record GeneratedKey(SubjectPublicKeyInfo publicKey, PrivateKey privateKey) {
 
     GeneratedKey {
-        Objects.requireNonNull(subjectPublicKeyInfo, "subjectPublicKeyInfo");
-        Objects.requireNonNull(publicKeyBits, "publicKeyBits");
+        Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(privateKey, "privateKey");
     }
 }

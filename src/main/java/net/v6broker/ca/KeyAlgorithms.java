@@ -16,24 +16,27 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * Key generation, signature algorithms and key checks for the {@link KeyType}s with the JDK's own
  * providers (SunEC, SunRsaSign). For RSA the JDK measured as fast as Bouncy Castle; for P-256
- * Bouncy Castle is about 6x faster once loaded (see {@link BcP256KeyEngine}), but loading it costs
- * 100-300 ms per JVM, which a one-certificate CLI command cannot afford.
+ * Bouncy Castle is about 6x faster once warmed up (see {@link BcP256KeyEngine}), but slower for the
+ * first certificate in a JVM, which is all a one-certificate CLI command issues.
  *
  * <p>Stateless apart from immutable constants, therefore thread-safe.
  */
 final class KeyAlgorithms {
 
-    static final String EC_PUBLIC_KEY_OID = "1.2.840.10045.2.1";
-    static final String P256_OID = "1.2.840.10045.3.1.7";
-    static final String RSA_ENCRYPTION_OID = "1.2.840.113549.1.1.1";
-
-    private static final byte[] ECDSA_WITH_SHA256 = Der.sequence(Der.oid("1.2.840.10045.4.3.2"));
-    private static final byte[] SHA256_WITH_RSA =
-            Der.sequence(Der.oid("1.2.840.113549.1.1.11"), Der.nullValue());
+    /** ecdsa-with-SHA256 (RFC 5758, section 3.2): no parameters. */
+    private static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
+            new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+    /** sha256WithRSAEncryption (RFC 4055, section 5): parameters NULL. */
+    private static final AlgorithmIdentifier SHA256_WITH_RSA =
+            new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
     private static final byte[] MATCH_CHALLENGE =
             "v6broker CA key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -76,8 +79,8 @@ final class KeyAlgorithms {
         return type.isRsa() ? "SHA256withRSA" : "SHA256withECDSA";
     }
 
-    /** DER AlgorithmIdentifier of {@link #signatureName}. */
-    static byte[] signatureAlgorithm(KeyType type) {
+    /** The AlgorithmIdentifier of {@link #signatureName} as certificates and CRLs carry it. */
+    static AlgorithmIdentifier signatureAlgorithm(KeyType type) {
         return type.isRsa() ? SHA256_WITH_RSA : ECDSA_WITH_SHA256;
     }
 
@@ -147,19 +150,6 @@ final class KeyAlgorithms {
             throw new CaException("cannot check the CA private key against its certificate: "
                     + e.getMessage(), e);
         }
-    }
-
-    /** The subjectPublicKey BIT STRING contents (without the unused-bits byte) of an encoded key. */
-    static byte[] publicKeyBits(PublicKey key) {
-        Der.Reader spki = new Der.Reader(key.getEncoded()).enter(Der.SEQUENCE);
-        spki.skip();
-        byte[] bits = spki.read(Der.BIT_STRING);
-        if (bits.length < 1 || bits[0] != 0) {
-            throw new CaException("public key BIT STRING has unused bits");
-        }
-        byte[] out = new byte[bits.length - 1];
-        System.arraycopy(bits, 1, out, 0, out.length);
-        return out;
     }
 
     private static CaException mismatch(PrivateKey privateKey) {

@@ -2,8 +2,9 @@ package net.v6broker.ca;
 
 /**
  * Generates the keys of issued certificates and makes the CA's signatures, for one CA key.
- * Implementations: {@link JdkKeyEngine} (JDK providers; no class loading beyond the JDK) and
- * {@link BcP256KeyEngine} (Bouncy Castle lightweight P-256; several times faster once loaded).
+ * Implementations: {@link JdkKeyEngine} (JDK providers; quickest for the first certificates in a
+ * JVM) and {@link BcP256KeyEngine} (Bouncy Castle lightweight P-256; several times faster once
+ * warmed up).
  *
  * <p>Implementations must be thread-safe.
  */

@@ -1,6 +1,7 @@
 package net.v6broker.ca;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -11,6 +12,16 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * Reading and writing of PEM-armoured certificates, CRLs and private keys.
@@ -21,6 +32,10 @@ import java.util.Objects;
  * writes) or PKCS#1 ({@code RSA PRIVATE KEY}); encrypted keys are rejected. Every failure is a
  * {@link CaException} saying what was expected.
  *
+ * <p>The armour is handled here rather than with Bouncy Castle's {@code PEMParser}, which stops at
+ * the first block of a kind it does not know instead of skipping it; the key structures inside are
+ * Bouncy Castle's ASN.1 classes, and certificates and CRLs are parsed by the JDK.
+ *
  * <p>Stateless, therefore thread-safe.
  */
 public final class Pem {
@@ -28,8 +43,8 @@ public final class Pem {
     private static final String BEGIN = "-----BEGIN ";
     private static final String END = "-----END ";
     private static final String DASHES = "-----";
-    private static final byte[] EC_ALGORITHM = Der.oid(KeyAlgorithms.EC_PUBLIC_KEY_OID);
-    private static final byte[] RSA_ALGORITHM = Der.oid(KeyAlgorithms.RSA_ENCRYPTION_OID);
+    private static final AlgorithmIdentifier RSA_ALGORITHM =
+            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
 
     private Pem() {
     }
@@ -58,23 +73,21 @@ public final class Pem {
         byte[] pkcs8;
         String algorithm;
         try {
+            PrivateKeyInfo info;
             switch (block.label()) {
                 case "EC PRIVATE KEY":
-                    pkcs8 = sec1ToPkcs8(der);
-                    algorithm = "EC";
+                    info = sec1ToPkcs8(ECPrivateKey.getInstance(der));
                     break;
                 case "RSA PRIVATE KEY":
-                    new Der.Reader(der).enter(Der.SEQUENCE).read(Der.INTEGER);
-                    pkcs8 = Der.sequence(Der.integer(0),
-                            Der.sequence(RSA_ALGORITHM, Der.nullValue()), Der.octetString(der));
-                    algorithm = "RSA";
+                    info = new PrivateKeyInfo(RSA_ALGORITHM, RSAPrivateKey.getInstance(der));
                     break;
                 default:
-                    pkcs8 = der;
-                    algorithm = pkcs8Algorithm(der);
+                    info = PrivateKeyInfo.getInstance(der);
                     break;
             }
-        } catch (CaException e) {
+            algorithm = algorithm(info.getPrivateKeyAlgorithm().getAlgorithm());
+            pkcs8 = info.getEncoded(ASN1Encoding.DER);
+        } catch (IOException | RuntimeException e) {
             throw new CaException("PEM " + block.label() + " block is not a valid private key: "
                     + e.getMessage(), e);
         }
@@ -120,37 +133,25 @@ public final class Pem {
         return sb.toString();
     }
 
-    /** The key algorithm named in a PKCS#8 PrivateKeyInfo. */
-    private static String pkcs8Algorithm(byte[] der) {
-        Der.Reader info = new Der.Reader(der).enter(Der.SEQUENCE);
-        info.read(Der.INTEGER);
-        byte[] oid = info.enter(Der.SEQUENCE).readElement(Der.OID);
-        if (Arrays.equals(oid, EC_ALGORITHM)) {
+    /** The JCA name of a PKCS#8 private key algorithm. */
+    private static String algorithm(ASN1ObjectIdentifier oid) {
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
             return "EC";
         }
-        if (Arrays.equals(oid, RSA_ALGORITHM)) {
+        if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
             return "RSA";
         }
-        throw new CaException("unsupported private key algorithm: only EC and RSA keys are supported");
+        throw new CaException("unsupported private key algorithm " + oid
+                + ": only EC and RSA keys are supported");
     }
 
     /** Wraps a SEC1 ECPrivateKey, which must name its curve, into a PKCS#8 PrivateKeyInfo. */
-    private static byte[] sec1ToPkcs8(byte[] der) {
-        Der.Reader key = new Der.Reader(der).enter(Der.SEQUENCE);
-        key.read(Der.INTEGER);
-        key.read(Der.OCTET_STRING);
-        byte[] curve = null;
-        while (key.hasMore()) {
-            if (key.peekTag() == 0xa0) {
-                curve = key.enter(0xa0).readElement(Der.OID);
-            } else {
-                key.skip();
-            }
-        }
+    private static PrivateKeyInfo sec1ToPkcs8(ECPrivateKey key) throws IOException {
+        ASN1Encodable curve = key.getParametersObject();
         if (curve == null) {
             throw new CaException("SEC1 EC PRIVATE KEY does not name its curve");
         }
-        return Der.sequence(Der.integer(0), Der.sequence(EC_ALGORITHM, curve), Der.octetString(der));
+        return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), key);
     }
 
     private static byte[] decode(String pem, String what, String... labels) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -29,6 +30,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -112,7 +118,8 @@ class CertificateAuthorityTest {
         assertThat(Arrays.copyOfRange(cert.getKeyUsage(), 7, 9)).containsOnly(false);
         assertThat(authorityKeyIdentifier(cert)).isEqualTo(subjectKeyIdentifier(ca.certificate()));
         assertThat(subjectKeyIdentifier(cert)).isEqualTo(MessageDigest.getInstance("SHA-1")
-                .digest(KeyAlgorithms.publicKeyBits(cert.getPublicKey())));
+                .digest(SubjectPublicKeyInfo.getInstance(cert.getPublicKey().getEncoded())
+                        .getPublicKeyData().getOctets()));
         assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minus(Duration.ofMinutes(5)));
         assertThat(cert.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(825)));
         assertThat(issued.serial()).isEqualTo(cert.getSerialNumber()).isPositive();
@@ -318,8 +325,10 @@ class CertificateAuthorityTest {
         assertThat(crl.isRevoked(revoked1.certificate())).isTrue();
         assertThat(crl.isRevoked(good.certificate())).isFalse();
         assertThat(crl.getNonCriticalExtensionOIDs()).containsExactlyInAnyOrder("2.5.29.20", "2.5.29.35");
-        byte[] crlNumber = new Der.Reader(crl.getExtensionValue("2.5.29.20")).read(Der.OCTET_STRING);
-        assertThat(new BigInteger(new Der.Reader(crlNumber).read(Der.INTEGER))).isEqualTo(7);
+        assertThat(CRLNumber.getInstance(JcaX509ExtensionUtils.parseExtensionValue(
+                crl.getExtensionValue("2.5.29.20"))).getCRLNumber()).isEqualTo(7);
+        assertThat(crl.getRevokedCertificate(revoked1.serial()).hasExtensions())
+                .as("entries carry no reason code").isFalse();
         assertThat(authorityKeyIdentifier(crl.getExtensionValue("2.5.29.35")))
                 .isEqualTo(subjectKeyIdentifier(ca.certificate()));
         assertThat(crl.getSigAlgName()).isEqualTo(ca.certificate().getSigAlgName());
@@ -442,17 +451,21 @@ class CertificateAuthorityTest {
         assertThat(verifier.verify(signature)).as("private key matches public key").isTrue();
     }
 
-    private static byte[] subjectKeyIdentifier(X509Certificate cert) {
-        byte[] value = new Der.Reader(cert.getExtensionValue("2.5.29.14")).read(Der.OCTET_STRING);
-        return new Der.Reader(value).read(Der.OCTET_STRING);
+    private static byte[] subjectKeyIdentifier(X509Certificate cert) throws IOException {
+        return SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(
+                cert.getExtensionValue("2.5.29.14"))).getKeyIdentifier();
     }
 
-    private static byte[] authorityKeyIdentifier(X509Certificate cert) {
+    private static byte[] authorityKeyIdentifier(X509Certificate cert) throws IOException {
         return authorityKeyIdentifier(cert.getExtensionValue("2.5.29.35"));
     }
 
-    private static byte[] authorityKeyIdentifier(byte[] extensionValue) {
-        byte[] value = new Der.Reader(extensionValue).read(Der.OCTET_STRING);
-        return new Der.Reader(value).enter(Der.SEQUENCE).read(0x80);
+    /** The keyIdentifier of an AuthorityKeyIdentifier that has nothing else (no issuer and serial). */
+    private static byte[] authorityKeyIdentifier(byte[] extensionValue) throws IOException {
+        AuthorityKeyIdentifier aki = AuthorityKeyIdentifier.getInstance(
+                JcaX509ExtensionUtils.parseExtensionValue(extensionValue));
+        assertThat(aki.getAuthorityCertIssuer()).isNull();
+        assertThat(aki.getAuthorityCertSerialNumber()).isNull();
+        return aki.getKeyIdentifier();
     }
 }

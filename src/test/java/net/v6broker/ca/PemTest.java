@@ -3,6 +3,8 @@ package net.v6broker.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,6 +18,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,7 +105,7 @@ class PemTest {
 
     @Test
     void rejectsCertificateBlockWithNonCertificateContent() {
-        String pem = Pem.write("CERTIFICATE", Der.sequence(Der.integer(1)));
+        String pem = Pem.write("CERTIFICATE", der(new DERSequence(new ASN1Integer(1))));
         assertThatThrownBy(() -> Pem.readCertificate(pem)).isInstanceOf(CaException.class)
                 .hasMessageContaining("not a valid X.509 certificate");
     }
@@ -150,8 +161,8 @@ class PemTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         KeyPair pair = generator.generateKeyPair();
         BigInteger s = ((ECPrivateKey) pair.getPrivate()).getS();
-        byte[] sec1 = Der.sequence(Der.integer(1), Der.octetString(fixed32(s)),
-                Der.explicit(0, Der.oid("1.2.840.10045.3.1.7")));
+        byte[] sec1 = der(new DERSequence(new ASN1Encodable[] {new ASN1Integer(1),
+            new DEROctetString(fixed32(s)), new DERTaggedObject(true, 0, SECObjectIdentifiers.secp256r1)}));
 
         PrivateKey read = Pem.readPrivateKey(Pem.write("EC PRIVATE KEY", sec1));
 
@@ -160,15 +171,17 @@ class PemTest {
 
     @Test
     void rejectsSec1KeyWithoutCurve() {
-        byte[] sec1 = Der.sequence(Der.integer(1), Der.octetString(new byte[32]));
+        byte[] sec1 = der(new DERSequence(new ASN1Encodable[] {new ASN1Integer(1),
+            new DEROctetString(new byte[32])}));
         assertThatThrownBy(() -> Pem.readPrivateKey(Pem.write("EC PRIVATE KEY", sec1)))
                 .isInstanceOf(CaException.class).hasMessageContaining("does not name its curve");
     }
 
     @Test
     void rejectsUnsupportedKeyAlgorithm() {
-        byte[] ed25519 = Der.sequence(Der.integer(0), Der.sequence(Der.oid("1.3.101.112")),
-                Der.octetString(Der.octetString(new byte[32])));
+        byte[] ed25519 = der(new DERSequence(new ASN1Encodable[] {new ASN1Integer(0),
+            new DERSequence(new ASN1ObjectIdentifier("1.3.101.112")),
+            new DEROctetString(der(new DEROctetString(new byte[32])))}));
         assertThatThrownBy(() -> Pem.readPrivateKey(Pem.write("PRIVATE KEY", ed25519)))
                 .isInstanceOf(CaException.class).hasMessageContaining("only EC and RSA");
     }
@@ -193,10 +206,15 @@ class PemTest {
 
     /** The privateKey OCTET STRING contents of a PKCS#8 encoding (PKCS#1 for RSA). */
     private static byte[] pkcs8Payload(PrivateKey key) {
-        Der.Reader info = new Der.Reader(key.getEncoded()).enter(Der.SEQUENCE);
-        info.read(Der.INTEGER);
-        info.skip();
-        return info.read(Der.OCTET_STRING);
+        return PrivateKeyInfo.getInstance(key.getEncoded()).getPrivateKey().getOctets();
+    }
+
+    private static byte[] der(ASN1Encodable value) {
+        try {
+            return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] fixed32(BigInteger value) {
