@@ -42,8 +42,14 @@ final class ServeCommand implements Runnable {
         String nodeName = node != null ? Validation.name(node) : defaultNode();
         InetSocketAddress listen = parseListen(http);
         BrokerConfig config = context.config();
+        boolean runOpenvpn = !noOpenvpn;
+        if (runOpenvpn && !onPath("openvpn")) {
+            context.err.println("v6broker: openvpn is not installed (Debian: apt-get install openvpn); serving without it: "
+                    + "client files and the CRL are kept in step, no tunnels run here");
+            runOpenvpn = false;
+        }
         Daemon daemon = new Daemon(context.home(), config, context.store(), context.broker(), context.clock,
-                new Daemon.Options(l, !noOpenvpn, nodeName, stopOpenvpn));
+                new Daemon.Options(l, runOpenvpn, nodeName, stopOpenvpn));
         daemon.start();
         HttpServer server;
         try {
@@ -90,6 +96,16 @@ final class ServeCommand implements Runnable {
         Validation.host(host);
         String port = text.substring(colon + 1);
         return new InetSocketAddress(host, port.equals("0") ? 0 : Validation.parsePort("--http port", port));
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String d : path.split(":")) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String defaultNode() {
