@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
         cursor = store.read(tx -> tx.lastEventId());
         List<Client> clients = broker.list();
         ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), clients);
-        dirs.crlChanged();
+        publishCrl();
         LOG.info("reconciled {} ({} layout): {} active client file(s), {} stale removed; events from #{}", serverDir,
                 options.layout().cliName(), r.clients(), r.removed(), cursor);
         if (options.runOpenvpn()) {
@@ -161,8 +161,8 @@ public final class Daemon implements AutoCloseable {
         did.append(client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent() ? "client file written" : "client file removed");
         switch (e.kind()) {
             case "revoke", "delete", "renew" -> {
-                dirs.crlChanged();
-                did.append(", CRL published");
+                CrlRow crl = publishCrl();
+                did.append(", CRL #").append(crl.number()).append(" published");
             }
             default -> {
             }
@@ -271,11 +271,21 @@ public final class Daemon implements AutoCloseable {
         Duration left = Duration.between(clock.instant(), crl.nextUpdate());
         Duration threshold = Duration.ofDays(config.ca().crlDays()).dividedBy(3);
         if (left.compareTo(threshold) < 0) {
-            CrlRow fresh = broker.reissueCrl().value();
-            Home.writeAtomically(home.crl(), fresh.pem(), Home.PUBLIC);
-            dirs.crlChanged();
+            broker.reissueCrl();
+            CrlRow fresh = publishCrl();
             LOG.info("CRL #{} re-issued ({} left on #{}), next update {}", fresh.number(), left, crl.number(), fresh.nextUpdate());
         }
+    }
+
+    /**
+     * Writes the database's newest CRL to the home and every rendered directory. The change may
+     * come from another process or another node, so the home's file is never trusted to be current.
+     */
+    private CrlRow publishCrl() {
+        CrlRow crl = broker.currentCrl();
+        Home.writeAtomically(home.crl(), crl.pem(), Home.PUBLIC);
+        dirs.crlChanged();
+        return crl;
     }
 
     private Runnable guard(String what, Runnable task) {
