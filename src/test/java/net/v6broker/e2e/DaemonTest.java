@@ -53,22 +53,11 @@ class DaemonTest {
         Files.createDirectories(dir);
         home = dir.resolve("home");
         net = new Netns("dmn");
-        srv = net.create("srv");
-        hermit = net.create("hermit");
-        subnet = net.create("subnet");
-        lan = net.create("lan");
-        net.exec(srv, "ip", "link", "add", "br0", "type", "bridge");
-        net.exec(srv, "ip", "link", "set", "br0", "up");
-        net.address(srv, "br0", "198.51.100.1/24");
-        net.exec(srv, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-        int host = 10;
-        for (String ns : List.of(hermit, subnet)) {
-            net.link(srv, "p" + host, ns, "eth0");
-            net.exec(srv, "ip", "link", "set", "p" + host, "master", "br0");
-            net.address(ns, "eth0", "198.51.100." + host + "/24");
-            host += 10;
-        }
-        net.link(subnet, "lan0", lan, "eth0");
+        Netns.Broker b = net.brokerUnderlay();
+        srv = b.srv();
+        hermit = b.hermit();
+        subnet = b.subnet();
+        lan = b.lan();
     }
 
     @AfterEach

@@ -68,6 +68,32 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /** The namespaces of a broker test: a server, a hermit, a subnet client and a LAN behind it. */
+    public record Broker(String srv, String hermit, String subnet, String lan) {
+    }
+
+    /**
+     * The underlay every broker test uses: a bridge in the server namespace (198.51.100.1/24,
+     * IPv6 forwarding on), the hermit at .10 and the subnet client at .20 on it, and a LAN namespace
+     * behind the subnet client (its lan0 to the LAN's eth0; addresses are the test's to set).
+     */
+    public Broker brokerUnderlay() {
+        Broker b = new Broker(create("srv"), create("hermit"), create("subnet"), create("lan"));
+        exec(b.srv(), "ip", "link", "add", "br0", "type", "bridge");
+        exec(b.srv(), "ip", "link", "set", "br0", "up");
+        address(b.srv(), "br0", "198.51.100.1/24");
+        exec(b.srv(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        int host = 10;
+        for (String ns : List.of(b.hermit(), b.subnet())) {
+            link(b.srv(), "p" + host, ns, "eth0");
+            exec(b.srv(), "ip", "link", "set", "p" + host, "master", "br0");
+            address(ns, "eth0", "198.51.100." + host + "/24");
+            host += 10;
+        }
+        link(b.subnet(), "lan0", b.lan(), "eth0");
+        return b;
+    }
+
     /** Runs a command in a namespace and returns its output; fails the test when it exits non-zero. */
     public String exec(String ns, String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));

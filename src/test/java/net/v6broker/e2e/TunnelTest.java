@@ -53,23 +53,11 @@ class TunnelTest {
         Assumptions.assumeTrue(Netns.available(),
                 "skipped: the tunnel test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
         net = new Netns("tun");
-        srv = net.create("srv");
-        hermit = net.create("hermit");
-        subnet = net.create("subnet");
-        lan = net.create("lan");
-        net.exec(srv, "ip", "link", "add", "br0", "type", "bridge");
-        net.exec(srv, "ip", "link", "set", "br0", "up");
-        net.address(srv, "br0", "198.51.100.1/24");
-        net.exec(srv, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-        int host = 10;
-        for (String ns : List.of(hermit, subnet)) {
-            String port = "p" + host;
-            net.link(srv, port, ns, "eth0");
-            net.exec(srv, "ip", "link", "set", port, "master", "br0");
-            net.address(ns, "eth0", "198.51.100." + host + "/24");
-            host += 10;
-        }
-        net.link(subnet, "lan0", lan, "eth0");
+        Netns.Broker b = net.brokerUnderlay();
+        srv = b.srv();
+        hermit = b.hermit();
+        subnet = b.subnet();
+        lan = b.lan();
     }
 
     private void workDir(String layout) throws IOException {
