@@ -66,7 +66,7 @@ public final class HomeSetup {
         Home.writeAtomically(home.serverCertificate(), server.certificatePem(), Home.PUBLIC);
         Home.writeAtomically(home.tlsCryptKey(), TlsCryptKey.generate(random), Home.PRIVATE);
         String url = config.database().url().isEmpty() ? "jdbc:sqlite:" + home.database() : config.database().url();
-        try (Store store = Store.open(url)) {
+        try (Store store = Store.open(url, config.database().user(), home.databasePassword(config))) {
             store.inTransaction(tx -> {
                 tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
                         server.certificate().getNotBefore().toInstant(), server.certificate().getNotAfter().toInstant(),

@@ -7,6 +7,8 @@ import net.v6broker.broker.ConflictException;
 import net.v6broker.ca.CaException;
 import net.v6broker.config.HomeException;
 import net.v6broker.ipam.PoolExhaustedException;
+import net.v6broker.link.LinkConflictException;
+import net.v6broker.link.LinkNotFoundException;
 import net.v6broker.openvpn.ExportRefusedException;
 import net.v6broker.openvpn.LayoutConflictException;
 import net.v6broker.openvpn.PortOutOfRangeException;
@@ -33,10 +35,10 @@ public final class Cli {
     static int exitCode(Throwable e) {
         if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
             return INVALID;
-        } else if (e instanceof ClientNotFoundException) {
+        } else if (e instanceof ClientNotFoundException || e instanceof LinkNotFoundException) {
             return NOT_FOUND;
         } else if (e instanceof ConflictException || e instanceof ExportRefusedException
-                || e instanceof LayoutConflictException) {
+                || e instanceof LayoutConflictException || e instanceof LinkConflictException) {
             return CONFLICT;
         } else if (e instanceof PoolExhaustedException || e instanceof PortOutOfRangeException) {
             return EXHAUSTED;
@@ -75,8 +77,19 @@ public final class Cli {
         ca.addSubcommand(new CaCommands.Cert(context));
         ca.addSubcommand(new CaCommands.Crl(context));
         cl.addSubcommand(ca);
+        CommandLine db = new CommandLine(new DbCommands(context));
+        db.addSubcommand(new DbCommands.MigrateTo(context));
+        cl.addSubcommand(db);
         cl.addSubcommand(new ServeCommand(context));
         cl.addSubcommand(new StatusCommand(context));
+        CommandLine token = new CommandLine(new TokenCommands(context));
+        TokenCommands.subcommands(context).forEach(token::addSubcommand);
+        cl.addSubcommand(token);
+        CommandLine link = new CommandLine(new LinkCommands(context));
+        LinkCommands.subcommands(context).forEach(link::addSubcommand);
+        cl.addSubcommand(link);
+        cl.addSubcommand(new DoctorCommand(context));
+        cl.addSubcommand(new CheckCommand(context));
         cl.setOut(context.out);
         cl.setErr(context.err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -103,7 +116,8 @@ public final class Cli {
         if (e instanceof StoreException || e instanceof CaException || e instanceof IllegalArgumentException
                 || e instanceof HomeException || e instanceof ClientNotFoundException || e instanceof ConflictException
                 || e instanceof PoolExhaustedException || e instanceof ExportRefusedException
-                || e instanceof LayoutConflictException || e instanceof PortOutOfRangeException) {
+                || e instanceof LayoutConflictException || e instanceof PortOutOfRangeException
+                || e instanceof LinkConflictException || e instanceof LinkNotFoundException) {
             return e.getMessage();
         }
         return e.toString();

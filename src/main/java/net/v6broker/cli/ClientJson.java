@@ -5,11 +5,11 @@ import net.v6broker.broker.Client;
 
 /** A client as {@code client show --json} prints it. Field names are a public contract. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ClientJson(String name, String type, String os, String email, String status, String prefix,
+public record ClientJson(String name, String type, String os, String email, String status, String prefix,
                   String transferServer, String transferClient, String serial, String notBefore, String notAfter,
                   String createdAt, String certificate) {
 
-    static ClientJson of(Client c, boolean withCertificate) {
+    public static ClientJson of(Client c, boolean withCertificate) {
         return new ClientJson(c.name(), c.type().cliName(), c.os().cliName(), c.email(), c.status().dbName(),
                 c.assignment().prefix().toString(), c.assignment().transferServer().toString(),
                 c.assignment().transferClient().toString(), c.serial(), c.notBefore().toString(),

@@ -51,7 +51,7 @@ public final class Context implements AutoCloseable {
 
     Store store() {
         if (store == null) {
-            store = Store.open(home().databaseUrl(config()));
+            store = Store.open(home().databaseUrl(config()), config().database().user(), home().databasePassword(config()));
         }
         return store;
     }

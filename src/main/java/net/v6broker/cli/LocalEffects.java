@@ -23,7 +23,7 @@ import net.v6broker.openvpn.ServerDirs;
  * client's file (written if active, deleted otherwise). Sessions are the daemon's, which learns of
  * the change from the event stream.
  */
-final class LocalEffects {
+final class LocalEffects implements net.v6broker.api.EffectApplier {
     private final Home home;
     private final Broker broker;
     private final ServerDirs serverDirs;
@@ -34,7 +34,8 @@ final class LocalEffects {
         this.serverDirs = new ServerDirs(home, config);
     }
 
-    void apply(List<Effect> effects) {
+    @Override
+    public void apply(List<Effect> effects) {
         for (Effect e : effects) {
             if (e instanceof Effect.PublishCrl) {
                 publishCrl();

@@ -1,15 +1,12 @@
 package net.v6broker.cli;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import net.v6broker.config.BrokerConfig;
-import net.v6broker.config.Home;
 import net.v6broker.config.Validation;
 import net.v6broker.daemon.Daemon;
 import net.v6broker.openvpn.Layout;
@@ -51,32 +48,27 @@ final class ServeCommand implements Runnable {
         Daemon daemon = new Daemon(context.home(), config, context.store(), context.broker(), context.clock,
                 new Daemon.Options(l, runOpenvpn, nodeName, stopOpenvpn));
         daemon.start();
-        HttpServer server;
+        net.v6broker.web.BrokerHttp server;
         try {
-            server = HttpServer.create(listen, 16);
-        } catch (IOException e) {
+            server = net.v6broker.web.BrokerHttp.start(listen.getHostString(), listen.getPort(),
+                    HttpServices.of(context, net.v6broker.api.Limits.defaults(), () -> {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("node", nodeName);
+                        body.put("layout", l.cliName());
+                        body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
+                        return body;
+                    }));
+        } catch (RuntimeException e) {
             daemon.close();
-            throw new UncheckedIOException("cannot listen on " + http, e);
+            throw new UncheckedIOException("cannot listen on " + http, e instanceof UncheckedIOException u ? u.getCause()
+                    : new IOException(e.getMessage(), e));
         }
-        server.createContext("/api/v1/health", exchange -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", "ok");
-            body.put("node", nodeName);
-            body.put("layout", l.cliName());
-            body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
-            byte[] bytes = Home.toJson(body).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        server.start();
-        context.err.printf("v6broker serving %s (%s layout, node %s); HTTP on %s%n", context.home().dir(), l.cliName(),
-                nodeName, server.getAddress());
+        context.err.printf("v6broker serving %s (%s layout, node %s); HTTP on %s:%d%n", context.home().dir(), l.cliName(),
+                nodeName, listen.getHostString(), server.port());
         context.err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(0);
+            server.close();
             daemon.close();
             stopped.countDown();
         }, "shutdown"));

@@ -123,18 +123,41 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
         }
     }
 
-    /** @param url a JDBC URL; empty means the embedded SQLite file {@code broker.db} in the home */
-    public record Database(String url) {
+    /**
+     * Where the state lives. Credentials never appear on a command line or in this file's URL: the
+     * password comes from {@code passwordFile} (mode 0600, first line) or the environment variable
+     * {@code V6BROKER_DB_PASSWORD}.
+     *
+     * @param url          a JDBC URL; empty means the embedded SQLite file {@code broker.db} in the home
+     * @param user         the PostgreSQL role (ignored for SQLite)
+     * @param passwordFile a file holding the PostgreSQL password, relative to the home or absolute
+     */
+    public record Database(String url, String user, String passwordFile) {
         public Database {
             url = url == null ? "" : url.trim();
             if (!url.isEmpty() && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("config: database.url '" + url
-                        + "' is not supported: expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+                        + "' is not supported: expected jdbc:sqlite:FILE or jdbc:postgresql://HOST[:PORT]/DB");
             }
+            if (url.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+                throw new IllegalArgumentException("config: database.url must not carry a password: put it in "
+                        + "database.passwordFile or the environment variable V6BROKER_DB_PASSWORD");
+            }
+            user = user == null || user.isBlank() ? null : user.trim();
+            passwordFile = passwordFile == null || passwordFile.isBlank() ? null : passwordFile.trim();
+        }
+
+        public Database(String url) {
+            this(url, null, null);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean postgres() {
+            return url.startsWith("jdbc:postgresql:");
         }
 
         static Database defaults() {
-            return new Database("");
+            return new Database("", null, null);
         }
     }
 

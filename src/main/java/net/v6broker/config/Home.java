@@ -76,6 +76,24 @@ public record Home(Path dir) {
         return config.database().url().isEmpty() ? "jdbc:sqlite:" + database() : config.database().url();
     }
 
+    /**
+     * The database password for PostgreSQL: {@code database.passwordFile} (relative to the home),
+     * else {@code V6BROKER_DB_PASSWORD}; null for SQLite or when neither is set.
+     */
+    public String databasePassword(BrokerConfig config) {
+        BrokerConfig.Database db = config.database();
+        if (!db.postgres()) {
+            return null;
+        }
+        if (db.passwordFile() != null) {
+            Path file = dir.resolve(db.passwordFile());
+            String text = read(file);
+            int nl = text.indexOf('\n');
+            return (nl < 0 ? text : text.substring(0, nl)).strip();
+        }
+        return System.getenv("V6BROKER_DB_PASSWORD");
+    }
+
     /** Reads and validates config.json; a missing home or a bad value is a {@link HomeException}. */
     public BrokerConfig loadConfig() {
         try {

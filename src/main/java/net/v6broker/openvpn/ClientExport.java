@@ -57,7 +57,7 @@ public final class ClientExport {
         }
         entries.add(Archive.Entry.text("README.txt", Profiles.readme(site, client, tun, os, lan, up), Archive.PUBLIC));
         entries.add(Archive.Entry.text("manifest.json", Profiles.manifest(client, tun, lan, caCertificate), Archive.PUBLIC));
-        entries.add(Archive.Entry.text("sanity-check.sh", Profiles.sanityCheck(tun, lan), Archive.EXECUTABLE));
+        entries.add(Archive.Entry.text("sanity-check.sh", Profiles.sanityCheck(tun, lan, client.notBefore(), client.notAfter()), Archive.EXECUTABLE));
         return request.format() == Format.TAR_GZ
                 ? Archive.tarGz(tun.name(), entries, time)
                 : Archive.zip(tun.name(), entries, time);

@@ -211,13 +211,13 @@ final class Profiles {
         return String.format("  %-" + Math.max(17, file.length() + 2) + "s%s\n", file, text);
     }
 
-    /** manifest.json: field names are a contract with programs reading the archive. */
+    /** manifest.json: field names are a contract with programs reading the archive (v6broker doctor reads it). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"name", "type", "layout", "server", "prefix", "tunnelAddress", "serverAddress", "routes",
-        "lanInterface", "lanAddress", "caFingerprint", "notAfter"})
+        "lanInterface", "lanAddress", "caFingerprint", "notBefore", "notAfter"})
     record Manifest(String name, String type, String layout, Server server, String prefix, String tunnelAddress,
                     String serverAddress, List<String> routes, String lanInterface, String lanAddress,
-                    String caFingerprint, String notAfter) {
+                    String caFingerprint, String notBefore, String notAfter) {
     }
 
     @JsonPropertyOrder({"host", "port", "proto"})
@@ -228,7 +228,7 @@ final class Profiles {
         return Home.toJson(new Manifest(tun.name(), tun.type().cliName(), tun.layout().cliName(),
                 new Server(tun.host(), tun.port(), "udp"), tun.prefix(), tun.tunnelAddress(), tun.serverAddress(),
                 tun.routes(), tun.hermit() ? null : lanInterface, tun.lanAddress(), fingerprint(caCertificatePem),
-                c.notAfter().toString()));
+                c.notBefore() == null ? null : c.notBefore().toString(), c.notAfter().toString()));
     }
 
     /** SHA-256 of the CA certificate's DER, {@code AA:BB:...} as {@code openssl x509 -fingerprint -sha256} prints it. */
@@ -243,48 +243,105 @@ final class Profiles {
         }
     }
 
-    /**
-     * sanity-check.sh: POSIX sh, read-only (it changes nothing and sends only two pings to the server
-     * through the tunnel), Linux and macOS. Each check prints {@code OK ...} or {@code FAIL ... fix: ...};
-     * the exit status is the number of failed checks (0: all passed).
-     */
+    /** sanity-check.sh without the certificate's dates: the clock and expiry checks are skipped. */
     static String sanityCheck(Tunnel tun, String lanInterface) {
+        return sanityCheck(tun, lanInterface, null, null);
+    }
+
+    /**
+     * sanity-check.sh: POSIX sh, read-only (it changes nothing and sends nothing but two pings to the
+     * server through the tunnel, and two to the global address given with {@code --probe}), Linux and
+     * macOS. Each check prints {@code OK ...}, {@code FAIL ...; fix: ...} or {@code SKIP ...} (not
+     * tried: nothing to check, or a check it depends on failed); exit status 0 when nothing failed,
+     * 1 otherwise. {@code v6broker doctor} runs the same checks in Java and prints the same lines.
+     */
+    static String sanityCheck(Tunnel tun, String lanInterface, java.time.Instant notBefore, java.time.Instant notAfter) {
         String vars = "NAME='" + tun.name() + "'\n"
                 + "SERVER='" + tun.host() + "'\n"
                 + "PORT='" + tun.port() + "'\n"
-                + "TUNNEL_ADDRESS='" + tun.tunnelIp() + "'\n"
+                + "TUNNEL_ADDRESS='" + rfc5952(tun.tunnelIp()) + "'\n"
                 + "TUNNEL_LENGTH='" + tun.tunnelLength() + "'\n"
-                + "SERVER_ADDRESS='" + tun.serverAddress() + "'\n"
+                + "SERVER_ADDRESS='" + rfc5952(tun.serverAddress()) + "'\n"
                 + "ROUTES='" + String.join(" ", tun.routes()) + "'\n"
                 + "ROUTE_PROBE='" + ROUTE_PROBE + "'\n"
                 + "SUBNET='" + (tun.hermit() ? "no" : "yes") + "'\n"
                 + "LAN_INTERFACE='" + (tun.hermit() ? "" : Safe.lanInterface(lanInterface)) + "'\n"
-                + "LAN_ADDRESS='" + (tun.hermit() ? "" : tun.lanIp()) + "'\n";
+                + "LAN_ADDRESS='" + (tun.hermit() ? "" : rfc5952(tun.lanIp())) + "'\n"
+                + "NOT_BEFORE='" + (notBefore == null ? "" : Safe.token("notBefore", notBefore.toString())) + "'\n"
+                + "NOT_BEFORE_EPOCH='" + (notBefore == null ? "" : notBefore.getEpochSecond()) + "'\n"
+                + "NOT_AFTER='" + (notAfter == null ? "" : Safe.token("notAfter", notAfter.toString())) + "'\n"
+                + "NOT_AFTER_EPOCH='" + (notAfter == null ? "" : notAfter.getEpochSecond()) + "'\n"
+                + "MIN_MTU='" + MIN_MTU + "'\n";
         return "#!/bin/sh\n"
                 + "# " + ServerConfigs.MARK + " for client " + tun.name() + " (" + tun.layout().cliName() + " layout).\n"
                 + "# A read-only check of a running tunnel: it changes nothing, and sends nothing but two pings\n"
-                + "# to the server through the tunnel. Run it while OpenVPN is connected: sh sanity-check.sh\n"
+                + "# to the server through the tunnel (and two to the address given with --probe).\n"
+                + "# Run it while OpenVPN is connected: sh sanity-check.sh [--probe GLOBAL-IPV6-ADDRESS]\n"
+                + "# 'v6broker doctor --manifest manifest.json' runs the same checks.\n"
                 + vars
                 + SANITY_BODY;
     }
 
+    /**
+     * An address as {@code ip} prints it (RFC 5952: a single zero group stays {@code :0:}), since
+     * the script compares it with {@code ip}'s output as text.
+     */
+    static String rfc5952(String address) {
+        inet.ipaddr.IPAddress a = new inet.ipaddr.IPAddressString(address).getAddress();
+        if (a == null) {
+            throw new UnsafeValueException("refusing to render " + net.v6broker.config.Validation.quote(address)
+                    + " as an address: it is not one");
+        }
+        return Safe.token("address", a.toCanonicalString());
+    }
+
+    /** IPv6's minimum link MTU (RFC 8200). */
+    static final int MIN_MTU = 1280;
+
     private static final String SANITY_BODY = """
+
+            PROBE=
+            while [ $# -gt 0 ]; do
+                case "$1" in
+                    --probe) [ $# -ge 2 ] || { echo 'sanity-check.sh: --probe needs an address' >&2; exit 2; }; PROBE=$2; shift 2 ;;
+                    --probe=*) PROBE=${1#--probe=}; shift ;;
+                    *) echo 'usage: sh sanity-check.sh [--probe GLOBAL-IPV6-ADDRESS]' >&2; exit 2 ;;
+                esac
+            done
+            case "$PROBE" in
+                *[!0-9A-Fa-f:.]*) echo "sanity-check.sh: --probe '$PROBE' is not an IPv6 address" >&2; exit 2 ;;
+            esac
 
             failures=0
             ok() { printf 'OK   %s\\n' "$1"; }
             fail() { printf 'FAIL %s; fix: %s\\n' "$1" "$2"; failures=$((failures + 1)); }
+            skip() { printf 'SKIP %s\\n' "$1"; }
             darwin=no
             [ "$(uname -s 2>/dev/null)" = Darwin ] && darwin=yes
 
             printf 'v6broker sanity check for %s (server %s, UDP port %s)\\n' "$NAME" "$SERVER" "$PORT"
 
-            # 1. OpenVPN installed
+            # 1. OpenVPN installed, 2.5 or later (the profile uses data-ciphers)
+            install_fix='install OpenVPN 2.6: sudo apt install openvpn (Debian, Ubuntu), brew install openvpn or Tunnelblick (macOS)'
             if command -v openvpn >/dev/null 2>&1; then
-                ok "openvpn installed: $(openvpn --version 2>/dev/null | head -n 1)"
+                version=$(openvpn --version 2>/dev/null | head -n 1)
+                v=$(printf '%s\\n' "$version" | awk '{ print $2 }')
+                major=
+                minor=
+                case "$v" in *.*) major=${v%%.*}; rest=${v#*.}; minor=${rest%%.*} ;; esac
+                case "$major" in ''|*[!0-9]*) major= ;; esac
+                case "$minor" in ''|*[!0-9]*) major= ;; esac
+                if [ -z "$major" ]; then
+                    ok "openvpn installed: $version"
+                elif [ "$major" -lt 2 ] || { [ "$major" -eq 2 ] && [ "$minor" -lt 5 ]; }; then
+                    fail "openvpn $v is too old for this profile (it needs 2.5 or later)" "$install_fix"
+                else
+                    ok "openvpn installed: $version"
+                fi
             elif [ "$darwin" = yes ] && { [ -d /Applications/Tunnelblick.app ] || [ -d '/Applications/OpenVPN Connect.app' ]; }; then
                 ok "an OpenVPN app is installed in /Applications"
             else
-                fail "openvpn is not installed (not on PATH)" "install OpenVPN 2.6: sudo apt install openvpn (Debian, Ubuntu), brew install openvpn or Tunnelblick (macOS)"
+                fail "openvpn is not installed (not on PATH)" "$install_fix"
             fi
 
             # 2. an openvpn process
@@ -294,7 +351,30 @@ final class Profiles {
                 fail "no openvpn process is running" "start the tunnel: sudo openvpn --config $NAME.ovpn (in the folder of this script)"
             fi
 
-            # 3. a tun interface carries the tunnel address
+            # 3. the clock, and 4. the certificate's validity: a wrong clock makes a good certificate fail
+            now=$(date +%s 2>/dev/null)
+            case "$now" in ''|*[!0-9]*) now= ;; esac
+            if [ -z "$NOT_BEFORE_EPOCH" ] || [ -z "$now" ]; then
+                skip "the clock: no certificate dates to compare it with"
+            elif [ "$now" -lt "$NOT_BEFORE_EPOCH" ]; then
+                fail "the clock is behind: it is before $NOT_BEFORE, when the certificate became valid, so OpenVPN refuses it as not yet valid" "set the clock: sudo timedatectl set-ntp true (or sudo date -s 'YYYY-MM-DD HH:MM:SS')"
+            else
+                ok "the clock is past the certificate's start ($NOT_BEFORE)"
+            fi
+            if [ -z "$NOT_AFTER_EPOCH" ] || [ -z "$now" ]; then
+                skip "the certificate's expiry: no certificate dates to compare with"
+            elif [ "$now" -ge "$NOT_AFTER_EPOCH" ]; then
+                fail "the certificate expired at $NOT_AFTER" "ask the broker's operator for a renewed profile (v6broker client renew $NAME, then export it again); if 'date' shows a wrong time, set the clock instead"
+            else
+                days=$(( (NOT_AFTER_EPOCH - now + 43200) / 86400 ))
+                if [ "$days" -lt 30 ]; then
+                    ok "the certificate is valid until $NOT_AFTER ($days days left: ask for a renewal soon)"
+                else
+                    ok "the certificate is valid until $NOT_AFTER ($days days left)"
+                fi
+            fi
+
+            # 5. a tun interface carries the tunnel address
             dev=
             if [ "$darwin" = yes ]; then
                 for i in $(ifconfig -l 2>/dev/null); do
@@ -309,47 +389,80 @@ final class Profiles {
             if [ -n "$dev" ]; then
                 ok "tunnel address $TUNNEL_ADDRESS/$TUNNEL_LENGTH is on $dev"
             else
-                fail "no interface carries the tunnel address $TUNNEL_ADDRESS/$TUNNEL_LENGTH" "check the OpenVPN log for errors after 'Initialization Sequence Completed'; is the tunnel connected?"
+                fail "no interface carries the tunnel address $TUNNEL_ADDRESS/$TUNNEL_LENGTH" "start the tunnel (sudo openvpn --config $NAME.ovpn in the folder of this script); if it runs, look in its log for errors after 'Initialization Sequence Completed'"
             fi
 
-            # 4. the routes into the tunnel
+            # 6. the tunnel interface is up, with an MTU IPv6 can use
+            flags=
+            mtu=
+            if [ -z "$dev" ]; then
+                skip "the tunnel interface's state: no interface carries the tunnel address"
+            else
+                if [ "$darwin" = yes ]; then
+                    line=$(ifconfig "$dev" 2>/dev/null | head -n 1)
+                    case "$line" in *'<UP'*|*',UP,'*|*',UP>'*) flags=0x1 ;; ?*) flags=0x0 ;; esac
+                    mtu=$(printf '%s\\n' "$line" | awk '{ for (i = 1; i < NF; i++) if ($i == "mtu") { print $(i + 1); exit } }')
+                else
+                    flags=$(cat "/sys/class/net/$dev/flags" 2>/dev/null)
+                    mtu=$(cat "/sys/class/net/$dev/mtu" 2>/dev/null)
+                fi
+                case "$flags" in 0x[0-9A-Fa-f]*) ;; *) flags= ;; esac
+                case "$mtu" in ''|*[!0-9]*) mtu= ;; esac
+                if [ -z "$flags" ] || [ -z "$mtu" ]; then
+                    skip "the state of $dev: it cannot be read"
+                elif [ $((flags & 1)) -eq 0 ]; then
+                    fail "$dev is down" "bring it up: sudo ip link set $dev up (or reconnect OpenVPN)"
+                elif [ "$mtu" -lt "$MIN_MTU" ]; then
+                    fail "$dev has MTU $mtu, below IPv6's minimum of $MIN_MTU" "remove tun-mtu from $NAME.ovpn (or raise it to $MIN_MTU or more) and reconnect"
+                else
+                    ok "$dev is up, MTU $mtu"
+                fi
+            fi
+
+            # 7. the routes into the tunnel
             if [ "$darwin" = yes ]; then
                 via=$(route -n get -inet6 "$ROUTE_PROBE" 2>/dev/null | awk '$1 == "interface:" { print $2; exit }')
             else
                 via=$(ip -6 route get "$ROUTE_PROBE" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
             fi
+            routed=no
             if [ -n "$via" ] && { [ "$via" = "$dev" ] || { [ -z "$dev" ] && case "$via" in tun*|utun*) true ;; *) false ;; esac; }; }; then
+                routed=yes
                 ok "IPv6 traffic ($ROUTES) goes through the tunnel ($via)"
             else
-                fail "IPv6 traffic to $ROUTE_PROBE goes through '${via:-nothing}', not the tunnel${dev:+ $dev}" "the routes $ROUTES come from the tunnel: reconnect; look for ROUTE6 errors in the OpenVPN log"
+                fail "IPv6 traffic to $ROUTE_PROBE goes through '${via:-nothing}', not the tunnel${dev:+ $dev}" "the routes $ROUTES come from the tunnel: reconnect, or add each by hand (sudo ip -6 route add ROUTE dev ${dev:-tun0}); look for ROUTE6 errors in the OpenVPN log"
             fi
 
             if [ "$SUBNET" = yes ]; then
-                # 5. forwarding
+                # 8. forwarding
                 if [ "$darwin" = yes ]; then
                     fwd=$(sysctl -n net.inet6.ip6.forwarding 2>/dev/null)
+                    fwd_fix='turn it on: sudo sysctl -w net.inet6.ip6.forwarding=1 (up.sh does it when OpenVPN runs it from this folder)'
                 else
                     fwd=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)
+                    fwd_fix='turn it on: sudo sysctl -w net.ipv6.conf.all.forwarding=1 (up.sh does it when OpenVPN runs it from this folder)'
                 fi
                 if [ "$fwd" = 1 ]; then
                     ok "IPv6 forwarding is on"
                 else
-                    fail "IPv6 forwarding is off" "the up script turns it on: start OpenVPN from this folder so that it runs, or run: sudo sh up.sh"
+                    fail "IPv6 forwarding is off" "$fwd_fix"
                 fi
-                # 6. the LAN address
+                # 9. the LAN address
                 if [ "$darwin" = yes ]; then
                     ifconfig "$LAN_INTERFACE" inet6 2>/dev/null | grep -q "inet6 $LAN_ADDRESS prefixlen 64" && lan=yes || lan=no
+                    lan_fix="add it: sudo ifconfig $LAN_INTERFACE inet6 $LAN_ADDRESS prefixlen 64 alias (up.sh does it)"
                 else
                     ip -6 addr show dev "$LAN_INTERFACE" 2>/dev/null | grep -q "inet6 $LAN_ADDRESS/64 " && lan=yes || lan=no
+                    lan_fix="add it: sudo ip -6 addr add $LAN_ADDRESS/64 dev $LAN_INTERFACE (up.sh does it)"
                 fi
                 if [ "$lan" = yes ]; then
                     ok "LAN address $LAN_ADDRESS/64 is on $LAN_INTERFACE"
                 else
-                    fail "$LAN_INTERFACE does not carry $LAN_ADDRESS/64" "run the up script (sudo sh up.sh); if your LAN interface is not $LAN_INTERFACE, export the profile again with --lan-if"
+                    fail "$LAN_INTERFACE does not carry $LAN_ADDRESS/64" "$lan_fix; if your LAN interface is not $LAN_INTERFACE, export the profile again with --lan-if"
                 fi
             fi
 
-            # 7. the server answers through the tunnel
+            # 10. the server answers through the tunnel
             target=$SERVER_ADDRESS
             case "$SERVER_ADDRESS" in fe80:*) [ -n "$dev" ] && target="$SERVER_ADDRESS%$dev" ;; esac
             if [ "$darwin" = yes ]; then
@@ -360,7 +473,26 @@ final class Profiles {
             if [ "$pong" = yes ]; then
                 ok "the server answers ping at $target"
             else
-                fail "no answer from $target through the tunnel" "is the tunnel up (checks above)? Does a firewall drop ICMPv6 on the tun interface?"
+                fail "no answer from $target through the tunnel" "if the checks above pass, the server or the way to it is down: is UDP port $PORT to $SERVER blocked, does the OpenVPN log say 'Inactivity timeout'? Does a firewall drop ICMPv6 on the tunnel interface?"
+            fi
+
+            # 11. a global address answers through the tunnel
+            if [ -z "$PROBE" ]; then
+                skip "a global address through the tunnel: none given (sh sanity-check.sh --probe ADDRESS)"
+            elif [ "$routed" != yes ] || [ "$pong" != yes ]; then
+                skip "a global address through the tunnel: not tried, the checks above failed"
+            else
+                out=${dev:-$via}
+                if [ "$darwin" = yes ]; then
+                    ping6 -c 2 -i 1 -I "$out" "$PROBE" >/dev/null 2>&1 && far=yes || far=no
+                else
+                    ping -6 -c 2 -W 2 -I "$out" "$PROBE" >/dev/null 2>&1 && far=yes || far=no
+                fi
+                if [ "$far" = yes ]; then
+                    ok "$PROBE answers through the tunnel ($out)"
+                else
+                    fail "no answer from $PROBE through the tunnel, though the server answers" "the tunnel works up to the server, which must forward IPv6 and route it on: tell the broker's operator (or is $PROBE down?)"
+                fi
             fi
 
             if [ "$failures" -eq 0 ]; then

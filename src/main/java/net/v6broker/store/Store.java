@@ -22,15 +22,22 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 4;
     private static final int POOL_SIZE = 4;
     private static final int BUSY_TIMEOUT_MS = 60_000;
 
+    /** Every write transaction on PostgreSQL holds this advisory lock: writers queue, as on SQLite. */
+    static final long WRITE_LOCK = 0x7636_6272_6f6b_6572L; // "v6broker"
+
     private final String url;
+    private final String user;
+    private final String password;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL_SIZE);
 
-    private Store(String url) {
+    private Store(String url, String user, String password) {
         this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     /** The embedded database file, created and migrated when missing. */
@@ -40,7 +47,12 @@ public final class Store implements AutoCloseable {
 
     /** Opens a database by JDBC URL and brings its schema up to date. */
     public static Store open(String url) {
-        Store store = new Store(url);
+        return open(url, null, null);
+    }
+
+    /** Opens a database with credentials (PostgreSQL) and brings its schema up to date. */
+    public static Store open(String url, String user, String password) {
+        Store store = new Store(url, user, password);
         store.migrateIfBehind();
         return store;
     }
@@ -50,7 +62,7 @@ public final class Store implements AutoCloseable {
             return; // the common case: no Flyway start-up cost on every CLI call
         }
         Flyway.configure()
-                .dataSource(url, null, null)
+                .dataSource(url, user, password)
                 .locations("classpath:db/migration/" + dialect())
                 .load()
                 .migrate();
@@ -60,9 +72,12 @@ public final class Store implements AutoCloseable {
         return withConnection(c -> {
             try (Statement s = c.createStatement();
                  ResultSet r = s.executeQuery(
-                         "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1")) {
+                         "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success")) {
                 return r.next() ? r.getInt(1) : 0;
             } catch (SQLException e) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
                 return 0; // no history table yet
             }
         });
@@ -77,6 +92,12 @@ public final class Store implements AutoCloseable {
         return withConnection(c -> {
             c.setAutoCommit(false);
             try {
+                if (dialect().equals("postgresql")) {
+                    try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                        lock.setLong(1, WRITE_LOCK);
+                        lock.execute();
+                    }
+                }
                 T result = work.run(new Tx(c));
                 c.commit();
                 return result;
@@ -127,13 +148,21 @@ public final class Store implements AutoCloseable {
             p.setProperty("foreign_keys", "true");
             p.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
             p.setProperty("transaction_mode", "IMMEDIATE");
+        } else {
+            if (user != null) {
+                p.setProperty("user", user);
+            }
+            if (password != null) {
+                p.setProperty("password", password);
+            }
+            p.setProperty("ApplicationName", "v6broker");
         }
         return DriverManager.getConnection(url, p);
     }
 
-    /** The URL without credentials, for messages. */
+    /** The URL, for messages (it never carries a password: see BrokerConfig.Database). */
     String redacted() {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return url;
     }
 
     @Override

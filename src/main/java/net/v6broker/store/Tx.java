@@ -24,6 +24,11 @@ public final class Tx {
         this.c = c;
     }
 
+    /** The transaction's connection, for whole-database work such as {@link Migration}. */
+    Connection connection() {
+        return c;
+    }
+
     // ---- clients
 
     /** The live (not deleted) client of that name, compared case-insensitively. */
@@ -88,14 +93,25 @@ public final class Tx {
         return count("SELECT count(*) FROM clients WHERE deleted_at IS NULL");
     }
 
+    public long countDeletedClients() throws SQLException {
+        return count("SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL");
+    }
+
     // ---- allocations
 
-    /** Indices of a pool that are not free at {@code now}: held, or still in quarantine. */
+    /**
+     * Indices of a pool that are not free at {@code now}: held by a client or (subnet pool) a link,
+     * or still in quarantine.
+     */
     public List<Long> takenIndices(Pool pool, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pool_index FROM allocations WHERE pool = ? "
-                + "AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY pool_index")) {
+                + "AND (reusable_at IS NULL OR reusable_at > ?) "
+                + "UNION SELECT pool_index FROM links WHERE ? = 'subnet' AND pool_index IS NOT NULL "
+                + "AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY 1")) {
             s.setString(1, pool.cliName());
             s.setLong(2, now.toEpochMilli());
+            s.setString(3, pool.cliName());
+            s.setLong(4, now.toEpochMilli());
             try (ResultSet r = s.executeQuery()) {
                 List<Long> out = new ArrayList<>();
                 while (r.next()) {
@@ -138,6 +154,75 @@ public final class Tx {
                 return r.getLong(1);
             }
         }
+    }
+
+    // ---- links (laptop and site links: 'v6broker link create')
+
+    private static final String LINK_COLUMNS =
+            "id, name, prefix, pool_index, dev, gateway, created_at, deleted_at, reusable_at";
+
+    /** The live (not deleted) link of that name, compared case-insensitively. */
+    public Optional<LinkRow> link(String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + LINK_COLUMNS
+                + " FROM links WHERE lower(name) = lower(?) AND deleted_at IS NULL")) {
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(linkRow(r)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Every live link, by name. */
+    public List<LinkRow> links() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + LINK_COLUMNS
+                + " FROM links WHERE deleted_at IS NULL ORDER BY name");
+             ResultSet r = s.executeQuery()) {
+            List<LinkRow> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(linkRow(r));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Records a link holding {@code prefix}; {@code poolIndex} is its subnet index, or null for a
+     * prefix outside the broker's. A taken name, prefix or index throws {@link UniqueViolation}.
+     */
+    public long insertLink(String name, String prefix, Long poolIndex, String dev, String gateway, Instant now)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO links (name, prefix, pool_index, dev, gateway, "
+                + "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            s.setString(1, name);
+            s.setString(2, prefix);
+            if (poolIndex == null) {
+                s.setNull(3, Types.BIGINT);
+            } else {
+                s.setLong(3, poolIndex);
+            }
+            s.setString(4, dev);
+            s.setString(5, gateway);
+            s.setLong(6, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw translate("adding link " + name + " (" + prefix + ")", e);
+        }
+    }
+
+    /** Removes a link from listings; its index stays taken until {@code reusableAt}. */
+    public void deleteLink(long id, Instant now, Instant reusableAt) throws SQLException {
+        update("UPDATE links SET deleted_at = ?, reusable_at = ? WHERE id = ? AND deleted_at IS NULL",
+                now.toEpochMilli(), reusableAt.toEpochMilli(), id);
+    }
+
+    private static LinkRow linkRow(ResultSet r) throws SQLException {
+        long index = r.getLong(4);
+        Long poolIndex = r.wasNull() ? null : index;
+        return new LinkRow(r.getLong(1), r.getString(2), r.getString(3), poolIndex, r.getString(5), r.getString(6),
+                instant(r, 7), instant(r, 8), instant(r, 9));
     }
 
     // ---- certificates
@@ -370,5 +455,12 @@ public final class Tx {
             return new UniqueViolation(what + ": " + msg, e);
         }
         return new StoreException(what + " failed: " + msg, e);
+    }
+
+    // ---- access (API tokens, subscription requests, allocation usage): appended for the HTTP API
+
+    /** The token, request and usage operations of this same transaction. */
+    public AccessTx access() {
+        return new AccessTx(c);
     }
 }

@@ -1,0 +1,277 @@
+package net.v6broker.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import net.v6broker.broker.Client;
+import net.v6broker.broker.NewClient;
+import net.v6broker.broker.Outcome;
+import net.v6broker.cli.ClientJson;
+import net.v6broker.config.Validation;
+import net.v6broker.openvpn.ExportRequest;
+import net.v6broker.store.AccessTx.RequestRow;
+import net.v6broker.store.SessionRow;
+
+/**
+ * The JSON API under {@code /api/v1}. Each handler reads, validates, calls the broker (or the
+ * subscription workflow), applies the effects as the command line does, and renders; failures go
+ * to {@link Errors}. Described by {@code /api/v1/openapi.json}. Thread-safe.
+ */
+public final class ApiRoutes {
+    public static final String PREFIX = "/api/v1";
+    private static final Set<String> CLIENT_FIELDS = Set.of("name", "type", "os", "email");
+    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("name", "email", "type", "os", "reason");
+    private final Services s;
+    private final Auth auth;
+    private final Subscriptions subscriptions;
+    private final RateLimiter subscribeLimit;
+    private final String openapi;
+
+    public ApiRoutes(Services services, Auth auth, Subscriptions subscriptions, RateLimiter subscribeLimit) {
+        this.s = services;
+        this.auth = auth;
+        this.subscriptions = subscriptions;
+        this.subscribeLimit = subscribeLimit;
+        this.openapi = resource("/web/openapi.json");
+    }
+
+    public void register(Javalin app) {
+        app.get(PREFIX + "/health", this::health);
+        app.get(PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+
+        app.get(PREFIX + "/clients", this::listClients);
+        app.post(PREFIX + "/clients", this::addClient);
+        app.get(PREFIX + "/clients/{name}", this::showClient);
+        app.delete(PREFIX + "/clients/{name}", ctx -> change(ctx, BrokerOps::delete));
+        app.post(PREFIX + "/clients/{name}/revoke", ctx -> change(ctx, BrokerOps::revoke));
+        app.post(PREFIX + "/clients/{name}/suspend", ctx -> change(ctx, BrokerOps::suspend));
+        app.post(PREFIX + "/clients/{name}/resume", ctx -> change(ctx, BrokerOps::resume));
+        app.post(PREFIX + "/clients/{name}/renew", ctx -> change(ctx, BrokerOps::renew));
+        app.get(PREFIX + "/clients/{name}/profile", this::profile);
+        app.get(PREFIX + "/clients/{name}/sessions", this::clientSessions);
+        app.get(PREFIX + "/sessions", this::sessions);
+        app.get(PREFIX + "/plan", this::plan);
+        app.get(PREFIX + "/ca/certificate", ctx -> {
+            auth.operator(ctx);
+            ctx.contentType("application/x-pem-file").result(s.caCertificate().get());
+        });
+        app.get(PREFIX + "/ca/crl", ctx -> {
+            auth.operator(ctx);
+            ctx.contentType("application/x-pem-file").result(s.broker().currentCrl().pem());
+        });
+
+        app.post(PREFIX + "/subscriptions", this::subscribe);
+        app.get(PREFIX + "/subscriptions", this::listRequests);
+        app.get(PREFIX + "/subscriptions/{id}", ctx -> {
+            auth.operator(ctx);
+            json(ctx, 200, Subscriptions.json(subscriptions.request(id(ctx))));
+        });
+        app.post(PREFIX + "/subscriptions/{id}/approve", this::approve);
+        app.post(PREFIX + "/subscriptions/{id}/reject", ctx -> {
+            Auth.Operator op = auth.operator(ctx);
+            emptyBody(ctx);
+            json(ctx, 200, Subscriptions.json(subscriptions.reject(id(ctx), op.name())));
+        });
+
+        app.get(PREFIX + "/me", ctx -> json(ctx, 200, subscriptions.info(auth.subscriber(ctx))));
+        app.post(PREFIX + "/me/download-link", ctx -> {
+            RequestRow r = auth.subscriber(ctx);
+            emptyBody(ctx);
+            Subscriptions.Link link = subscriptions.issueLink(r);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("url", link.path());
+            m.put("expiresAt", link.expiresAt().toString());
+            json(ctx, 201, m);
+        });
+        app.post(PREFIX + "/downloads/{secret}", ctx -> {
+            auth.guard(ctx);
+            emptyBody(ctx);
+            ExportRequest req = exportRequest(ctx);
+            Subscriptions.Download d;
+            try {
+                d = subscriptions.download(ctx.pathParam("secret"), req);
+            } catch (HttpFailure f) {
+                if (f.kind() == HttpFailure.Kind.LINK_GONE) {
+                    auth.fail(ctx, f.getMessage()); // counts against the address's failed checks
+                }
+                throw f;
+            }
+            send(ctx, d);
+        });
+    }
+
+    // ---- handlers
+
+    private void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.putAll(s.health().get());
+        json(ctx, 200, body);
+    }
+
+    private void listClients(Context ctx) {
+        auth.operator(ctx);
+        Listing l = Listing.parse(ctx.queryParam("q"), ctx.queryParam("status"), ctx.queryParam("type"),
+                ctx.queryParam("offset"), ctx.queryParam("limit"), s.limits().pageSizeMax());
+        Listing.Page<Client> page = l.apply(s.broker().list());
+        json(ctx, 200, new Listing.Page<>(page.total(), page.offset(), page.limit(),
+                page.items().stream().map(c -> ClientJson.of(c, false)).toList()));
+    }
+
+    private void addClient(Context ctx) {
+        auth.operator(ctx);
+        Json.Body b = body(ctx, CLIENT_FIELDS);
+        NewClient request = NewClient.parse(b.required("name"), b.required("type"), b.text("os"), b.text("email"));
+        Outcome<Client> o = s.broker().add(request);
+        s.effects().apply(o.effects());
+        ctx.header("Location", PREFIX + "/clients/" + o.value().name());
+        json(ctx, 201, ClientJson.of(o.value(), true));
+    }
+
+    private void showClient(Context ctx) {
+        auth.operator(ctx);
+        json(ctx, 200, ClientJson.of(s.broker().show(name(ctx)), true));
+    }
+
+    private void change(Context ctx, BiFunction<BrokerOps, String, Outcome<Client>> action) {
+        auth.operator(ctx);
+        String name = name(ctx);
+        emptyBody(ctx);
+        Outcome<Client> o = action.apply(s.broker(), name);
+        s.effects().apply(o.effects());
+        json(ctx, 200, ClientJson.of(o.value(), false));
+    }
+
+    private void profile(Context ctx) {
+        auth.operator(ctx);
+        Client c = s.broker().show(name(ctx));
+        ExportRequest req = exportRequest(ctx);
+        send(ctx, Subscriptions.file(c, req, s.exporter().render(c, req)));
+    }
+
+    private void clientSessions(Context ctx) {
+        auth.operator(ctx);
+        Client c = s.broker().show(name(ctx));
+        int limit = Listing.integer("limit", ctx.queryParam("limit"), 50, 1, s.limits().pageSizeMax());
+        List<SessionRow> rows = s.store().read(tx -> tx.sessionsOf(c.name(), limit));
+        json(ctx, 200, Map.of("client", c.name(), "items", rows.stream().map(Traffic::json).toList()));
+    }
+
+    private void sessions(Context ctx) {
+        auth.operator(ctx);
+        json(ctx, 200, Map.of("items", Traffic.live(s.store()).all().stream().map(Traffic::json).toList()));
+    }
+
+    private void plan(Context ctx) {
+        auth.operator(ctx);
+        json(ctx, 200, PlanUsage.of(s.broker().plan(), s.store(), s.clock().instant()).json());
+    }
+
+    private void subscribe(Context ctx) {
+        if (!subscribeLimit.tryAcquire(ctx.ip())) {
+            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
+        }
+        Json.Body b = body(ctx, SUBSCRIBE_FIELDS);
+        Subscriptions.Submitted sub = subscriptions.submit(b.required("name"), b.required("email"), b.required("type"),
+                b.text("os"), b.required("reason"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", sub.request().id());
+        m.put("status", sub.request().status());
+        m.put("token", sub.token());
+        m.put("note", "keep this token: it is shown once and lets you read your request and tunnel (GET /api/v1/me)");
+        json(ctx, 201, m);
+    }
+
+    private void listRequests(Context ctx) {
+        auth.operator(ctx);
+        String status = ctx.queryParam("status");
+        if (status != null && !Set.of("pending", "approved", "rejected").contains(status)) {
+            throw new IllegalArgumentException("status " + Validation.quote(status) + ": accepted pending, approved, rejected");
+        }
+        int offset = Listing.integer("offset", ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE);
+        int limit = Listing.integer("limit", ctx.queryParam("limit"), Listing.DEFAULT_LIMIT, 1, s.limits().pageSizeMax());
+        json(ctx, 200, new Listing.Page<>(subscriptions.count(status), offset, limit,
+                subscriptions.list(status, offset, limit).stream().map(Subscriptions::json).toList()));
+    }
+
+    private void approve(Context ctx) {
+        Auth.Operator op = auth.operator(ctx);
+        emptyBody(ctx);
+        RequestRow r = subscriptions.approve(id(ctx), op.name());
+        Map<String, Object> m = Subscriptions.json(r);
+        m.put("clientDetail", subscriptions.clientOf(r).map(c -> ClientJson.of(c, false)).orElse(null));
+        json(ctx, 200, m);
+    }
+
+    // ---- reading and rendering
+
+    static String name(Context ctx) {
+        return Validation.name(ctx.pathParam("name"));
+    }
+
+    static long id(Context ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(text);
+            if (id < 1) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("request id " + Validation.quote(text) + " is not a positive whole number");
+        }
+    }
+
+    static ExportRequest exportRequest(Context ctx) {
+        String format = ctx.queryParam("format");
+        String layout = ctx.queryParam("layout");
+        return ExportRequest.parse(format == null ? "ovpn" : format, layout == null ? "shared" : layout, ctx.queryParam("lanIf"));
+    }
+
+    /** The body as a JSON object with only the given fields; it must say it is JSON. */
+    static Json.Body body(Context ctx, Set<String> fields) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > 0 && !isJson(ctx)) {
+            throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+        }
+        return Json.object(bytes, fields);
+    }
+
+    /** Actions take no input: an empty body or {}; anything else is refused. */
+    static void emptyBody(Context ctx) {
+        body(ctx, Set.of());
+    }
+
+    private static boolean isJson(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    static void send(Context ctx, Subscriptions.Download d) {
+        ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
+        ctx.contentType(d.contentType()).result(d.bytes());
+    }
+
+    static String resource(String path) {
+        try (InputStream in = ApiRoutes.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + path + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading resource " + path, e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package net.v6broker.api;
+
+import java.time.Duration;
+
+/**
+ * The HTTP layer's limits, with their defaults in one place.
+ *
+ * @param maxBodyBytes          the largest request body accepted (413 above it)
+ * @param subscribePerHour      public subscription form posts per client address per hour
+ * @param authFailuresPerMinute failed token, login and link checks per client address per minute
+ * @param linkLifetime          how long a one-time download link stays valid
+ * @param sessionLifetime       how long a web login lasts
+ * @param pageSizeMax           the largest page of a listing
+ */
+public record Limits(int maxBodyBytes, int subscribePerHour, int authFailuresPerMinute, Duration linkLifetime,
+                     Duration sessionLifetime, int pageSizeMax) {
+    public Limits {
+        if (maxBodyBytes < 1024 || subscribePerHour < 1 || authFailuresPerMinute < 1 || pageSizeMax < 1
+                || linkLifetime.isNegative() || linkLifetime.isZero() || sessionLifetime.isNegative() || sessionLifetime.isZero()) {
+            throw new IllegalArgumentException("invalid HTTP limits " + limitsText(maxBodyBytes, subscribePerHour,
+                    authFailuresPerMinute, pageSizeMax));
+        }
+    }
+
+    public static Limits defaults() {
+        return new Limits(16 * 1024, 10, 20, Duration.ofHours(24), Duration.ofHours(8), 500);
+    }
+
+    private static String limitsText(int body, int sub, int auth, int page) {
+        return "(maxBodyBytes=" + body + ", subscribePerHour=" + sub + ", authFailuresPerMinute=" + auth + ", pageSizeMax=" + page + ")";
+    }
+}

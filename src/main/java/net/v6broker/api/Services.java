@@ -1,0 +1,37 @@
+package net.v6broker.api;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.store.Store;
+
+/**
+ * Everything the HTTP layer calls, wired once by {@code serve} (or a test).
+ *
+ * @param broker        the coordinator every change goes through
+ * @param effects       applies a change's effects as the command line does
+ * @param exporter      renders profiles and archives
+ * @param store         tokens, subscription requests, sessions and allocation usage
+ * @param endpoint      where clients connect (shown to subscribers)
+ * @param caCertificate the CA certificate PEM
+ * @param health        what {@code GET /api/v1/health} reports besides {@code status}
+ */
+public record Services(BrokerOps broker, EffectApplier effects, Exporter exporter, Store store,
+                       BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
+                       Limits limits, Supplier<Map<String, Object>> health) {
+    public Services {
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(effects, "effects");
+        Objects.requireNonNull(exporter, "exporter");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(caCertificate, "caCertificate");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(health, "health");
+    }
+}

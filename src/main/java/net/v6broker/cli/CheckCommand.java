@@ -1,0 +1,133 @@
+package net.v6broker.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.v6broker.broker.Client;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Validation;
+import net.v6broker.daemon.KernelRoutes;
+import net.v6broker.doctor.Consistency;
+import net.v6broker.doctor.CrlFile;
+import net.v6broker.doctor.Mismatch;
+import net.v6broker.doctor.ServerView;
+import net.v6broker.openvpn.Layout;
+import net.v6broker.openvpn.ServerDirs;
+import net.v6broker.openvpn.management.Command;
+import net.v6broker.openvpn.management.ManagementClient;
+import net.v6broker.openvpn.management.ManagementException;
+import net.v6broker.openvpn.management.Message;
+import net.v6broker.store.CrlRow;
+import net.v6broker.store.SessionRow;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+@CommandLine.Command(name = "check", mixinStandardHelpOptions = true, description = {
+    "On a tunnel server: compare the database (clients, statuses, prefixes, live",
+    "sessions) with the kernel's routes, OpenVPN's own view over its management",
+    "interface (while the daemon holds that connection: the sessions the daemon",
+    "recorded) and the CRL. Prints every mismatch: a route with no session, a",
+    "session with no route, a revoked or suspended client still connected, a CRL",
+    "near expiry or stale on disk. Exit status 0: all consistent, 1: mismatches."})
+final class CheckCommand implements Callable<Integer> {
+    static final Duration MANAGEMENT_TIMEOUT = Duration.ofSeconds(3);
+    private final Context context;
+    @Option(names = "--node", paramLabel = "NAME", description = "This tunnel server's name, as serve --node (default: the host name).")
+    String node;
+    @Option(names = "--layout", defaultValue = "shared", paramLabel = "shared|per-client",
+            description = "The layout this server runs (default: shared).")
+    String layout;
+    @Option(names = "--management", paramLabel = "SOCKET",
+            description = "OpenVPN's management socket (default: the daemon's, HOME/openvpn/run/management.sock, "
+                    + "else that of a recorded shared server directory).")
+    Path management;
+
+    CheckCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Layout l = Layout.parse(layout);
+        String nodeName = node != null ? Validation.name(node) : hostName();
+        BrokerConfig config = context.config();
+        List<Client> clients = context.broker().list();
+        List<SessionRow> sessions = context.store().read(tx -> tx.liveSessions());
+        ServerView server = l == Layout.SHARED ? serverView(config) : null;
+        if (l == Layout.PER_CLIENT) {
+            context.out.println("sessions: the per-client layout has no management interface; using the database's");
+        }
+        KernelRoutes routes = KernelRoutes.read();
+        CrlRow crl = context.store().read(tx -> tx.latestCrl()).orElse(null);
+        List<CrlFile> files = new ArrayList<>();
+        files.add(CrlFile.read(context.home().crl()));
+        for (ServerDirs.Recorded r : new ServerDirs(context.home(), config).recorded()) {
+            if (Files.isDirectory(r.path())) {
+                files.add(CrlFile.read(r.path().resolve("crl.pem")));
+            }
+        }
+        List<Mismatch> found = Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients, server,
+                sessions, routes, crl, files, config.ca().crlDays(), context.clock.instant()));
+        context.out.printf("checked %d client(s), %d live session(s) (%s), %d kernel route(s), CRL %s on node %s%n",
+                clients.size(), server != null ? server.sessions().size()
+                        : sessions.stream().filter(s -> s.node().equals(nodeName)).count(),
+                server != null ? "OpenVPN's management interface" : "the database", routes.routes().size(),
+                crl == null ? "none" : "#" + crl.number() + " (next update " + crl.nextUpdate() + ")", nodeName);
+        found.forEach(m -> context.out.println(m.line()));
+        context.out.println(found.isEmpty() ? "all consistent" : found.size() + " mismatch(es)");
+        return found.isEmpty() ? 0 : 1;
+    }
+
+    /** OpenVPN's view, or null (with the reason printed) when its management interface can't be asked. */
+    private ServerView serverView(BrokerConfig config) {
+        Path socket = management != null ? management : defaultSocket(config);
+        if (socket == null) {
+            context.out.println("sessions: no management socket found (is openvpn running?); using the sessions the daemon "
+                    + "recorded in the database");
+            return null;
+        }
+        try (ManagementClient m = ManagementClient.connect(socket, MANAGEMENT_TIMEOUT, message -> { })) {
+            Message reply = m.send(Command.status());
+            if (reply instanceof Message.Block b) {
+                context.out.println("sessions: from OpenVPN's management interface " + socket);
+                return ServerView.parse(b);
+            }
+            context.out.println("sessions: OpenVPN answered 'status 3' with " + reply + "; using the database's");
+            return null;
+        } catch (ManagementException e) {
+            context.out.println("sessions: the management interface " + socket + " is busy or not answering (the daemon holds "
+                    + "the only connection while it runs): using the sessions the daemon recorded in the database ("
+                    + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    private Path defaultSocket(BrokerConfig config) {
+        Path daemons = context.home().dir().resolve("openvpn/run/management.sock");
+        if (Files.exists(daemons)) {
+            return daemons;
+        }
+        for (ServerDirs.Recorded r : new ServerDirs(context.home(), config).recorded()) {
+            Path s = r.path().resolve("run/management.sock");
+            if (r.layout() == Layout.SHARED && Files.exists(s)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The host name, if it is a valid node name. */
+    static String hostName() {
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            return Validation.NAME.matcher(h).matches() ? h : "local";
+        } catch (IOException e) {
+            return "local";
+        }
+    }
+}

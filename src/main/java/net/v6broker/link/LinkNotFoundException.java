@@ -1,0 +1,12 @@
+package net.v6broker.link;
+
+import net.v6broker.config.Validation;
+
+/** No live link has that name. */
+public final class LinkNotFoundException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LinkNotFoundException(String name) {
+        super("no link named " + Validation.quote(name) + " (see 'v6broker link list')");
+    }
+}

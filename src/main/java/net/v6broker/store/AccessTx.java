@@ -1,0 +1,246 @@
+package net.v6broker.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.v6broker.ipam.Pool;
+
+/**
+ * The typed operations on API tokens, subscription requests and allocation usage, inside the
+ * transaction of the {@link Tx} that made it ({@code tx.access()}). Secrets are never passed in:
+ * only their hashes. Not thread-safe: it belongs to the callback its transaction was handed to.
+ */
+public final class AccessTx {
+    private static final String REQUEST_COLUMNS = "id, name, email, type, os, reason, status, created_at, decided_at, "
+            + "decided_by, client_id, client_name, link_expires_at, link_used_at, link_hash IS NOT NULL";
+    private final Connection c;
+
+    AccessTx(Connection c) {
+        this.c = c;
+    }
+
+    // ---- operator tokens
+
+    /** An operator API token as stored (without its hash). */
+    public record TokenRow(long id, String name, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    /** Stores a new token; a live token of the same name makes this throw {@link UniqueViolation}. */
+    public long insertToken(String name, String hash, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id")) {
+            s.setString(1, name);
+            s.setString(2, hash);
+            s.setLong(3, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Tx.translate("adding API token " + name, e);
+        }
+    }
+
+    /** The live token with this hash. */
+    public Optional<TokenRow> liveToken(String hash) throws SQLException {
+        List<TokenRow> rows = tokens("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens "
+                + "WHERE token_hash = ? AND revoked_at IS NULL", hash);
+        return rows.stream().findFirst();
+    }
+
+    /** Every token, revoked ones too, by name. */
+    public List<TokenRow> tokens() throws SQLException {
+        return tokens("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY lower(name), id");
+    }
+
+    /** Revokes the live token of that name; returns whether there was one. */
+    public boolean revokeToken(String name, Instant now) throws SQLException {
+        return update("UPDATE api_tokens SET revoked_at = ? WHERE lower(name) = lower(?) AND revoked_at IS NULL",
+                now.toEpochMilli(), name) > 0;
+    }
+
+    public void touchToken(long id, Instant now) throws SQLException {
+        update("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now.toEpochMilli(), id);
+    }
+
+    private List<TokenRow> tokens(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = prepare(sql, args); ResultSet r = s.executeQuery()) {
+            List<TokenRow> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(new TokenRow(r.getLong(1), r.getString(2), instant(r, 3), instant(r, 4), instant(r, 5)));
+            }
+            return out;
+        }
+    }
+
+    // ---- subscription requests
+
+    /** A subscriber's request as stored (without its secrets' hashes). */
+    public record RequestRow(long id, String name, String email, Pool type, ClientOs os, String reason, String status,
+                             Instant createdAt, Instant decidedAt, String decidedBy, Long clientId, String clientName,
+                             Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued) {
+    }
+
+    /** Stores a pending request; a pending one of the same name makes this throw {@link UniqueViolation}. */
+    public long insertRequest(String name, String email, Pool type, ClientOs os, String reason, String subscriberHash,
+                              Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO subscription_requests (name, email, type, os, reason, "
+                + "status, subscriber_hash, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id")) {
+            s.setString(1, name);
+            s.setString(2, email);
+            s.setString(3, type.cliName());
+            s.setString(4, os.cliName());
+            s.setString(5, reason);
+            s.setString(6, subscriberHash);
+            s.setLong(7, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Tx.translate("storing the request for " + name, e);
+        }
+    }
+
+    public Optional<RequestRow> request(long id) throws SQLException {
+        return requests("SELECT " + REQUEST_COLUMNS + " FROM subscription_requests WHERE id = ?", id).stream().findFirst();
+    }
+
+    public Optional<RequestRow> requestBySubscriber(String subscriberHash) throws SQLException {
+        return requests("SELECT " + REQUEST_COLUMNS + " FROM subscription_requests WHERE subscriber_hash = ?",
+                subscriberHash).stream().findFirst();
+    }
+
+    /** The request whose download link has this hash, used or not. */
+    public Optional<RequestRow> requestByLink(String linkHash) throws SQLException {
+        return requests("SELECT " + REQUEST_COLUMNS + " FROM subscription_requests WHERE link_hash = ?", linkHash)
+                .stream().findFirst();
+    }
+
+    /** Requests of one status (or all when null), oldest first, one page. */
+    public List<RequestRow> requests(String status, int offset, int limit) throws SQLException {
+        String where = status == null ? "" : " WHERE status = ?";
+        String sql = "SELECT " + REQUEST_COLUMNS + " FROM subscription_requests" + where
+                + " ORDER BY created_at, id LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset);
+        return status == null ? requests(sql) : requests(sql, status);
+    }
+
+    public long countRequests(String status) throws SQLException {
+        try (PreparedStatement s = status == null
+                ? prepare("SELECT count(*) FROM subscription_requests")
+                : prepare("SELECT count(*) FROM subscription_requests WHERE status = ?", status);
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Whether a pending request has this name (case-insensitively). */
+    public boolean pendingName(String name) throws SQLException {
+        try (PreparedStatement s = prepare("SELECT 1 FROM subscription_requests WHERE lower(name) = lower(?) "
+                + "AND status = 'pending'", name); ResultSet r = s.executeQuery()) {
+            return r.next();
+        }
+    }
+
+    /** Decides a pending request; false when it was not pending (any more). */
+    public boolean decide(long id, String status, String by, Instant now) throws SQLException {
+        return update("UPDATE subscription_requests SET status = ?, decided_by = ?, decided_at = ? "
+                + "WHERE id = ? AND status = 'pending'", status, by, now.toEpochMilli(), id) > 0;
+    }
+
+    /** Undoes an approval whose client could not be added: pending again. */
+    public void reopen(long id) throws SQLException {
+        update("UPDATE subscription_requests SET status = 'pending', decided_by = NULL, decided_at = NULL "
+                + "WHERE id = ? AND status = 'approved' AND client_id IS NULL", id);
+    }
+
+    public void setClient(long id, long clientId, String clientName) throws SQLException {
+        update("UPDATE subscription_requests SET client_id = ?, client_name = ? WHERE id = ?", clientId, clientName, id);
+    }
+
+    /** Records a new download link; false when the request already has one that is neither used nor expired. */
+    public boolean issueLink(long id, String linkHash, Instant expires, Instant now) throws SQLException {
+        return update("UPDATE subscription_requests SET link_hash = ?, link_expires_at = ?, link_used_at = NULL "
+                + "WHERE id = ? AND status = 'approved' AND (link_hash IS NULL OR link_used_at IS NOT NULL "
+                + "OR link_expires_at <= ?)", linkHash, expires.toEpochMilli(), id, now.toEpochMilli()) > 0;
+    }
+
+    /** Takes a download link: true for exactly one caller while it is unused and unexpired. */
+    public boolean useLink(String linkHash, Instant now) throws SQLException {
+        return update("UPDATE subscription_requests SET link_used_at = ? WHERE link_hash = ? AND link_used_at IS NULL "
+                + "AND link_expires_at > ?", now.toEpochMilli(), linkHash, now.toEpochMilli()) > 0;
+    }
+
+    private List<RequestRow> requests(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = prepare(sql, args); ResultSet r = s.executeQuery()) {
+            List<RequestRow> out = new ArrayList<>();
+            while (r.next()) {
+                long cid = r.getLong(11);
+                Long clientId = r.wasNull() ? null : cid;
+                out.add(new RequestRow(r.getLong(1), r.getString(2), r.getString(3), Pool.parse(r.getString(4)),
+                        ClientOs.parse(r.getString(5)), r.getString(6), r.getString(7), instant(r, 8), instant(r, 9),
+                        r.getString(10), clientId, r.getString(12), instant(r, 13), instant(r, 14), r.getBoolean(15)));
+            }
+            return out;
+        }
+    }
+
+    // ---- allocation usage
+
+    /** One allocation row: held by a client (quarantined false) or in quarantine at {@code now}. */
+    public record AllocationUse(Pool pool, long index, boolean quarantined) {
+    }
+
+    /** Every allocation that is not free at {@code now}: clients' and (subnet pool) links'. */
+    public List<AllocationUse> allocations(Instant now) throws SQLException {
+        try (PreparedStatement s = prepare("SELECT pool, pool_index, reusable_at IS NOT NULL FROM allocations "
+                + "WHERE reusable_at IS NULL OR reusable_at > ? "
+                + "UNION ALL SELECT 'subnet', pool_index, reusable_at IS NOT NULL FROM links "
+                + "WHERE pool_index IS NOT NULL AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY 1, 2",
+                now.toEpochMilli(), now.toEpochMilli());
+             ResultSet r = s.executeQuery()) {
+            List<AllocationUse> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(new AllocationUse(Pool.parse(r.getString(1)), r.getLong(2), r.getBoolean(3)));
+            }
+            return out;
+        }
+    }
+
+    // ---- helpers
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                s.setNull(i + 1, Types.NULL);
+            } else if (a instanceof Long l) {
+                s.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                s.setInt(i + 1, n);
+            } else {
+                s.setString(i + 1, a.toString());
+            }
+        }
+        return s;
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = prepare(sql, args)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+}

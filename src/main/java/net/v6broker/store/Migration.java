@@ -1,0 +1,103 @@
+package net.v6broker.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies a broker's whole state from one database to another with the same schema (the embedded
+ * SQLite file to PostgreSQL), row for row: every id, index, serial and date stays as it was, so no
+ * client is renumbered. The target must be empty; the copy is one transaction on the target.
+ *
+ * <p>Not thread-safe; run it with no other writer on the source.
+ */
+public final class Migration {
+    /** Every table of the schema, parents before children. */
+    static final List<String> TABLES = List.of("clients", "allocations", "certificates", "crls", "events", "sessions",
+            "event_cursors", "links", "api_tokens", "subscription_requests");
+    /** Tables whose id is generated, whose sequence must continue after the copied rows. */
+    static final List<String> SERIAL = List.of("clients", "events", "sessions", "links", "api_tokens", "subscription_requests");
+
+    private Migration() {
+    }
+
+    /** Copies everything; returns the row count per table. Refuses a target that holds clients. */
+    public static Map<String, Long> copy(Store source, Store target) {
+        long existing = target.read(Tx::countClients);
+        if (existing > 0) {
+            throw new IllegalStateException("the target database already holds " + existing
+                    + " clients; migrate only into an empty database");
+        }
+        Map<String, List<Object[]>> rows = new LinkedHashMap<>();
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        source.read(tx -> {
+            for (String table : TABLES) {
+                try (Statement s = tx.connection().createStatement();
+                     ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
+                    ResultSetMetaData m = r.getMetaData();
+                    List<String> cols = new ArrayList<>();
+                    for (int i = 1; i <= m.getColumnCount(); i++) {
+                        cols.add(m.getColumnName(i));
+                    }
+                    columns.put(table, cols);
+                    List<Object[]> out = new ArrayList<>();
+                    while (r.next()) {
+                        Object[] row = new Object[cols.size()];
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] = r.getObject(i + 1);
+                        }
+                        out.add(row);
+                    }
+                    rows.put(table, out);
+                }
+            }
+            return null;
+        });
+        return target.inTransaction(tx -> {
+            Connection c = tx.connection();
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String table : TABLES) {
+                List<String> cols = columns.get(table);
+                String sql = "INSERT INTO " + table + " (" + String.join(", ", cols) + ") VALUES ("
+                        + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                    for (Object[] row : rows.get(table)) {
+                        for (int i = 0; i < row.length; i++) {
+                            bind(p, i + 1, row[i]);
+                        }
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+                counts.put(table, (long) rows.get(table).size());
+            }
+            if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+                for (String table : SERIAL) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), "
+                                + "coalesce((SELECT max(id) FROM " + table + "), 0) + 1, false)");
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** Binds a value read from SQLite (whose integers come back as Integer or Long) to its target column. */
+    private static void bind(PreparedStatement p, int index, Object value) throws SQLException {
+        if (value == null) {
+            p.setNull(index, p.getParameterMetaData().getParameterType(index));
+        } else if (value instanceof Number n && !(value instanceof Double || value instanceof Float)) {
+            p.setLong(index, n.longValue());
+        } else {
+            p.setObject(index, value);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package net.v6broker.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import net.v6broker.cli.Cli;
+import net.v6broker.cli.HttpServices;
+import net.v6broker.web.BrokerHttp;
+
+/** A real broker home made with the CLI and a real HTTP server on a free port, for tests. */
+public final class ApiServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public final Path home;
+    public final BrokerHttp http;
+    public final Services services;
+    public final String base;
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    public ApiServer(Path home, Limits limits) {
+        this.home = home;
+        this.services = HttpServices.forHome(home, Clock.systemUTC(), new SecureRandom(), limits,
+                () -> Map.of("node", "test", "layout", "shared"));
+        this.http = BrokerHttp.start("127.0.0.1", 0, services);
+        this.base = "http://127.0.0.1:" + http.port();
+    }
+
+    /** Creates a home with the real command line: the seed-like documentation prefix. */
+    public static Path init(Path dir) {
+        Path home = dir.resolve("home");
+        CliResult r = cli("init", "--home", home.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "vpn.example.net");
+        if (r.code() != 0) {
+            throw new IllegalStateException("init failed: " + r.err());
+        }
+        return home;
+    }
+
+    /** What a CLI run printed. */
+    public record CliResult(int code, String out, String err) {
+    }
+
+    /** Runs the CLI in-process. */
+    public static CliResult cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    /** {@code v6broker token create NAME}: the token is the last line. */
+    public static String operatorToken(Path home, String name) {
+        CliResult r = cli("token", "create", name, "--home", home.toString());
+        if (r.code() != 0) {
+            throw new IllegalStateException("token create failed: " + r.err());
+        }
+        String[] lines = r.out().strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+
+    public HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return new Reply(send("GET", path, token, null, null));
+    }
+
+    public Reply post(String path, String token, String json) {
+        return new Reply(send("POST", path, token, json == null ? null : "application/json",
+                json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public Reply delete(String path, String token) {
+        return new Reply(send("DELETE", path, token, null, null));
+    }
+
+    /** A response with its body parsed when it is JSON. */
+    public record Reply(HttpResponse<byte[]> response) {
+        public int status() {
+            return response.statusCode();
+        }
+
+        public String text() {
+            return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON (" + status() + "): " + text(), e);
+            }
+        }
+
+        public String code() {
+            return json().path("code").asText();
+        }
+
+        public String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    /** Every row of every table: equal before and after means nothing changed. */
+    public String database() {
+        StringBuilder b = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("broker.db"));
+             Statement s = c.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+                while (r.next()) {
+                    tables.add(r.getString(1));
+                }
+            }
+            for (String t : tables) {
+                try (ResultSet r = s.executeQuery("SELECT * FROM \"" + t + "\" ORDER BY 1")) {
+                    int n = r.getMetaData().getColumnCount();
+                    while (r.next()) {
+                        b.append(t).append(':');
+                        for (int i = 1; i <= n; i++) {
+                            if (!(t.equals("api_tokens") && r.getMetaData().getColumnName(i).equals("last_used_at"))) {
+                                b.append(r.getString(i));
+                            }
+                            b.append('|');
+                        }
+                        b.append('\n');
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        services.store().close();
+    }
+}

@@ -1,0 +1,251 @@
+package net.v6broker.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The JSON API against a real server on a free port and a real broker home: every endpoint and error code. */
+class ApiTest {
+    @TempDir
+    Path dir;
+    Path home;
+    ApiServer api;
+    String ops;
+
+    @BeforeEach
+    void start() {
+        home = ApiServer.init(dir);
+        ops = ApiServer.operatorToken(home, "ops");
+        api = new ApiServer(home, new Limits(16 * 1024, 1000, 1000, Duration.ofHours(1), Duration.ofHours(1), 500));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private ApiServer.Reply add(String name, String type) {
+        return api.post("/api/v1/clients", ops, "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"email\":\"a@example.net\"}");
+    }
+
+    @Test
+    void healthIsPublicAndTheOpenapiDocumentDescribesEveryEndpoint() {
+        ApiServer.Reply h = api.get("/api/v1/health", null);
+        assertThat(h.status()).isEqualTo(200);
+        assertThat(h.json().path("status").asText()).isEqualTo("ok");
+        assertThat(h.json().path("node").asText()).isEqualTo("test");
+        ApiServer.Reply doc = api.get("/api/v1/openapi.json", null);
+        assertThat(doc.status()).isEqualTo(200);
+        List<String> paths = new ArrayList<>();
+        doc.json().path("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths).contains("/api/v1/health", "/api/v1/openapi.json", "/api/v1/clients", "/api/v1/clients/{name}",
+                "/api/v1/clients/{name}/revoke", "/api/v1/clients/{name}/suspend", "/api/v1/clients/{name}/resume",
+                "/api/v1/clients/{name}/renew", "/api/v1/clients/{name}/profile", "/api/v1/clients/{name}/sessions",
+                "/api/v1/sessions", "/api/v1/plan", "/api/v1/ca/certificate", "/api/v1/ca/crl", "/api/v1/subscriptions",
+                "/api/v1/subscriptions/{id}", "/api/v1/subscriptions/{id}/approve", "/api/v1/subscriptions/{id}/reject",
+                "/api/v1/me", "/api/v1/me/download-link", "/api/v1/downloads/{secret}");
+        assertThat(h.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(h.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(h.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(h.header("X-Frame-Options")).isEqualTo("DENY");
+    }
+
+    @Test
+    void createAnswers201WithTheClientExactlyAsClientShowJsonPrintsIt() throws Exception {
+        ApiServer.Reply r = add("alice", "subnet");
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.header("Location")).isEqualTo("/api/v1/clients/alice");
+        ApiServer.CliResult show = ApiServer.cli("client", "show", "alice", "--json", "--home", home.toString());
+        assertThat(r.json()).isEqualTo(ApiServer.JSON.readTree(show.out()));
+        assertThat(r.json().path("prefix").asText()).isEqualTo("2001:db8:abba:f101::/64");
+        assertThat(api.get("/api/v1/clients/alice", ops).json()).isEqualTo(r.json());
+        // the server's rendered state follows as after the CLI: a hermit too
+        assertThat(add("bob", "hermit").json().path("prefix").asText()).isEqualTo("2001:db8:abba:f1ff::100/128");
+    }
+
+    @Test
+    void listsWithPagingAndFilters() {
+        for (int i = 0; i < 7; i++) {
+            add("c" + i, i % 2 == 0 ? "subnet" : "hermit");
+        }
+        JsonNode page = api.get("/api/v1/clients?limit=3&offset=3", ops).json();
+        assertThat(page.path("total").asInt()).isEqualTo(7);
+        assertThat(page.path("items")).hasSize(3);
+        assertThat(page.path("items").get(0).path("name").asText()).isEqualTo("c3");
+        assertThat(page.path("items").get(0).has("certificate")).isFalse();
+        assertThat(api.get("/api/v1/clients?type=hermit", ops).json().path("total").asInt()).isEqualTo(3);
+        assertThat(api.get("/api/v1/clients?q=C5", ops).json().path("items").get(0).path("name").asText()).isEqualTo("c5");
+        assertThat(api.get("/api/v1/clients?q=f1ff::101", ops).json().path("total").asInt()).isEqualTo(1);
+        api.post("/api/v1/clients/c0/suspend", ops, null);
+        assertThat(api.get("/api/v1/clients?status=suspended", ops).json().path("items").get(0).path("name").asText()).isEqualTo("c0");
+        for (String bad : List.of("limit=0", "limit=501", "limit=ten", "offset=-1", "status=gone", "type=router")) {
+            ApiServer.Reply r = api.get("/api/v1/clients?" + bad, ops);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("invalid_input");
+        }
+    }
+
+    @Test
+    void everyStateChangeAppliesItsEffectsAsTheCliDoes() throws Exception {
+        add("carol", "subnet");
+        String crlBefore = Files.readString(home.resolve("ca/crl.pem"));
+        ApiServer.Reply s = api.post("/api/v1/clients/carol/suspend", ops, null);
+        assertThat(s.status()).isEqualTo(200);
+        assertThat(s.json().path("status").asText()).isEqualTo("suspended");
+        assertThat(api.post("/api/v1/clients/carol/suspend", ops, "{}").code()).isEqualTo("conflict");
+        assertThat(api.post("/api/v1/clients/carol/resume", ops, "{}").json().path("status").asText()).isEqualTo("active");
+        String serial = api.get("/api/v1/clients/carol", ops).json().path("serial").asText();
+        ApiServer.Reply renewed = api.post("/api/v1/clients/carol/renew", ops, null);
+        assertThat(renewed.json().path("serial").asText()).isNotEqualTo(serial);
+        assertThat(Files.readString(home.resolve("ca/crl.pem"))).isNotEqualTo(crlBefore);
+        ApiServer.Reply revoked = api.post("/api/v1/clients/carol/revoke", ops, null);
+        assertThat(revoked.json().path("status").asText()).isEqualTo("revoked");
+        assertThat(Files.readString(home.resolve("ca/crl.pem"))).isEqualTo(api.get("/api/v1/ca/crl", ops).text());
+        ApiServer.Reply again = api.post("/api/v1/clients/carol/revoke", ops, null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.code()).isEqualTo("conflict");
+        assertThat(again.json().path("message").asText()).contains("already revoked");
+        ApiServer.Reply export = api.get("/api/v1/clients/carol/profile", ops);
+        assertThat(export.status()).isEqualTo(409);
+        assertThat(export.code()).isEqualTo("export_refused");
+        assertThat(api.delete("/api/v1/clients/carol", ops).status()).isEqualTo(200);
+        ApiServer.Reply gone = api.get("/api/v1/clients/carol", ops);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.code()).isEqualTo("client_not_found");
+        JsonNode plan = api.get("/api/v1/plan", ops).json();
+        assertThat(plan.path("subnet").path("quarantined").asInt()).isEqualTo(1);
+        assertThat(plan.path("grid").path("nonFree").toString()).contains("\"kind\":\"quarantined\"");
+    }
+
+    @Test
+    void duplicateNamesAreRefusedWith409AndChangeNothing() {
+        add("dave", "hermit");
+        String before = api.database();
+        ApiServer.Reply r = add("DAVE", "subnet");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.code()).isEqualTo("conflict");
+        assertThat(api.database()).isEqualTo(before);
+    }
+
+    @Test
+    void profilesArchivesSessionsPlanAndTheCaAreServed() {
+        add("erin", "subnet");
+        ApiServer.Reply ovpn = api.get("/api/v1/clients/erin/profile?format=ovpn", ops);
+        assertThat(ovpn.status()).isEqualTo(200);
+        assertThat(ovpn.text()).contains("<cert>", "BEGIN CERTIFICATE", "remote vpn.example.net");
+        assertThat(ovpn.header("Content-Disposition")).contains("erin.ovpn");
+        ApiServer.Reply tgz = api.get("/api/v1/clients/erin/profile?format=tar.gz&lanIf=eth1", ops);
+        assertThat(tgz.response().body()[0] & 0xff).isEqualTo(0x1f);
+        assertThat(api.get("/api/v1/clients/erin/profile?format=pdf", ops).code()).isEqualTo("invalid_input");
+        assertThat(api.get("/api/v1/clients/erin/profile?lanIf=eth0;reboot", ops).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/clients/erin/sessions", ops).json().path("items")).isEmpty();
+        assertThat(api.get("/api/v1/sessions", ops).json().path("items")).isEmpty();
+        JsonNode plan = api.get("/api/v1/plan", ops).json();
+        assertThat(plan.path("prefix").asText()).isEqualTo("2001:db8:abba:f100::/56");
+        assertThat(plan.path("grid").path("cells").asInt()).isEqualTo(256);
+        assertThat(plan.path("subnet").path("used").asInt()).isEqualTo(1);
+        assertThat(plan.path("grid").path("nonFree").toString()).contains("2001:db8:abba:f101::/64");
+        assertThat(api.get("/api/v1/ca/certificate", ops).text()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(api.get("/api/v1/ca/crl", ops).text()).startsWith("-----BEGIN X509 CRL-----");
+    }
+
+    @Test
+    void operatorEndpointsNeedAValidOperatorToken() {
+        for (String path : List.of("/api/v1/clients", "/api/v1/sessions", "/api/v1/plan", "/api/v1/ca/crl",
+                "/api/v1/ca/certificate", "/api/v1/subscriptions")) {
+            ApiServer.Reply none = api.get(path, null);
+            assertThat(none.status()).as(path).isEqualTo(401);
+            assertThat(none.code()).isEqualTo("unauthorized");
+            assertThat(api.get(path, "v6bo_" + "x".repeat(43)).status()).as(path).isEqualTo(401);
+        }
+        ApiServer.cli("token", "revoke", "ops", "--home", home.toString());
+        assertThat(api.get("/api/v1/clients", ops).status()).isEqualTo(401);
+        String other = ApiServer.operatorToken(home, "ops");
+        assertThat(api.get("/api/v1/clients", other).status()).isEqualTo(200);
+        assertThat(api.database()).doesNotContain(other);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"name\":\"x1\",\"type\":\"hermit\",\"admin\":true}",
+        "{\"name\":5,\"type\":\"hermit\"}",
+        "{\"name\":[\"x\"],\"type\":\"hermit\"}",
+        "{\"name\":\"x1\",\"type\":\"router\"}",
+        "{\"name\":\"x1;rm -rf /\",\"type\":\"hermit\"}",
+        "{\"name\":\"../../etc/passwd\",\"type\":\"hermit\"}",
+        "{\"name\":\"x1\\nroute-ipv6 ::/0\",\"type\":\"hermit\"}",
+        "{\"name\":\"<script>alert(1)</script>\",\"type\":\"hermit\"}",
+        "{\"name\":\"x1' OR '1'='1\",\"type\":\"hermit\"}",
+        "{\"name\":\"x1\",\"type\":\"hermit\",\"email\":\"a@b.c\\nBcc: x@y.z\"}",
+        "{\"name\":\"x1\",\"type\":\"hermit\",\"os\":\"beos\"}",
+        "{\"name\":\"x1\",\"name\":\"x2\",\"type\":\"hermit\"}",
+        "{\"type\":\"hermit\"}",
+        "[\"x1\",\"hermit\"]",
+        "\"x1\"",
+        "{\"name\":\"x1\",",
+        "not json"})
+    void badInputGetsA400WithAStableCodeAndChangesNothing(String body) {
+        String before = api.database();
+        ApiServer.Reply r = api.post("/api/v1/clients", ops, body);
+        assertThat(r.status()).as(r.text()).isEqualTo(400);
+        assertThat(r.code()).isIn("invalid_input", "invalid_json");
+        assertThat(r.json().path("message").asText()).isNotBlank();
+        assertThat(api.database()).isEqualTo(before);
+    }
+
+    @Test
+    void oversizedBodiesWrongMediaTypesAndUnknownRoutesAreRefused() {
+        String before = api.database();
+        String big = "{\"name\":\"x1\",\"type\":\"hermit\",\"email\":\"" + "a".repeat(20_000) + "@example.net\"}";
+        ApiServer.Reply tooBig = api.post("/api/v1/clients", ops, big);
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.code()).isEqualTo("payload_too_large");
+        ApiServer.Reply form = new ApiServer.Reply(api.send("POST", "/api/v1/clients", ops, "application/x-www-form-urlencoded",
+                "name=x1&type=hermit".getBytes(StandardCharsets.UTF_8)));
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.code()).isEqualTo("unsupported_media_type");
+        ApiServer.Reply actionBody = api.post("/api/v1/clients/x1/suspend", ops, "{\"force\":true}");
+        assertThat(actionBody.status()).isEqualTo(400);
+        ApiServer.Reply badName = api.get("/api/v1/clients/a%3Bb", ops);
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.code()).isEqualTo("invalid_input");
+        ApiServer.Reply unknown = api.get("/api/v1/nothing", ops);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("not_found");
+        assertThat(api.database()).isEqualTo(before);
+    }
+
+    @Test
+    void tokenCreatePrintsTheTokenOnItsLastLineAndStoresOnlyItsHash() {
+        ApiServer.CliResult r = ApiServer.cli("token", "create", "robot", "--home", home.toString());
+        assertThat(r.code()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        String token = lines[lines.length - 1];
+        assertThat(token).startsWith("v6bo_").hasSizeGreaterThan(40);
+        assertThat(api.database()).doesNotContain(token).contains(Secrets.hash(token));
+        assertThat(ApiServer.cli("token", "create", "robot", "--home", home.toString()).code()).isEqualTo(2);
+        ApiServer.CliResult list = ApiServer.cli("token", "list", "--home", home.toString());
+        assertThat(list.out()).contains("robot").doesNotContain(token);
+    }
+
+    static List<String> names(JsonNode items) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<JsonNode> it = items.elements(); it.hasNext(); ) {
+            out.add(it.next().path("name").asText());
+        }
+        return out;
+    }
+}
