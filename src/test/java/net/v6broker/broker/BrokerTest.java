@@ -23,14 +23,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BrokerTest {
+/**
+ * What the broker guarantees, on whichever database: run by {@link BrokerSqliteTest} and
+ * {@link BrokerPostgresTest}.
+ */
+abstract class BrokerTest {
     @TempDir
     Path dir;
     TestBroker t;
 
+    /** A fresh broker on an empty database. */
+    abstract TestBroker open(Path dir, String prefix, int quarantineDays);
+
     @BeforeEach
     void setUp() {
-        t = new TestBroker(dir, "2001:db8:abba:f100::/56", 30);
+        t = open(dir, "2001:db8:abba:f100::/56", 30);
     }
 
     @AfterEach
@@ -140,7 +147,7 @@ class BrokerTest {
     @Test
     void exhaustingASmallPoolIsANamedErrorAndLeavesNoClientBehind() {
         t.close();
-        t = new TestBroker(dir.resolve("small"), "2001:db8:abba:f0::/60", 30);
+        t = open(dir.resolve("small"), "2001:db8:abba:f0::/60", 30);
         for (int i = 0; i < 14; i++) {
             add("s" + i, Pool.SUBNET);
         }

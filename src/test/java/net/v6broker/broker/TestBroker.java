@@ -18,11 +18,16 @@ final class TestBroker implements AutoCloseable {
     final Broker broker;
 
     TestBroker(Path dir, String prefix, int quarantineDays) {
+        this(dir, prefix, quarantineDays, null);
+    }
+
+    /** With {@code database} null: the embedded SQLite file; else that database (PostgreSQL). */
+    TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database) {
         config = new BrokerConfig(prefix, BrokerConfig.Endpoint.parse("vpn.example.net"), null,
-                new BrokerConfig.Clients(quarantineDays, 0), null);
+                new BrokerConfig.Clients(quarantineDays, 0), database);
         SecureRandom random = new SecureRandom();
         home = new HomeSetup(clock, random).create(dir.resolve("home"), config);
-        store = Store.open(home.databaseUrl(config));
+        store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
         CertificateAuthority ca = CertificateAuthority.load(home.read(home.caCertificate()), home.read(home.caKey()),
                 clock, random);
         broker = new Broker(config, store, () -> ca, clock);

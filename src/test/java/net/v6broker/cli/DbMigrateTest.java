@@ -1,0 +1,73 @@
+package net.v6broker.cli;
+
+import static net.v6broker.cli.CliRunner.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.v6broker.store.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `db migrate-to postgres` on a broker with history, then the broker served from PostgreSQL. */
+class DbMigrateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static PostgresServer pg;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() {
+        Assumptions.assumeTrue(PostgresServer.available(),
+                "skipped: needs root and Debian's postgresql package (./run-tests installs it)");
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void movesEveryClientPrefixAndSerialUnchangedAndCarriesOnFromPostgres() throws Exception {
+        String h = dir.resolve("home").toString();
+        assertThat(run("init", "--home", h, "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "vpn.example.net").code()).isZero();
+        for (int i = 0; i < 6; i++) {
+            run("client", "add", "c" + i, "--home", h, "--type", i % 2 == 0 ? "subnet" : "hermit");
+        }
+        run("client", "revoke", "c1", "--home", h);
+        run("client", "suspend", "c2", "--home", h);
+        run("client", "delete", "c3", "--home", h);
+        JsonNode before = JSON.readTree(run("client", "list", "--json", "--home", h).out());
+        String crlBefore = run("ca", "crl", "--home", h).out();
+        Path secret = dir.resolve("pw");
+        Files.writeString(secret, pg.password() + "\n");
+
+        CliRunner.Run m = run("db", "migrate-to", "postgres", "--url", pg.jdbcUrl(), "--user", pg.user(),
+                "--password-file", secret.toString(), "--home", h);
+        assertThat(m.code()).as(m.err()).isZero();
+        assertThat(m.out()).contains("clients").contains("6 rows");
+        assertThat(Files.readString(dir.resolve("home/config.json"))).contains(pg.jdbcUrl()).doesNotContain(pg.password());
+
+        // same clients, prefixes, serials, statuses and CRL, now read from PostgreSQL
+        assertThat(JSON.readTree(run("client", "list", "--json", "--home", h).out())).isEqualTo(before);
+        assertThat(run("ca", "crl", "--home", h).out()).isEqualTo(crlBefore);
+        assertThat(pg.psql("v6broker", "SELECT count(*) FROM clients")).isEqualTo("6");
+        // and it carries on: the next subnet client skips the held and quarantined /64s, ids continue
+        JsonNode next = JSON.readTree(run("client", "add", "c6", "--type", "subnet", "--json", "--home", h).out());
+        assertThat(next.get("prefix").asText()).isEqualTo("2001:db8:abba:f104::/64");
+        assertThat(run("client", "add", "c0", "--type", "subnet", "--home", h).code()).isEqualTo(Cli.CONFLICT);
+        assertThat(run("client", "revoke", "c0", "--home", h).code()).isZero();
+
+        // a second migration into the now non-empty database is refused and changes nothing
+        assertThat(run("db", "migrate-to", "postgres", "--url", pg.jdbcUrl(), "--user", pg.user(), "--password-file",
+                secret.toString(), "--home", h).err()).contains("already uses PostgreSQL");
+    }
+}
