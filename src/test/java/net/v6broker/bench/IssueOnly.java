@@ -1,0 +1,67 @@
+package net.v6broker.bench;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.ca.IssuedCertificate;
+import net.v6broker.ca.KeyType;
+
+/**
+ * Benchmark (a {@code main}, not a test): our key generation plus signing alone, the way
+ * {@code client import} drives it (a fixed thread pool, one task per client), without the
+ * database, the CSV parsing or the JVM start-up. {@code bench/provisioning.sh} compares the
+ * import's own rate with this one.
+ *
+ * <p>Run: {@code java -cp target/classes:target/test-classes:target/lib/* net.v6broker.bench.IssueOnly [N [THREADS [WARMUP]]]}
+ * (defaults: 1000, all available processors, 300). Prints one line:
+ * {@code issue-only N=1000 threads=2 seconds=0.xxx rate=NNNN/s}.
+ */
+public final class IssueOnly {
+
+    private IssueOnly() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        if (count < 1 || threads < 1 || warmUp < 0) {
+            throw new IllegalArgumentException("usage: IssueOnly [N>=1 [THREADS>=1 [WARMUP>=0]]]");
+        }
+        CertificateAuthority ca = CertificateAuthority.create(KeyType.EC_P256, "bench-CA", Duration.ofDays(3650),
+                Clock.systemUTC(), new SecureRandom());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            issue(pool, ca, "warm-", warmUp);
+            long start = System.nanoTime();
+            issue(pool, ca, "client-", count);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "issue-only N=%d threads=%d seconds=%.3f rate=%.0f/s%n",
+                    count, threads, seconds, count / seconds);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Submits one task per certificate, as the importer does, and waits for all of them. */
+    private static void issue(ExecutorService pool, CertificateAuthority ca, String prefix, int count)
+            throws Exception {
+        List<Future<IssuedCertificate>> futures = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String cn = prefix + i;
+            futures.add(pool.submit(() -> ca.issueClient(cn, Duration.ofDays(825))));
+        }
+        for (Future<IssuedCertificate> f : futures) {
+            if (f.get() == null) {
+                throw new IllegalStateException("no certificate issued");
+            }
+        }
+    }
+}
