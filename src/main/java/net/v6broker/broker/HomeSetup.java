@@ -54,6 +54,62 @@ public final class HomeSetup {
         }
     }
 
+    /** The files a join bundle may hold, and their modes. */
+    private static final java.util.Map<String, java.util.Set<java.nio.file.attribute.PosixFilePermission>> BUNDLE =
+            java.util.Map.of("config.json", Home.PUBLIC, "ca/ca.crt", Home.PUBLIC, "ca/ca.key", Home.PRIVATE,
+                    "ca/crl.pem", Home.PUBLIC, "server/server.crt", Home.PUBLIC, "server/server.key", Home.PRIVATE,
+                    "server/tls-crypt.key", Home.PRIVATE, "db-password", Home.PRIVATE);
+
+    /**
+     * Creates the home of a further node from the bundle {@code v6broker node add} wrote: the shared
+     * database, CA certificate (and key, unless kept back), tls-crypt key and this node's own server
+     * certificate. The database must answer before the home appears.
+     */
+    public Home join(Path dir, Path bundle) {
+        Home home = new Home(dir);
+        refuseExisting(home.dir());
+        Path staging = home.dir().resolveSibling("." + home.dir().getFileName() + ".join-" + Long.toHexString(random.nextLong()));
+        try {
+            Files.createDirectories(staging);
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                    new java.util.zip.GZIPInputStream(Files.newInputStream(bundle)))) {
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+                while ((e = tar.getNextEntry()) != null) {
+                    var mode = BUNDLE.get(e.getName());
+                    if (mode == null || !e.isFile() || !seen.add(e.getName()) || e.getSize() > 1_000_000) {
+                        throw new IllegalArgumentException(bundle + " is not a node bundle: unexpected entry '"
+                                + net.v6broker.config.Validation.quote(e.getName()) + "'");
+                    }
+                    Home.writeBytesAtomically(staging.resolve(e.getName()), tar.readAllBytes(), mode);
+                }
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new IllegalArgumentException(bundle + " is not a node bundle (" + e.getMessage() + ")");
+            }
+            for (String required : java.util.List.of("config.json", "ca/ca.crt", "server/server.crt", "server/server.key",
+                    "server/tls-crypt.key")) {
+                if (!seen.contains(required)) {
+                    throw new IllegalArgumentException(bundle + " is not a node bundle: it lacks " + required);
+                }
+            }
+            Home tmp = new Home(staging);
+            BrokerConfig config = tmp.loadConfig();
+            try (Store store = Store.open(tmp.databaseUrl(config), config.database().user(), tmp.databasePassword(config))) {
+                store.inTransaction(tx -> {
+                    tx.appendEvent(clock.instant(), "node-join", null, null, config.endpoint().toString());
+                    return null;
+                });
+            }
+            Files.move(staging, home.dir(), StandardCopyOption.ATOMIC_MOVE);
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException("joining with " + bundle, e);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
     private void populate(Home home, BrokerConfig config) {
         KeyType keyType = KeyType.parse(config.ca().keyType());
         CertificateAuthority ca = CertificateAuthority.create(keyType, config.ca().commonName(),

@@ -77,6 +77,9 @@ public final class Cli {
         ca.addSubcommand(new CaCommands.Cert(context));
         ca.addSubcommand(new CaCommands.Crl(context));
         cl.addSubcommand(ca);
+        CommandLine node = new CommandLine(new NodeCommands(context));
+        node.addSubcommand(new NodeCommands.Add(context));
+        cl.addSubcommand(node);
         CommandLine db = new CommandLine(new DbCommands(context));
         db.addSubcommand(new DbCommands.MigrateTo(context));
         cl.addSubcommand(db);

@@ -70,6 +70,15 @@ public final class Context implements AutoCloseable {
         return broker;
     }
 
+    /** What profiles are rendered from: the plan, this node's endpoint and every other node's. */
+    net.v6broker.openvpn.Site site() {
+        java.util.List<BrokerConfig.Endpoint> nodes = new java.util.ArrayList<>();
+        for (String[] n : store().read(tx -> tx.nodes())) {
+            nodes.add(new BrokerConfig.Endpoint(n[0], Integer.parseInt(n[1])));
+        }
+        return net.v6broker.openvpn.Site.of(config()).withNodes(nodes);
+    }
+
     LocalEffects effects() {
         return new LocalEffects(home(), config(), broker());
     }

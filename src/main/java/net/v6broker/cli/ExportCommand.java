@@ -38,7 +38,7 @@ final class ExportCommand implements Runnable {
     public void run() {
         ExportRequest request = ExportRequest.parse(format, layout, lanInterface);
         Client client = context.broker().show(name);
-        byte[] bytes = ClientExport.render(Site.of(context.config()), client, context.home().read(context.home().caCertificate()),
+        byte[] bytes = ClientExport.render(context.site(), client, context.home().read(context.home().caCertificate()),
                 context.home().read(context.home().tlsCryptKey()), request, context.clock.instant());
         Path target = out != null ? out : Path.of(client.name() + "." + request.format().extension());
         ClientExport.save(target, bytes);

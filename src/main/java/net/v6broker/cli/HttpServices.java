@@ -25,7 +25,7 @@ public final class HttpServices {
     /** For {@code serve}: the command's own context. */
     static Services of(Context context, Limits limits, Supplier<Map<String, Object>> health) {
         LocalEffects effects = context.effects();
-        Site site = Site.of(context.config());
+        Site site = context.site();
         return new Services(BrokerOps.of(context.broker()), effects::apply,
                 (client, request) -> ClientExport.render(site, client, context.home().read(context.home().caCertificate()),
                         context.home().read(context.home().tlsCryptKey()), request, context.clock.instant()),

@@ -11,11 +11,15 @@ import picocli.CommandLine.Option;
 final class InitCommand implements Runnable {
     private final Context context;
 
-    @Option(names = "--prefix", required = true, paramLabel = "P",
+    @Option(names = "--join", paramLabel = "BUNDLE.tar.gz",
+            description = "Join an existing broker on PostgreSQL as a further node, from 'v6broker node add --out BUNDLE'.")
+    java.nio.file.Path join;
+
+    @Option(names = "--prefix", paramLabel = "P",
             description = "The broker's IPv6 prefix, /32 to /60 (e.g. 2001:db8:abba:f100::/56).")
     String prefix;
 
-    @Option(names = "--endpoint", required = true, paramLabel = "HOST[:PORT]",
+    @Option(names = "--endpoint", paramLabel = "HOST[:PORT]",
             description = "Where clients connect (UDP; port 1194 unless given).")
     String endpoint;
 
@@ -29,6 +33,18 @@ final class InitCommand implements Runnable {
 
     @Override
     public void run() {
+        if (join != null) {
+            if (prefix != null || endpoint != null) {
+                throw new IllegalArgumentException("--join takes everything from the bundle: drop --prefix and --endpoint");
+            }
+            Home home = new HomeSetup(context.clock, context.random).join(context.homeDir, join);
+            BrokerConfig config = home.loadConfig();
+            context.out.printf("joined the broker on %s as node %s (home %s)%n", config.database().url(), config.endpoint(), home.dir());
+            return;
+        }
+        if (prefix == null || endpoint == null) {
+            throw new IllegalArgumentException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
+        }
         KeyType type = KeyType.parse(keyType);
         BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
                 new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);

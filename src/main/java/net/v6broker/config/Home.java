@@ -133,14 +133,22 @@ public record Home(Path dir) {
      * fsync'd, then renamed over the target. Readers see the old content or the new, never a mix.
      */
     public static void writeAtomically(Path target, String content, Set<PosixFilePermission> mode) {
+        writeBytesAtomically(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode);
+    }
+
+    /** {@link #writeAtomically} for bytes (archives, bundles). */
+    public static void writeBytesAtomically(Path target, byte[] content, Set<PosixFilePermission> mode) {
         Path parent = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
             Files.createDirectories(parent);
             tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp",
                     PosixFilePermissions.asFileAttribute(mode));
-            Files.writeString(tmp, content);
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
                 ch.force(true);
             }
             Files.setPosixFilePermissions(tmp, mode);

@@ -68,33 +68,7 @@ public final class ClientExport {
      * file in the target's directory, fsync'd, then renamed over the target.
      */
     public static void save(Path target, byte[] content) {
-        Path parent = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(Home.PRIVATE));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + target, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; that error is the one reported
-                }
-            }
-        }
+        Home.writeBytesAtomically(target, content, Home.PRIVATE);
     }
 
     /** The LAN interface: the one asked for, else the OS's default. */

@@ -52,8 +52,15 @@ final class Profiles {
             t.directive("client")
                     .directive("dev", "tun")
                     .directive("proto", "udp")
-                    .directive("remote", tun.host(), tun.port())
-                    .directive("nobind")
+                    .directive("remote", tun.host(), tun.port());
+            for (var node : site.otherNodes()) {
+                t.directive("remote", Safe.token("node host", node.host()), node.port());
+            }
+            if (!site.otherNodes().isEmpty()) {
+                t.comment("every tunnel server of the broker serves every client with the same addresses: pick one at random")
+                        .directive("remote-random");
+            }
+            t.directive("nobind")
                     .directive("persist-key")
                     .directive("remote-cert-tls", "server")
                     .directive("verify-x509-name", SERVER_NAME, "name")

@@ -11,7 +11,8 @@ import net.v6broker.ipam.Ipv6Prefix;
  * What every rendering needs from the configuration: the address plan, where clients connect, and
  * the {@code openvpn} section. Immutable and thread-safe.
  */
-public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfig.OpenVpn openvpn) {
+public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfig.OpenVpn openvpn,
+                   List<BrokerConfig.Endpoint> otherNodes) {
     /** The dynamic pool's offset in the transfer /64: {@code T::ffff:ffff:ffff:0/112}, far from every static address. */
     private static final BigInteger POOL_OFFSET = new BigInteger("ffffffffffff0000", 16);
     /** Every route {@code redirect-gateway ipv6} installs (OpenVPN 2.6, init.c). */
@@ -21,6 +22,16 @@ public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfi
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(openvpn, "openvpn");
+        otherNodes = otherNodes == null ? List.of() : otherNodes.stream().filter(e -> !e.equals(endpoint)).distinct().toList();
+    }
+
+    public Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfig.OpenVpn openvpn) {
+        this(plan, endpoint, openvpn, List.of());
+    }
+
+    /** The same site with every node's endpoint, so a shared-layout profile lists them all. */
+    public Site withNodes(List<BrokerConfig.Endpoint> nodes) {
+        return new Site(plan, endpoint, openvpn, nodes);
     }
 
     public static Site of(BrokerConfig config) {

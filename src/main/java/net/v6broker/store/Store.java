@@ -22,7 +22,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
     private static final int POOL_SIZE = 4;
     private static final int BUSY_TIMEOUT_MS = 60_000;
 

@@ -386,6 +386,36 @@ public final class Tx {
         }
     }
 
+    // ---- nodes
+
+    /** The endpoints of every tunnel server of this broker, oldest first. */
+    public List<String[]> nodes() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT host, port FROM nodes ORDER BY created_at, host, port");
+             ResultSet r = s.executeQuery()) {
+            List<String[]> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(new String[] {r.getString(1), Integer.toString(r.getInt(2))});
+            }
+            return out;
+        }
+    }
+
+    /** Records a node's endpoint; false when it is recorded already. */
+    public boolean addNode(String host, int port, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM nodes WHERE host = ? AND port = ?")) {
+            s.setString(1, host);
+            s.setInt(2, port);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                if (r.getLong(1) > 0) {
+                    return false;
+                }
+            }
+        }
+        update("INSERT INTO nodes (host, port, created_at) VALUES (?, ?, ?)", host, port, now.toEpochMilli());
+        return true;
+    }
+
     // ---- event cursors
 
     /** The last event id a node has applied; 0 when it has none yet. */

@@ -79,6 +79,9 @@ public final class PostgresServer implements AutoCloseable {
             run(List.of("runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
                     "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile", pwfile.toString(),
                     "--no-sync", "-E", "UTF8"));
+            // broker nodes in test namespaces connect over the documentation underlay, with a password
+            Files.writeString(dir.resolve("data/pg_hba.conf"), "host all all 198.51.100.0/24 scram-sha-256\n",
+                    java.nio.file.StandardOpenOption.APPEND);
             PostgresServer s = new PostgresServer(dir, bin, host, port, netns, password);
             List<String> ctl = new ArrayList<>();
             netns.ifPresent(ns -> ctl.addAll(List.of("ip", "netns", "exec", ns)));
