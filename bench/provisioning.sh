@@ -93,7 +93,6 @@ if [ ! -f "$issue_cls" ] || [ "$issue_src" -nt "$issue_cls" ]; then
   log "compiling test classes (mvn -q -B -o test-compile)"
   mvn -q -B -o test-compile >&2
 fi
-cp_issue="target/classes:target/test-classes:target/lib/*"
 
 # Ours, timed: `timed RESET RUN` calls RESET (untimed: prepares a fresh attempt), then times RUN
 # (which runs the launcher) into the global T (seconds), with its stdout in $cmd_out. If the
@@ -161,15 +160,28 @@ ours_wall=$(printf '%s\n' "${imp_wall[@]}" | median)
 ours_self=$(printf '%s\n' "${imp_self[@]}" | median)
 ours_wall_s=$(printf '%s\n' "${imp_wall_s[@]}" | stats | awk '{ print $2 }')
 
-crypto=()
+# Crypto only, compared like with like: a fresh JVM (no warm-up: the import gets none), started with
+# exactly the java options and jar the launcher gives `client import` (V6BROKER_PRINT_JAVA), plus
+# the test classes. IssueOnly also prints the rate of a second N in the then warm JVM (information).
+mapfile -t import_java < <(V6BROKER_PRINT_JAVA=1 "$launcher" client import "$csv" --home "$import_home" --threads "$THREADS")
+issue_java=()
+for ((i = 0; i < ${#import_java[@]}; i++)); do
+  [ "${import_java[i]}" = -jar ] && break
+  issue_java+=("${import_java[i]}")
+done
+[ "$i" -lt "${#import_java[@]}" ] || die "unexpected V6BROKER_PRINT_JAVA output: ${import_java[*]}"
+cp_issue="${import_java[i + 1]}:$root/target/test-classes"
+crypto=() crypto_warm=()
 for ((run = 1; run <= RUNS; run++)); do
   log "A2 crypto only: IssueOnly $N, run $run/$RUNS"
-  line=$(java -cp "$cp_issue" net.v6broker.bench.IssueOnly "$N" "$THREADS")
-  [[ $line =~ rate=([0-9.]+)/s ]] || die "unexpected IssueOnly output: $line"
+  line=$("${issue_java[@]}" -cp "$cp_issue" net.v6broker.bench.IssueOnly "$N" "$THREADS")
+  [[ $line =~ \ rate=([0-9.]+)/s.*\ warm_rate=([0-9.]+)/s ]] || die "unexpected IssueOnly output: $line"
   crypto+=("${BASH_REMATCH[1]}")
+  crypto_warm+=("${BASH_REMATCH[2]}")
   crypto_line=$line
 done
 ours_crypto=$(printf '%s\n' "${crypto[@]}" | median)
+ours_crypto_warm=$(printf '%s\n' "${crypto_warm[@]}" | median)
 
 log "A3 easy-rsa: init-pki, build-ca, then $M x build-client-full"
 export EASYRSA_ALGO=ec EASYRSA_CURVE=prime256v1 EASYRSA_BATCH=1
@@ -307,8 +319,10 @@ printf '  %-58s %12s  %s\n' "ours: client import, wall incl. JVM start (median o
   "$N clients in $ours_wall_s s median; runs: ${imp_wall[*]}/s; $subnets subnets" | tee -a "$report"
 printf '  %-58s %12s  %s\n' "ours: client import, rate the command prints (median)" "$ours_self" \
   "runs: ${imp_self[*]}/s" | tee -a "$report"
-printf '  %-58s %12s  %s\n' "ours: crypto only, IssueOnly (median of $RUNS)" "$ours_crypto" \
+printf '  %-58s %12s  %s\n' "ours: crypto only, IssueOnly, fresh JVM (median of $RUNS)" "$ours_crypto" \
   "runs: ${crypto[*]}/s; last: $crypto_line" | tee -a "$report"
+printf '  %-58s %12s  %s\n' "  (information: the same again in the warm JVM, median)" "$ours_crypto_warm" \
+  "runs: ${crypto_warm[*]}/s; not a target: the import never runs warm" | tee -a "$report"
 printf '  %-58s %12s  %s\n' "easy-rsa 3 build-client-full (EC prime256v1)" "$easy_rate" \
   "$M clients in $easy_s s ($(ms "$(awk -v s="$easy_s" -v m="$M" 'BEGIN { print s / m }')") ms each); key ${easy_key:-?}" | tee -a "$report"
 printf '  %-58s %12s  %s\n' "raw openssl req -newkey ec + openssl ca" "$ossl_rate" \

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import net.v6broker.ca.CertificateAuthority;
-import net.v6broker.ca.IssuedCertificate;
 import net.v6broker.ca.RevokedEntry;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
@@ -39,16 +38,29 @@ public final class Broker {
 
     private final BrokerConfig config;
     private final AddressPlan plan;
-    private final Store store;
+    private final Supplier<Store> store;
     private final Supplier<CertificateAuthority> ca;
     private final Clock clock;
 
     public Broker(BrokerConfig config, Store store, Supplier<CertificateAuthority> ca, Clock clock) {
+        this(config, constant(Objects.requireNonNull(store, "store")), ca, clock);
+    }
+
+    /**
+     * A broker that asks for its database when it first uses it, and for the CA when it first
+     * issues: {@link #issue} needs no database, so a bulk import starts issuing while the database
+     * is still being opened.
+     */
+    public Broker(BrokerConfig config, Supplier<Store> store, Supplier<CertificateAuthority> ca, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.plan = config.plan();
         this.store = Objects.requireNonNull(store, "store");
         this.ca = Objects.requireNonNull(ca, "ca");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static Supplier<Store> constant(Store store) {
+        return () -> store;
     }
 
     public AddressPlan plan() {
@@ -58,11 +70,11 @@ public final class Broker {
     // ---- reads
 
     public Client show(String name) {
-        return store.read(tx -> view(tx, live(tx, name)));
+        return store.get().read(tx -> view(tx, live(tx, name)));
     }
 
     public List<Client> list() {
-        return store.read(tx -> {
+        return store.get().read(tx -> {
             List<Client> out = new ArrayList<>();
             for (ClientRow row : tx.clients()) {
                 out.add(view(tx, row));
@@ -73,7 +85,7 @@ public final class Broker {
 
     /** The newest CRL as stored. */
     public CrlRow currentCrl() {
-        return store.read(tx -> tx.latestCrl()
+        return store.get().read(tx -> tx.latestCrl()
                 .orElseThrow(() -> new IllegalStateException("the database holds no CRL: was 'init' completed?")));
     }
 
@@ -81,10 +93,10 @@ public final class Broker {
 
     /** Adds one client: allocates its address or prefix, issues its certificate, stores both. */
     public Outcome<Client> add(NewClient request) {
-        IssuedCertificate cert = issue(request.name());
+        Credentials cert = issue(request.name());
         for (int attempt = 1; ; attempt++) {
             try {
-                Client c = store.inTransaction(tx -> addIn(tx, request, cert, now()));
+                Client c = store.get().inTransaction(tx -> addIn(tx, request, cert, now()));
                 return new Outcome<>(c, List.of(new Effect.ClientFileChanged(c.name())));
             } catch (UniqueViolation e) {
                 // another writer took the name or the prefix between our read and our write
@@ -95,20 +107,23 @@ public final class Broker {
         }
     }
 
-    /** Issues a client certificate with the configured lifetime; no database work. */
-    public IssuedCertificate issue(String name) {
-        return ca.get().issueClient(name, Duration.ofDays(config.ca().certificateDays()));
+    /**
+     * Issues a client certificate with the configured lifetime and encodes it for storage; no
+     * database work. Thread-safe: the importer calls it from its issuing threads.
+     */
+    public Credentials issue(String name) {
+        return Credentials.of(ca.get().issueClient(name, Duration.ofDays(config.ca().certificateDays())));
     }
 
     /**
      * Adds many clients in one transaction, in order. Stops at the first name that is already taken
      * and reports its position; the ones before it are committed with it.
      */
-    public BatchResult addBatch(List<NewClient> requests, List<IssuedCertificate> certs) {
+    public BatchResult addBatch(List<NewClient> requests, List<Credentials> certs) {
         if (requests.size() != certs.size()) {
             throw new IllegalArgumentException("one certificate per request expected");
         }
-        return store.inTransaction(tx -> {
+        return store.get().inTransaction(tx -> {
             Instant now = now();
             Allocator hermits = new Allocator(plan, Pool.HERMIT, tx.takenIndices(Pool.HERMIT, now));
             Allocator subnets = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
@@ -135,7 +150,7 @@ public final class Broker {
 
     /** Revokes a client's certificate for good; the prefix stays out of use until the client is deleted. */
     public Outcome<Client> revoke(String name) {
-        return store.inTransaction(tx -> {
+        return store.get().inTransaction(tx -> {
             Instant now = now();
             ClientRow c = live(tx, name);
             if (c.status() == ClientStatus.REVOKED) {
@@ -160,7 +175,7 @@ public final class Broker {
     }
 
     private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, String kind) {
-        return store.inTransaction(tx -> {
+        return store.get().inTransaction(tx -> {
             Instant now = now();
             ClientRow c = live(tx, name);
             if (c.status() != from) {
@@ -184,18 +199,17 @@ public final class Broker {
         if (before.status() == ClientStatus.REVOKED) {
             throw new ConflictException("cannot renew client '" + before.name() + "': it is revoked; delete it and add it again");
         }
-        IssuedCertificate cert = issue(before.name());
-        return store.inTransaction(tx -> {
+        Credentials cert = issue(before.name());
+        return store.get().inTransaction(tx -> {
             Instant now = now();
             ClientRow c = live(tx, name);
             if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.serial())) {
                 throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
             }
             tx.revokeCertificate(c.serial(), now);
-            String serial = Serials.hex(cert.serial());
             tx.insertCertificate(certificateRow(c.id(), c.name(), cert, now));
-            tx.setSerial(c.id(), serial, now);
-            tx.appendEvent(now, "renew", c.id(), c.name(), "serial " + c.serial() + " -> " + serial);
+            tx.setSerial(c.id(), cert.serial(), now);
+            tx.appendEvent(now, "renew", c.id(), c.name(), "serial " + c.serial() + " -> " + cert.serial());
             CrlRow crl = issueCrl(tx, now);
             return new Outcome<>(view(tx, live(tx, name)), List.of(new Effect.PublishCrl(crl.number()),
                     new Effect.ClientFileChanged(c.name())));
@@ -207,7 +221,7 @@ public final class Broker {
      * for {@code clients.quarantineDays}. The name is free again at once.
      */
     public Outcome<Client> delete(String name) {
-        return store.inTransaction(tx -> {
+        return store.get().inTransaction(tx -> {
             Instant now = now();
             ClientRow c = live(tx, name);
             Client shown = view(tx, c);
@@ -228,7 +242,7 @@ public final class Broker {
 
     /** Issues a fresh CRL from the database's revocations (also when nothing changed, to renew nextUpdate). */
     public Outcome<CrlRow> reissueCrl() {
-        return store.inTransaction(tx -> {
+        return store.get().inTransaction(tx -> {
             CrlRow crl = issueCrl(tx, now());
             return new Outcome<>(crl, List.of(new Effect.PublishCrl(crl.number())));
         });
@@ -241,7 +255,7 @@ public final class Broker {
 
     // ---- inside transactions
 
-    private Client addIn(Tx tx, NewClient r, IssuedCertificate cert, Instant now) throws SQLException {
+    private Client addIn(Tx tx, NewClient r, Credentials cert, Instant now) throws SQLException {
         if (tx.client(r.name()).isPresent()) {
             throw new ConflictException(duplicate(r.name()));
         }
@@ -249,20 +263,17 @@ public final class Broker {
         return insert(tx, r, cert, allocator.next(), now);
     }
 
-    private Client insert(Tx tx, NewClient r, IssuedCertificate cert, Assignment a, Instant now) throws SQLException {
-        String serial = Serials.hex(cert.serial());
-        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), serial, now);
+    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now) throws SQLException {
+        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now);
         tx.claim(r.type(), a.index(), id, now);
-        CertificateRow row = certificateRow(id, r.name(), cert, now);
-        tx.insertCertificate(row);
+        tx.insertCertificate(certificateRow(id, r.name(), cert, now));
         tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());
-        return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, serial,
-                row.notBefore(), row.notAfter(), now, row.certificatePem(), row.privateKeyPem());
+        return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, cert.serial(),
+                cert.notBefore(), cert.notAfter(), now, cert.certificatePem(), cert.privateKeyPem());
     }
 
-    private static CertificateRow certificateRow(long clientId, String name, IssuedCertificate cert, Instant now) {
-        return new CertificateRow(Serials.hex(cert.serial()), clientId, "client", name,
-                cert.certificate().getNotBefore().toInstant(), cert.certificate().getNotAfter().toInstant(),
+    private static CertificateRow certificateRow(long clientId, String name, Credentials cert, Instant now) {
+        return new CertificateRow(cert.serial(), clientId, "client", name, cert.notBefore(), cert.notAfter(),
                 cert.certificatePem(), cert.privateKeyPem(), now, null);
     }
 

@@ -1,6 +1,8 @@
 package net.v6broker.broker;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,16 +12,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import net.v6broker.ca.IssuedCertificate;
 
 /**
- * Bulk provisioning from CSV rows ({@code name,type,os,email}). Key generation and signing run on
- * all cores, one batch ahead of the database, which takes each batch in one transaction; a crash
- * loses at most the batch in flight and never leaves a half-made client.
+ * Bulk provisioning from CSV rows ({@code name,type,os,email}). Key generation, signing and PEM
+ * encoding run on all cores, up to {@value #BATCHES_AHEAD} batches ahead of the database, which
+ * takes each batch in one transaction; a crash loses at most the batch in flight and never leaves a
+ * half-made client. Running more than one batch ahead keeps the issuing threads busy while the
+ * database is slower than they are (its first batch, on a cold JVM, is); the bound keeps the
+ * certificates held in memory to a few batches however long the file.
  *
  * <p>Not thread-safe: one import at a time per instance.
  */
 public final class Importer {
+    /** How many batches the issuing threads may run ahead of the one being written. */
+    static final int BATCHES_AHEAD = 2;
+
     private final Broker broker;
     private final int batchSize;
     private final int threads;
@@ -99,21 +106,20 @@ public final class Importer {
             return t;
         });
         try {
-            List<List<Row>> batches = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i += batchSize) {
-                batches.add(rows.subList(i, Math.min(rows.size(), i + batchSize)));
-            }
+            Deque<Future<Credentials>> issuing = new ArrayDeque<>();
+            int submitted = 0;
             int added = 0;
-            List<Future<IssuedCertificate>> next = batches.isEmpty() ? List.of() : submit(pool, batches.get(0));
-            for (int b = 0; b < batches.size(); b++) {
-                List<Future<IssuedCertificate>> current = next;
-                next = b + 1 < batches.size() ? submit(pool, batches.get(b + 1)) : List.of();
-                List<Row> batch = batches.get(b);
+            for (int start = 0; start < rows.size(); start += batchSize) {
+                List<Row> batch = rows.subList(start, Math.min(rows.size(), start + batchSize));
+                for (int ahead = Math.min(rows.size(), start + (1 + BATCHES_AHEAD) * batchSize); submitted < ahead; submitted++) {
+                    String name = rows.get(submitted).client().name();
+                    issuing.add(pool.submit(() -> broker.issue(name)));
+                }
                 List<NewClient> requests = new ArrayList<>(batch.size());
-                List<IssuedCertificate> certs = new ArrayList<>(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    requests.add(batch.get(i).client());
-                    certs.add(await(current.get(i)));
+                List<Credentials> certs = new ArrayList<>(batch.size());
+                for (Row row : batch) {
+                    requests.add(row.client());
+                    certs.add(await(issuing.remove()));
                 }
                 Broker.BatchResult result = broker.addBatch(requests, certs);
                 added += result.added().size();
@@ -129,15 +135,7 @@ public final class Importer {
         }
     }
 
-    private List<Future<IssuedCertificate>> submit(ExecutorService pool, List<Row> batch) {
-        List<Future<IssuedCertificate>> out = new ArrayList<>(batch.size());
-        for (Row r : batch) {
-            out.add(pool.submit(() -> broker.issue(r.client().name())));
-        }
-        return out;
-    }
-
-    private static IssuedCertificate await(Future<IssuedCertificate> f) {
+    private static Credentials await(Future<Credentials> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -44,6 +44,7 @@ final class ClientCommands implements Runnable {
         subs.add(new Change(c, "renew", "New key and certificate, same prefix; the old certificate is revoked.", Broker::renew));
         subs.add(new Change(c, "delete", "Revoke, remove from listings, and quarantine the prefix before reuse.", Broker::delete));
         subs.add(new Import(c));
+        subs.add(new ExportCommand(c));
         return subs;
     }
 
@@ -88,6 +89,8 @@ final class ClientCommands implements Runnable {
         @Override
         public void run() {
             NewClient request = NewClient.parse(name, type, os, email);
+            context.loadCaInBackground();
+            context.openStoreInBackground();
             Outcome<Client> o = context.broker().add(request);
             context.effects().apply(o.effects());
             print(context, o.value(), json);
@@ -202,6 +205,7 @@ final class ClientCommands implements Runnable {
 
         @Override
         public void run() {
+            context.loadCaInBackground();
             List<String> lines;
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -210,6 +214,7 @@ final class ClientCommands implements Runnable {
             }
             Importer.Parsed parsed = Importer.parse(lines);
             long start = System.nanoTime();
+            context.openStoreInBackground();
             Importer importer = new Importer(context.broker(), context.config().clients().importBatch(), Math.max(1, threads));
             Progress bar = new Progress(context, parsed.rows().size());
             Importer.Result result = importer.run(parsed.rows(), bar::show);

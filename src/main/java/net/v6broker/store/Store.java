@@ -98,7 +98,7 @@ public final class Store implements AutoCloseable {
                         lock.execute();
                     }
                 }
-                T result = work.run(new Tx(c));
+                T result = run(c, work);
                 c.commit();
                 return result;
             } catch (RuntimeException | SQLException e) {
@@ -112,7 +112,25 @@ public final class Store implements AutoCloseable {
 
     /** Runs read-only work outside an explicit transaction. */
     public <T> T read(TxWork<T> work) {
-        return withConnection(c -> work.run(new Tx(c)));
+        return withConnection(c -> run(c, work));
+    }
+
+    /** Runs {@code work} with a new {@link Tx} on {@code c} and closes the statements it kept. */
+    private static <T> T run(Connection c, TxWork<T> work) throws SQLException {
+        Tx tx = new Tx(c);
+        T result;
+        try {
+            result = work.run(tx);
+        } catch (RuntimeException | SQLException e) {
+            try {
+                tx.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        tx.close();
+        return result;
     }
 
     private <T> T withConnection(ConnectionWork<T> work) {

@@ -7,18 +7,24 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.v6broker.ipam.Pool;
 
 /**
  * The typed operations of one transaction. SQL lives here and only here. Not thread-safe: it
  * belongs to the callback it was handed to.
+ *
+ * <p>The statements a bulk insert repeats for every client (the name check and the writes) are
+ * prepared once per transaction and reused; {@link Store} closes them when the transaction ends.
  */
 public final class Tx {
     private static final String CLIENT_COLUMNS =
             "id, name, type, os, email, status, pool_index, serial, created_at, updated_at, deleted_at";
     private final Connection c;
+    private final Map<String, PreparedStatement> reused = new HashMap<>();
 
     Tx(Connection c) {
         this.c = c;
@@ -33,12 +39,11 @@ public final class Tx {
 
     /** The live (not deleted) client of that name, compared case-insensitively. */
     public Optional<ClientRow> client(String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS
-                + " FROM clients WHERE lower(name) = lower(?) AND deleted_at IS NULL")) {
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
-            }
+        PreparedStatement s = reused("SELECT " + CLIENT_COLUMNS
+                + " FROM clients WHERE lower(name) = lower(?) AND deleted_at IS NULL");
+        s.setString(1, name);
+        try (ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
         }
     }
 
@@ -57,8 +62,9 @@ public final class Tx {
 
     public long insertClient(String name, Pool type, ClientOs os, String email, long poolIndex, String serial,
                              Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (name, type, os, email, status, "
-                + "pool_index, serial, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING id")) {
+        try {
+            PreparedStatement s = reused("INSERT INTO clients (name, type, os, email, status, "
+                    + "pool_index, serial, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING id");
             s.setString(1, name);
             s.setString(2, type.cliName());
             s.setString(3, os.cliName());
@@ -460,20 +466,49 @@ public final class Tx {
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                if (a == null) {
-                    s.setNull(i + 1, Types.NULL);
-                } else if (a instanceof Long l) {
-                    s.setLong(i + 1, l);
-                } else if (a instanceof Integer n) {
-                    s.setInt(i + 1, n);
+        PreparedStatement s = reused(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                s.setNull(i + 1, Types.NULL);
+            } else if (a instanceof Long l) {
+                s.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                s.setInt(i + 1, n);
+            } else {
+                s.setString(i + 1, a.toString());
+            }
+        }
+        return s.executeUpdate();
+    }
+
+    /** The statement for {@code sql}, prepared on first use in this transaction and kept until {@link #close}. */
+    private PreparedStatement reused(String sql) throws SQLException {
+        PreparedStatement s = reused.get(sql);
+        if (s == null) {
+            s = c.prepareStatement(sql);
+            reused.put(sql, s);
+        }
+        return s;
+    }
+
+    /** Closes the statements this transaction kept; called by {@link Store} when its work is done. */
+    void close() throws SQLException {
+        SQLException failure = null;
+        for (PreparedStatement s : reused.values()) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
                 } else {
-                    s.setString(i + 1, a.toString());
+                    failure.addSuppressed(e);
                 }
             }
-            return s.executeUpdate();
+        }
+        reused.clear();
+        if (failure != null) {
+            throw failure;
         }
     }
 
