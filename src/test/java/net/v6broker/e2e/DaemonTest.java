@@ -73,6 +73,10 @@ class DaemonTest {
                 p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
             });
         }
+        Path perClient = home == null ? null : home.resolve("openvpn-per-client/run");
+        if (perClient != null && Files.isDirectory(perClient)) {
+            stopPerClient(perClient);
+        }
         if (net != null) {
             net.close();
         }
@@ -90,10 +94,11 @@ class DaemonTest {
         return home.toString();
     }
 
-    private Process serve() {
+    private Process serve(String... extra) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "net.v6broker.Main", "serve", "--home", h(), "--http",
                 "127.0.0.1:0", "--node", "srv"));
+        cmd.addAll(List.of(extra));
         return net.spawn(srv, dir, dir.resolve("daemon.log"), cmd.toArray(String[]::new));
     }
 
@@ -236,6 +241,49 @@ class DaemonTest {
                 .mapToLong(p -> TunnelTest.count(p, "TLS: soft reset")).sum();
         assertThat(renegotiations).as("the client renegotiated during the minute").isGreaterThanOrEqualTo(2);
         Netns.stop(h1);
+    }
+
+    @Test
+    void servesTheSeedsPerClientLayoutStartingAndStoppingOneOpenvpnPerClient() throws Exception {
+        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        daemon = serve("--layout", "per-client");
+        Path run = home.resolve("openvpn-per-client/run");
+        assertThat(Netns.await(UP, () -> Files.exists(run.resolve("h1.pid")))).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
+        Process h1 = connectPerClient(hermit, "h1");
+        String h1Address = tunnelAddress("h1");
+        assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address))).as("server -> hermit through its own instance").isTrue();
+
+        // a client added while serving gets its own openvpn at once
+        cli("client", "add", "h2", "--type", "hermit", "--home", h());
+        assertThat(Netns.await(UP, () -> Files.exists(run.resolve("h2.pid")))).as("daemon started h2's openvpn").isTrue();
+
+        // revoking h1 stops its instance: the session ends and nothing answers on its port
+        long pid = Long.parseLong(Files.readString(run.resolve("h1.pid")).trim());
+        cli("client", "revoke", "h1", "--home", h());
+        assertThat(Netns.await(Duration.ofSeconds(15), () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)))
+                .as("h1's openvpn stopped").isTrue();
+        assertThat(Netns.await(Duration.ofSeconds(15), () -> !net.ping6(srv, h1Address))).isTrue();
+        Netns.stop(h1);
+        stopPerClient(run);
+    }
+
+    private Process connectPerClient(String ns, String name) throws IOException {
+        Path d = dir.resolve("clients");
+        Files.createDirectories(d);
+        Path archive = d.resolve(name + ".tar.gz");
+        cli("client", "export", name, "--format", "tar.gz", "--layout", "per-client", "--out", archive.toString(), "--home", h());
+        Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
+        return reconnect(ns, name);
+    }
+
+    /** The per-client servers outlive the daemon like the shared one; this test started them, so it stops them. */
+    private static void stopPerClient(Path run) throws IOException {
+        try (Stream<Path> pids = Files.list(run)) {
+            for (Path p : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroy);
+            }
+        }
     }
 
     private String[] statusCommand() {
