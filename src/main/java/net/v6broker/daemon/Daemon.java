@@ -157,7 +157,7 @@ public final class Daemon implements AutoCloseable {
         }
         Optional<Client> client = lookup(name);
         StringBuilder did = new StringBuilder();
-        dirs.clientChanged(name, this::lookup);
+        dirs.clientChanged(name, n -> client); // the state just read: one lookup per event
         did.append(client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent() ? "client file written" : "client file removed");
         switch (e.kind()) {
             case "revoke", "delete", "renew" -> {

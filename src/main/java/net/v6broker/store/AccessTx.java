@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,18 +217,7 @@ public final class AccessTx {
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                s.setNull(i + 1, Types.NULL);
-            } else if (a instanceof Long l) {
-                s.setLong(i + 1, l);
-            } else if (a instanceof Integer n) {
-                s.setInt(i + 1, n);
-            } else {
-                s.setString(i + 1, a.toString());
-            }
-        }
+        Tx.bind(s, args);
         return s;
     }
 

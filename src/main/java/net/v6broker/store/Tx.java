@@ -467,6 +467,12 @@ public final class Tx {
 
     private int update(String sql, Object... args) throws SQLException {
         PreparedStatement s = reused(sql);
+        bind(s, args);
+        return s.executeUpdate();
+    }
+
+    /** Binds positional arguments: null, long, int, or anything else as its text. */
+    static void bind(PreparedStatement s, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {
@@ -479,7 +485,6 @@ public final class Tx {
                 s.setString(i + 1, a.toString());
             }
         }
-        return s.executeUpdate();
     }
 
     /** The statement for {@code sql}, prepared on first use in this transaction and kept until {@link #close}. */

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,13 +35,7 @@ class CheckTest {
     void underlay() throws IOException {
         Assumptions.assumeTrue(Netns.available(),
                 "skipped: the check test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
-        dir = Path.of("target", "e2e", "check").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("check");
         home = dir.resolve("home");
         net = new Netns("chk");
         srv = net.create("srv");
@@ -67,13 +59,7 @@ class CheckTest {
             Netns.stop(daemon);
         }
         // the daemon leaves openvpn running by design; this test started it, so it stops it
-        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
-        if (pid != null && Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
-                p.destroy();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
-            });
-        }
+        E2e.stopOpenvpn(home);
         if (net != null) {
             net.close();
         }
@@ -117,16 +103,16 @@ class CheckTest {
         Path d = dir.resolve("clients");
         Files.createDirectories(d);
         Path archive = d.resolve(name + ".tar.gz");
-        TunnelTest.cli("client", "export", name, "--format", "tar.gz", "--lan-if", "eth0", "--out", archive.toString(), "--home", h());
+        E2e.cli("client", "export", name, "--format", "tar.gz", "--lan-if", "eth0", "--out", archive.toString(), "--home", h());
         Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
         return net.spawn(ns, d.resolve(name), dir.resolve(name + ".log"), "openvpn", "--config", name + ".ovpn");
     }
 
     @Test
     void checkFallsBackWhileTheDaemonHoldsTheManagementInterfaceAndFindsARevokedClientStillConnected() throws Exception {
-        TunnelTest.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        TunnelTest.cli("client", "add", "h1", "--type", "hermit", "--home", h());
-        TunnelTest.cli("client", "add", "h2", "--type", "hermit", "--home", h());
+        E2e.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        E2e.cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        E2e.cli("client", "add", "h2", "--type", "hermit", "--home", h());
         daemon = net.spawn(srv, dir, dir.resolve("daemon.log"), java("serve", "--home", h(), "--http", "127.0.0.1:0", "--node", "srv")
                 .toArray(String[]::new));
         assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock"))))
@@ -152,7 +138,7 @@ class CheckTest {
                 "checked 2 client(s), 2 live session(s) (OpenVPN's management interface)", "all consistent");
 
         // a revoke with no daemon to end the session: the CRL refuses h2 only at its next renegotiation
-        TunnelTest.cli("client", "revoke", "h2", "--home", h());
+        E2e.cli("client", "revoke", "h2", "--home", h());
         Run revoked = check();
         assertThat(revoked.code()).as(revoked.out()).isEqualTo(1);
         assertThat(revoked.out()).contains("MISMATCH h2: its certificate is revoked but it is still connected (from 198.51.100.20:",

@@ -1,23 +1,18 @@
 package net.v6broker.e2e;
 
+import static net.v6broker.e2e.E2e.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import net.v6broker.cli.Cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,13 +39,7 @@ class DaemonTest {
     void underlay() throws IOException {
         Assumptions.assumeTrue(Netns.available(),
                 "skipped: the daemon test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
-        dir = Path.of("target", "e2e", "daemon").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("daemon");
         home = dir.resolve("home");
         net = new Netns("dmn");
         Netns.Broker b = net.brokerUnderlay();
@@ -66,13 +55,7 @@ class DaemonTest {
             Netns.stop(daemon);
         }
         // the daemon leaves openvpn running by design; this test started it, so it stops it
-        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
-        if (pid != null && Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
-                p.destroy();
-                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
-            });
-        }
+        E2e.stopOpenvpn(home);
         Path perClient = home == null ? null : home.resolve("openvpn-per-client/run");
         if (perClient != null && Files.isDirectory(perClient)) {
             stopPerClient(perClient);
@@ -80,14 +63,6 @@ class DaemonTest {
         if (net != null) {
             net.close();
         }
-    }
-
-    static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
     }
 
     private String h() {

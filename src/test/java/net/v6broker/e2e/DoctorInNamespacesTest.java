@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,13 +48,7 @@ class DoctorInNamespacesTest {
     void underlay() throws IOException {
         Assumptions.assumeTrue(Netns.available(),
                 "skipped: the doctor test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
-        dir = Path.of("target", "e2e", "doctor").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("doctor");
         net = new Netns("doc");
         srv = net.create("srv");
         subnet = net.create("subnet");
@@ -87,16 +78,16 @@ class DoctorInNamespacesTest {
 
     /** A connected subnet client from its unpacked archive, with a healthy tunnel. */
     private void connect() throws IOException {
-        TunnelTest.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        TunnelTest.cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        E2e.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        E2e.cli("client", "add", "s1", "--type", "subnet", "--home", h());
         Path server = dir.resolve("server");
-        TunnelTest.cli("server", "config", "--out", server.toString(), "--home", h());
+        E2e.cli("server", "config", "--out", server.toString(), "--home", h());
         Path srvLog = dir.resolve("server.log");
         net.spawn(srv, server, srvLog, "openvpn", "--config", server.resolve("server.conf").toString());
         assertThat(Netns.await(UP, () -> TunnelTest.count(srvLog, "Initialization Sequence Completed") > 0))
                 .as("server started: " + TunnelTest.tail(srvLog)).isTrue();
         Path tgz = dir.resolve("s1.tar.gz");
-        TunnelTest.cli("client", "export", "s1", "--format", "tar.gz", "--lan-if", "lan0", "--out", tgz.toString(), "--home", h());
+        E2e.cli("client", "export", "s1", "--format", "tar.gz", "--lan-if", "lan0", "--out", tgz.toString(), "--home", h());
         Netns.run("tar", "-xzf", tgz.toString(), "-C", dir.toString());
         archive = dir.resolve("s1");
         manifest = JSON.readTree(archive.resolve("manifest.json").toFile());

@@ -1,20 +1,14 @@
 package net.v6broker.e2e;
 
+import static net.v6broker.e2e.E2e.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
-import net.v6broker.cli.Cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,22 +71,8 @@ class LinkTest {
         }
     }
 
-    static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
-    }
-
     private void workDir(String name) throws IOException {
-        dir = Path.of("target", "e2e", "link", name).toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("link", name);
     }
 
     @ParameterizedTest(name = "{0} {1}{2}")

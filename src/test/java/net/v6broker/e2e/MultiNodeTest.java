@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import net.v6broker.store.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -46,13 +44,7 @@ class MultiNodeTest {
     void underlay() throws IOException {
         Assumptions.assumeTrue(Netns.available() && PostgresServer.available(),
                 "skipped: needs root, iproute2, openvpn and Debian's postgresql (run ./run-tests as root)");
-        dir = Path.of("target", "e2e", "multinode").toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("multinode");
         net = new Netns("mnd");
         db = net.create("db");
         nodeA = net.create("a");
@@ -79,23 +71,13 @@ class MultiNodeTest {
             Netns.stop(d);
         }
         for (String home : List.of("homeA", "homeB")) {
-            stopOpenvpn(dir == null ? null : dir.resolve(home));
+            E2e.stopOpenvpn(dir == null ? null : dir.resolve(home));
         }
         if (pg != null) {
             pg.close();
         }
         if (net != null) {
             net.close();
-        }
-    }
-
-    private static void stopOpenvpn(Path home) throws IOException {
-        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
-        if (pid != null && Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
-                p.destroy();
-                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
-            });
         }
     }
 
@@ -176,7 +158,7 @@ class MultiNodeTest {
         // that node goes away: the client reconnects to the other with the same address, the route follows
         int index = first.equals("node-a") ? 0 : 1;
         Netns.stop(daemons.get(index));
-        stopOpenvpn(Path.of(first.equals("node-a") ? a : b));
+        E2e.stopOpenvpn(Path.of(first.equals("node-a") ? a : b));
         String second = awaitNodeOf("roamer", first.equals("node-a") ? b : a, first);
         assertThat(second).isNotEqualTo(first);
         assertThat(Netns.await(UP, () -> net.ping6(otherNs, address))).as("the other node reaches the moved client").isTrue();

@@ -1,23 +1,19 @@
 package net.v6broker.e2e;
 
+import static net.v6broker.e2e.E2e.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.stream.Stream;
-import net.v6broker.cli.Cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,13 +57,7 @@ class TunnelTest {
     }
 
     private void workDir(String layout) throws IOException {
-        dir = Path.of("target", "e2e", "tunnel-" + layout).toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        dir = E2e.workDir("tunnel-" + layout);
         home = dir.resolve("home");
     }
 
@@ -76,14 +66,6 @@ class TunnelTest {
         if (net != null) {
             net.close();
         }
-    }
-
-    static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
     }
 
     private String h() {

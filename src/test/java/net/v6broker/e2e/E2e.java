@@ -1,0 +1,64 @@
+package net.v6broker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.v6broker.cli.Cli;
+
+/** What every end-to-end test needs besides namespaces: a work directory, the CLI, and cleanup of openvpn. */
+final class E2e {
+    private E2e() {
+    }
+
+    /** An empty {@code target/e2e/NAME...}: work files and logs stay there for review after a run. */
+    static Path workDir(String first, String... more) {
+        Path dir = Path.of("target", "e2e").resolve(Path.of(first, more)).toAbsolutePath();
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a v6broker command in this JVM; fails the test when it fails; returns what it printed. */
+    static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
+        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
+        return out.toString();
+    }
+
+    /**
+     * Stops the openvpn a daemon of this test started (it outlives the daemon by design), by the pid
+     * file in the broker home; nothing when there is none.
+     */
+    static void stopOpenvpn(Path home) {
+        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
+        try {
+            if (pid != null && Files.exists(pid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
+                    p.destroy();
+                    p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
