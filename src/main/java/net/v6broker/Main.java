@@ -1,5 +1,6 @@
 package net.v6broker;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,10 +13,20 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), out, err, System.console() != null), args);
-        out.flush();
+        int code = run(args, System.out, System.err, System.console() != null);
         System.exit(code);
+    }
+
+    /**
+     * Runs one command line as {@code main} does, without exiting; the launcher's class-data-sharing
+     * training runs its commands through here, so that what {@code main} uses is archived too.
+     */
+    public static int run(String[] args, OutputStream stdout, OutputStream stderr, boolean terminal) {
+        PrintWriter out = new PrintWriter(stdout, false, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(stderr, true, StandardCharsets.UTF_8);
+        // the randomness is made on first use, by the thread that first needs it (see Context)
+        int code = Cli.run(Cli.context(Clock.systemUTC(), SecureRandom::new, out, err, terminal), args);
+        out.flush();
+        return code;
     }
 }

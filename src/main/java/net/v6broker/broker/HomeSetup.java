@@ -115,7 +115,7 @@ public final class HomeSetup {
         CertificateAuthority ca = CertificateAuthority.create(keyType, config.ca().commonName(),
                 Duration.ofDays(config.ca().caDays()), clock, random);
         IssuedCertificate server = ca.issueServer("server", Duration.ofDays(config.ca().certificateDays()));
-        Home.writeAtomically(home.config(), Home.toJson(config), Home.PUBLIC);
+        home.writeConfig(config);
         Home.writeAtomically(home.caKey(), ca.privateKeyPem(), Home.PRIVATE);
         Home.writeAtomically(home.caCertificate(), ca.certificatePem(), Home.PUBLIC);
         Home.writeAtomically(home.serverKey(), server.privateKeyPem(), Home.PRIVATE);

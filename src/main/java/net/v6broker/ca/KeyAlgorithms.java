@@ -37,8 +37,6 @@ final class KeyAlgorithms {
     /** sha256WithRSAEncryption (RFC 4055, section 5): parameters NULL. */
     private static final AlgorithmIdentifier SHA256_WITH_RSA =
             new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
-    private static final byte[] MATCH_CHALLENGE =
-            "v6broker CA key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private KeyAlgorithms() {
     }
@@ -112,11 +110,14 @@ final class KeyAlgorithms {
     }
 
     /**
-     * @throws CaException unless {@code privateKey} is the private half of {@code publicKey},
-     *     whose type is {@code type}
+     * Checks what can be checked without cryptography: an RSA private key's modulus and exponent
+     * against the certificate's; an EC key's curve. Whether an EC private key belongs to the
+     * certificate needs a signature: {@link #checkSignature} on the CA's first one.
+     *
+     * @throws CaException if {@code privateKey} is not of {@code type} or, for RSA, not the
+     *     private half of {@code publicKey}
      */
-    static void checkMatches(KeyType type, PrivateKey privateKey, PublicKey publicKey,
-            SecureRandom random) {
+    static void checkMatches(KeyType type, PrivateKey privateKey, PublicKey publicKey) {
         if (type.isRsa()) {
             if (!(privateKey instanceof RSAPrivateKey)) {
                 throw mismatch(privateKey);
@@ -135,14 +136,21 @@ final class KeyAlgorithms {
         if (!(privateKey instanceof ECPrivateKey) || !isP256(((ECPrivateKey) privateKey).getParams())) {
             throw mismatch(privateKey);
         }
-        // The JDK cannot derive an EC public key from a private one, so prove possession instead.
+    }
+
+    /**
+     * Proves that {@code privateKey} is the private half of {@code publicKey}: {@code signature}, made
+     * with the private key over {@code data}, must verify under the public key. (The JDK cannot derive
+     * an EC public key from a private one.)
+     *
+     * @throws CaException if it does not verify
+     */
+    static void checkSignature(KeyType type, PrivateKey privateKey, PublicKey publicKey, byte[] data,
+            byte[] signature) {
         try {
-            Signature signer = signer(type, privateKey, random);
-            signer.update(MATCH_CHALLENGE);
-            byte[] signature = signer.sign();
             Signature verifier = Signature.getInstance(signatureName(type));
             verifier.initVerify(publicKey);
-            verifier.update(MATCH_CHALLENGE);
+            verifier.update(data);
             if (!verifier.verify(signature)) {
                 throw mismatch(privateKey);
             }

@@ -53,6 +53,12 @@ public final class Cli {
     /** The context a command line runs in: real or, in tests, a fixed clock and captured output. */
     public static Context context(java.time.Clock clock, java.security.SecureRandom random, java.io.PrintWriter out,
                                   java.io.PrintWriter err, boolean terminal) {
+        return new Context(clock, () -> random, out, err, terminal);
+    }
+
+    /** As above, with the randomness made on first use (by whichever thread needs it first). */
+    public static Context context(java.time.Clock clock, java.util.function.Supplier<java.security.SecureRandom> random,
+                                  java.io.PrintWriter out, java.io.PrintWriter err, boolean terminal) {
         return new Context(clock, random, out, err, terminal);
     }
 
@@ -67,15 +73,19 @@ public final class Cli {
 
     /** Runs one command line and returns its exit code. */
     public static int run(Context context, String... args) {
-        List<String> named = named(args);
-        String only = named.isEmpty() || !COMMANDS.contains(named.get(0)) ? null : named.get(0);
-        String subcommand = only != null && named.size() > 1 ? named.get(1) : null;
-        CommandLine cl = new CommandLine(new Root(context));
-        for (String name : COMMANDS) {
-            if (only == null || only.equals(name)) {
-                cl.addSubcommand(name, command(context, name, subcommand));
+        Runnable quick = QuickArgs.parse(context, args);
+        if (quick != null) {
+            try {
+                quick.run();
+                return OK;
+            } catch (Exception e) { // what picocli's execution exception handler below does
+                context.err.println("v6broker: " + message(e));
+                return exitCode(e);
+            } finally {
+                context.close();
             }
         }
+        CommandLine cl = commandLine(context, args);
         cl.setOut(context.out);
         cl.setErr(context.err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -93,6 +103,20 @@ public final class Cli {
         } finally {
             context.close();
         }
+    }
+
+    /** The picocli tree for {@code args}: only the command they name, or all of them (help, mistakes). */
+    static CommandLine commandLine(Context context, String[] args) {
+        List<String> named = named(args);
+        String only = named.isEmpty() || !COMMANDS.contains(named.get(0)) ? null : named.get(0);
+        String subcommand = only != null && named.size() > 1 ? named.get(1) : null;
+        CommandLine cl = new CommandLine(new Root(context));
+        for (String name : COMMANDS) {
+            if (only == null || only.equals(name)) {
+                cl.addSubcommand(name, command(context, name, subcommand));
+            }
+        }
+        return cl;
     }
 
     /** A top-level command; of a group, only {@code subcommand} if it names one of its subcommands. */

@@ -21,7 +21,8 @@ import net.v6broker.store.Store;
  */
 public final class Context implements AutoCloseable {
     final Clock clock;
-    final SecureRandom random;
+    /** Made on first use: the JDK's first SecureRandom sets up its providers, some 18 ms on a cold JVM. */
+    private final Ahead<SecureRandom> random;
     final PrintWriter out;
     final PrintWriter err;
     final boolean terminal;
@@ -32,12 +33,18 @@ public final class Context implements AutoCloseable {
     private Broker broker;
     private final Ahead<CertificateAuthority> ca = new Ahead<>("CA load", this::loadCa);
 
-    Context(Clock clock, SecureRandom random, PrintWriter out, PrintWriter err, boolean terminal) {
+    Context(Clock clock, java.util.function.Supplier<SecureRandom> random, PrintWriter out, PrintWriter err,
+            boolean terminal) {
         this.clock = clock;
-        this.random = random;
+        this.random = new Ahead<>("randomness", random::get);
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+    }
+
+    /** The source of randomness: keys, serial numbers, tokens; thread-safe. */
+    SecureRandom random() {
+        return random.get();
     }
 
     Home home() {
@@ -78,7 +85,7 @@ public final class Context implements AutoCloseable {
     }
 
     private CertificateAuthority loadCa() {
-        return CertificateAuthority.load(home().read(home().caCertificate()), home().read(home().caKey()), clock, random);
+        return CertificateAuthority.load(home().read(home().caCertificate()), home().read(home().caKey()), clock, random());
     }
 
     /**

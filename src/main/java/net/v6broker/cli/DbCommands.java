@@ -70,7 +70,7 @@ final class DbCommands implements Runnable {
             Home.writeAtomically(home.dir().resolve("db-password"), password + "\n", Home.PRIVATE);
             BrokerConfig moved = new BrokerConfig(config.prefix(), config.endpoint(), config.ca(), config.clients(), target,
                     config.openvpn());
-            Home.writeAtomically(home.config(), Home.toJson(moved), Home.PUBLIC);
+            home.writeConfig(moved);
             context.out.printf("migrated to %s as %s:%n", url, user);
             counts.forEach((table, n) -> context.out.printf("  %-22s %d rows%n", table, n));
             context.out.printf("config.json now points at PostgreSQL; %s is kept untouched as a backup%n",

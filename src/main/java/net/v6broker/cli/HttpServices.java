@@ -30,13 +30,13 @@ public final class HttpServices {
                 (client, request) -> ClientExport.render(site, client, context.home().read(context.home().caCertificate()),
                         context.home().read(context.home().tlsCryptKey()), request, context.clock.instant()),
                 context.store(), context.config().endpoint(), () -> context.home().read(context.home().caCertificate()),
-                context.clock, context.random, limits, health);
+                context.clock, context.random(), limits, health);
     }
 
     /** For tests and tools: a home opened as {@code serve} opens it; close {@code services.store()} when done. */
     public static Services forHome(Path home, Clock clock, SecureRandom random, Limits limits,
                                    Supplier<Map<String, Object>> health) {
-        Context context = new Context(clock, random, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
+        Context context = new Context(clock, () -> random, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
         context.homeDir = home;
         return of(context, limits, health);
     }

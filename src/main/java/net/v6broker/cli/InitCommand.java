@@ -37,7 +37,7 @@ final class InitCommand implements Runnable {
             if (prefix != null || endpoint != null) {
                 throw new IllegalArgumentException("--join takes everything from the bundle: drop --prefix and --endpoint");
             }
-            Home home = new HomeSetup(context.clock, context.random).join(context.homeDir, join);
+            Home home = new HomeSetup(context.clock, context.random()).join(context.homeDir, join);
             BrokerConfig config = home.loadConfig();
             context.out.printf("joined the broker on %s as node %s (home %s)%n", config.database().url(), config.endpoint(), home.dir());
             return;
@@ -48,7 +48,7 @@ final class InitCommand implements Runnable {
         KeyType type = KeyType.parse(keyType);
         BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
                 new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);
-        Home home = new HomeSetup(context.clock, context.random).create(context.homeDir, config);
+        Home home = new HomeSetup(context.clock, context.random()).create(context.homeDir, config);
         var plan = config.plan();
         context.out.printf("created broker home %s%n", home.dir());
         context.out.printf("  prefix     %s (transfer %s, hermits %s, %d subnet /64s)%n", plan.prefix(),

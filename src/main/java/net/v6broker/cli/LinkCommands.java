@@ -79,7 +79,7 @@ final class LinkCommands implements Runnable {
         public void run() {
             LinkSpec spec = LinkSpec.parse(name, gateway, dev, route, prefix, behind, ifname, legacyStaticKey);
             Path dir = LinkFolder.checkTarget(out);
-            var keys = LinkKeys.generate(spec, context.clock, context.random);
+            var keys = LinkKeys.generate(spec, context.clock, context.random());
             LinkSpec link;
             LinkRegistry registry = null;
             if (Files.exists(context.home().config())) {

@@ -62,7 +62,7 @@ final class NodeCommands implements Runnable {
             BrokerConfig joined = new BrokerConfig(config.prefix(), ep, config.ca(), config.clients(),
                     new BrokerConfig.Database(config.database().url(), config.database().user(), "db-password"), config.openvpn());
             Map<String, String> files = new LinkedHashMap<>();
-            files.put("config.json", Home.toJson(joined));
+            files.put("config.json", net.v6broker.config.ConfigJson.write(joined));
             files.put("ca/ca.crt", home.read(home.caCertificate()));
             if (!withoutCaKey) {
                 files.put("ca/ca.key", home.read(home.caKey()));

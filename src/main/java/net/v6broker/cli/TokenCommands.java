@@ -39,7 +39,7 @@ final class TokenCommands implements Runnable {
         @Override
         public void run() {
             Validation.name(name);
-            String token = Secrets.generate(context.random, Secrets.OPERATOR);
+            String token = Secrets.generate(context.random(), Secrets.OPERATOR);
             String hash = Secrets.hash(token);
             try {
                 context.store().inTransaction(tx -> tx.access().insertToken(name, hash, context.clock.instant()));

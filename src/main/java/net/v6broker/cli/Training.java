@@ -1,13 +1,10 @@
 package net.v6broker.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 
 /**
  * A short, representative run of the commands in a throw-away home, used by the launcher to record
@@ -42,8 +39,7 @@ public final class Training {
             {"ca", "crl", "--home", home.toString()},
         };
         for (String[] run : runs) {
-            Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(new StringWriter()),
-                    new PrintWriter(new StringWriter()), false), run);
+            net.v6broker.Main.run(run, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), false);
         }
     }
 }

@@ -1,6 +1,5 @@
 package net.v6broker.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
@@ -34,7 +33,6 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
         this(prefix, endpoint, ca, clients, database, null);
     }
 
-    @JsonIgnore
     public AddressPlan plan() {
         return new AddressPlan(Ipv6Prefix.parse(prefix));
     }
@@ -151,7 +149,6 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
             this(url, null, null);
         }
 
-        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean postgres() {
             return url.startsWith("jdbc:postgresql:");
         }

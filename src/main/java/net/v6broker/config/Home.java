@@ -1,7 +1,6 @@
 package net.v6broker.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -31,9 +30,14 @@ import java.util.Set;
 public record Home(Path dir) {
     public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * Jackson's object mapper, for {@link #toJson} only, made on first use: creating it costs some
+     * 17 ms on a cold JVM, which commands that print no JSON should not pay (docs/decisions.md, 17).
+     */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public Home {
         dir = dir.toAbsolutePath().normalize();
@@ -96,23 +100,30 @@ public record Home(Path dir) {
 
     /** Reads and validates config.json; a missing home or a bad value is a {@link HomeException}. */
     public BrokerConfig loadConfig() {
+        byte[] json;
         try {
-            return JSON.readValue(Files.readAllBytes(config()), BrokerConfig.class);
+            json = Files.readAllBytes(config());
         } catch (NoSuchFileException e) {
             throw new HomeException("no broker home at " + dir + " (missing config.json): run 'v6broker init' first, "
                     + "or give --home DIR / V6BROKER_HOME");
-        } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof NullPointerException
-                    ? e.getCause() : e;
-            throw new HomeException("bad configuration in " + config() + ": " + firstLine(cause.getMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + config(), e);
         }
+        try {
+            return ConfigJson.read(json);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new HomeException("bad configuration in " + config() + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** Writes the configuration to config.json, atomically. */
+    public void writeConfig(BrokerConfig config) {
+        writeAtomically(config(), ConfigJson.write(config), PUBLIC);
     }
 
     public static String toJson(Object value) {
         try {
-            return JSON.writeValueAsString(value) + "\n";
+            return Mapper.JSON.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render " + value.getClass().getSimpleName() + " as JSON", e);
         }

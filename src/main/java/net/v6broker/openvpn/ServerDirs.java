@@ -1,7 +1,8 @@
 package net.v6broker.openvpn;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,8 @@ public final class ServerDirs {
     static final String UNITS = "units.txt";
     static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry is read with the streaming parser: every client change reads it (decisions.md, 17). */
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Object JVM_LOCK = new Object();
 
     private final Home home;
@@ -327,11 +329,32 @@ public final class ServerDirs {
         if (!Files.exists(file)) {
             return List.of();
         }
-        try {
-            List<Entry> entries = JSON.readValue(file.toFile(), new TypeReference<List<Entry>>() { });
+        try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
             List<Recorded> out = new ArrayList<>();
-            for (Entry e : entries) {
-                out.add(new Recorded(Path.of(e.path()), Layout.parse(e.layout())));
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("not a JSON list");
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                String path = null;
+                String layout = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    if (p.nextToken() != JsonToken.VALUE_STRING || !(key.equals("path") || key.equals("layout"))) {
+                        throw new IllegalArgumentException("unexpected '" + key + "' at line " + p.currentLocation().getLineNr());
+                    }
+                    if (key.equals("path")) {
+                        path = p.getText();
+                    } else {
+                        layout = p.getText();
+                    }
+                }
+                if (path == null || layout == null) {
+                    throw new IllegalArgumentException("an entry without path or layout");
+                }
+                out.add(new Recorded(Path.of(path), Layout.parse(layout)));
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY) {
+                throw new IllegalArgumentException("unexpected " + p.currentToken() + " in the list");
             }
             return out;
         } catch (IOException | IllegalArgumentException e) {

@@ -26,8 +26,11 @@ import net.v6broker.ca.KeyType;
  * {@code client import} on the same jar. As information, the same {@code N} are then issued again
  * in the now warm JVM ({@code warm_rate}), which is what a long-running process would see.
  *
- * <p>Run: {@code java -cp target/v6broker.jar:target/test-classes net.v6broker.bench.IssueOnly [N [THREADS [WARMUP]]]}
- * (defaults: 1000, all available processors, 0). Prints one line:
+ * <p>With {@code AGAIN} 0 it issues only the {@code N} and exits, so that the bench can time the
+ * whole process, JVM start-up included, against the wall time of {@code client import}.
+ *
+ * <p>Run: {@code java -cp target/v6broker.jar:target/test-classes net.v6broker.bench.IssueOnly [N [THREADS [WARMUP [AGAIN]]]]}
+ * (defaults: 1000, all available processors, 0, 1). Prints one line:
  * {@code issue-only N=1000 threads=2 warmup=0 seconds=0.xxx rate=NNNN/s warm_seconds=0.xxx warm_rate=NNNN/s}.
  */
 public final class IssueOnly {
@@ -39,8 +42,9 @@ public final class IssueOnly {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        boolean again = args.length <= 3 || !args[3].equals("0");
         if (count < 1 || threads < 1 || warmUp < 0) {
-            throw new IllegalArgumentException("usage: IssueOnly [N>=1 [THREADS>=1 [WARMUP>=0]]]");
+            throw new IllegalArgumentException("usage: IssueOnly [N>=1 [THREADS>=1 [WARMUP>=0 [AGAIN 0|1]]]]");
         }
         CertificateAuthority ca = CertificateAuthority.create(KeyType.EC_P256, "bench-CA", Duration.ofDays(3650),
                 Clock.systemUTC(), new SecureRandom());
@@ -48,7 +52,7 @@ public final class IssueOnly {
         try {
             issue(pool, ca, "warm-", warmUp);
             double seconds = issue(pool, ca, "client-", count);
-            double warmSeconds = issue(pool, ca, "again-", count);
+            double warmSeconds = again ? issue(pool, ca, "again-", count) : Double.NaN;
             System.out.printf(Locale.ROOT, "issue-only N=%d threads=%d warmup=%d seconds=%.3f rate=%.0f/s"
                     + " warm_seconds=%.3f warm_rate=%.0f/s%n", count, threads, warmUp, seconds, count / seconds,
                     warmSeconds, count / warmSeconds);

@@ -1,0 +1,190 @@
+package net.v6broker.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code config.json} to {@link BrokerConfig} and back, on Jackson's streaming parser and generator
+ * (jackson-core) rather than its object mapper: every command reads the configuration, and on a
+ * cold JVM creating an {@code ObjectMapper} and binding the records through it took some 30 ms of
+ * a 200 ms {@code client add}; this takes about 2 ms (docs/decisions.md, 17).
+ *
+ * <p>The keys of each section are listed here once; an unknown key is refused with the accepted
+ * ones, a value of the wrong JSON type names the key and the type expected, and the records'
+ * constructors validate the values and supply the defaults of absent ones.
+ */
+public final class ConfigJson {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Every section and its keys, in the order they are written. */
+    private static final Map<String, List<String>> SECTIONS = Map.of(
+            "endpoint", List.of("host", "port"),
+            "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
+            "clients", List.of("quarantineDays", "importBatch"),
+            "database", List.of("url", "user", "passwordFile"),
+            "openvpn", List.of("route", "portBase", "lanInterface"));
+    private static final List<String> TOP = List.of("prefix", "endpoint", "ca", "clients", "database", "openvpn");
+
+    private ConfigJson() {
+    }
+
+    /**
+     * Parses and validates a configuration.
+     *
+     * @throws IllegalArgumentException naming the key and what is accepted, for malformed JSON, an
+     *                                  unknown key, a value of the wrong type or an invalid value
+     */
+    public static BrokerConfig read(byte[] json) {
+        Map<String, Object> values = new HashMap<>();
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "the configuration");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if (key.equals("prefix")) {
+                    values.put(key, string(p, t, key));
+                } else if (SECTIONS.containsKey(key)) {
+                    if (t == JsonToken.VALUE_NULL) {
+                        continue;
+                    }
+                    expect(t, JsonToken.START_OBJECT, "'" + key + "'");
+                    values.put(key, null); // present, possibly empty
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String sub = p.currentName();
+                        if (!SECTIONS.get(key).contains(sub)) {
+                            throw new IllegalArgumentException("unknown key '" + key + "." + sub + "'; accepted in '" + key
+                                    + "': " + String.join(", ", SECTIONS.get(key)));
+                        }
+                        String path = key + "." + sub;
+                        JsonToken v = p.nextToken();
+                        values.put(path, isNumber(key, sub) ? number(p, v, path) : string(p, v, path));
+                    }
+                } else {
+                    throw new IllegalArgumentException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("unexpected content after the configuration object");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // parsing a byte array reads nothing
+        }
+        return new BrokerConfig(
+                (String) values.get("prefix"),
+                values.containsKey("endpoint") ? new BrokerConfig.Endpoint((String) values.get("endpoint.host"),
+                        integer(values, "endpoint.port")) : null,
+                values.containsKey("ca") ? new BrokerConfig.Ca((String) values.get("ca.keyType"),
+                        (String) values.get("ca.commonName"), integer(values, "ca.caDays"),
+                        integer(values, "ca.certificateDays"), integer(values, "ca.crlDays")) : null,
+                values.containsKey("clients") ? new BrokerConfig.Clients(
+                        values.get("clients.quarantineDays") == null ? null : integer(values, "clients.quarantineDays"),
+                        integer(values, "clients.importBatch")) : null,
+                values.containsKey("database") ? new BrokerConfig.Database((String) values.get("database.url"),
+                        (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
+                values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
+                        integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface")) : null);
+    }
+
+    /** The configuration as {@code config.json}: every key, two-space indent, a final newline. */
+    public static String write(BrokerConfig c) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("prefix", c.prefix());
+            g.writeObjectFieldStart("endpoint");
+            g.writeStringField("host", c.endpoint().host());
+            g.writeNumberField("port", c.endpoint().port());
+            g.writeEndObject();
+            g.writeObjectFieldStart("ca");
+            g.writeStringField("keyType", c.ca().keyType());
+            g.writeStringField("commonName", c.ca().commonName());
+            g.writeNumberField("caDays", c.ca().caDays());
+            g.writeNumberField("certificateDays", c.ca().certificateDays());
+            g.writeNumberField("crlDays", c.ca().crlDays());
+            g.writeEndObject();
+            g.writeObjectFieldStart("clients");
+            g.writeNumberField("quarantineDays", c.clients().quarantineDays());
+            g.writeNumberField("importBatch", c.clients().importBatch());
+            g.writeEndObject();
+            g.writeObjectFieldStart("database");
+            g.writeStringField("url", c.database().url());
+            g.writeStringField("user", c.database().user());
+            g.writeStringField("passwordFile", c.database().passwordFile());
+            g.writeEndObject();
+            g.writeObjectFieldStart("openvpn");
+            g.writeStringField("route", c.openvpn().route());
+            g.writeNumberField("portBase", c.openvpn().portBase());
+            g.writeStringField("lanInterface", c.openvpn().lanInterface());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out + "\n";
+    }
+
+    private static boolean isNumber(String section, String key) {
+        return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch");
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected, String what) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(what + " must be a JSON object, got " + describe(actual));
+        }
+    }
+
+    private static String string(JsonParser p, JsonToken t, String path) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException("'" + path + "' must be a string, got " + describe(t));
+        }
+        return p.getText();
+    }
+
+    private static Long number(JsonParser p, JsonToken t, String path) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw new IllegalArgumentException("'" + path + "' must be a whole number, got " + describe(t));
+        }
+        if (p.getNumberType() != JsonParser.NumberType.INT) {
+            throw new IllegalArgumentException("'" + path + "' is out of range: " + p.getText());
+        }
+        return (long) p.getIntValue();
+    }
+
+    /** A number from the parsed values; 0 (the records' "use the default") when absent or null. */
+    private static int integer(Map<String, Object> values, String path) {
+        Object v = values.get(path);
+        return v == null ? 0 : ((Long) v).intValue();
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "the end of the input";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.asString() == null ? t.name() : t.asString();
+        };
+    }
+}
