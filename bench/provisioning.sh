@@ -166,7 +166,7 @@ ours_wall_s=$(printf '%s\n' "${imp_wall_s[@]}" | stats | awk '{ print $2 }')
 mapfile -t import_java < <(V6BROKER_PRINT_JAVA=1 "$launcher" client import "$csv" --home "$import_home" --threads "$THREADS")
 issue_java=()
 for ((i = 0; i < ${#import_java[@]}; i++)); do
-  [ "${import_java[i]}" = -jar ] && break
+  [ "${import_java[i]}" = -cp ] && break
   issue_java+=("${import_java[i]}")
 done
 [ "$i" -lt "${#import_java[@]}" ] || die "unexpected V6BROKER_PRINT_JAVA output: ${import_java[*]}"

@@ -88,8 +88,8 @@ final class ClientCommands implements Runnable {
 
         @Override
         public void run() {
+            context.loadCaInBackground(); // first: the longest of the three; it only reads the CA's files
             NewClient request = NewClient.parse(name, type, os, email);
-            context.loadCaInBackground();
             context.openStoreInBackground();
             Outcome<Client> o = context.broker().add(request);
             context.effects().apply(o.effects());
