@@ -78,9 +78,8 @@ public final class Cli {
             try {
                 quick.run();
                 return OK;
-            } catch (Exception e) { // what picocli's execution exception handler below does
-                context.err.println("v6broker: " + message(e));
-                return exitCode(e);
+            } catch (Exception e) { // as picocli's execution exception handler below
+                return failed(context, e);
             } finally {
                 context.close();
             }
@@ -88,10 +87,7 @@ public final class Cli {
         CommandLine cl = commandLine(context, args);
         cl.setOut(context.out);
         cl.setErr(context.err);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            context.err.println("v6broker: " + message(e));
-            return exitCode(e);
-        });
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(context, e));
         cl.setParameterExceptionHandler((e, args2) -> {
             context.err.println("v6broker: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, context.err);
@@ -103,6 +99,12 @@ public final class Cli {
         } finally {
             context.close();
         }
+    }
+
+    /** Reports a command's failure and returns its exit code. */
+    private static int failed(Context context, Exception e) {
+        context.err.println("v6broker: " + message(e));
+        return exitCode(e);
     }
 
     /** The picocli tree for {@code args}: only the command they name, or all of them (help, mistakes). */

@@ -64,7 +64,7 @@ public final class ConfigJson {
                         }
                         String path = key + "." + sub;
                         JsonToken v = p.nextToken();
-                        values.put(path, isNumber(key, sub) ? number(p, v, path) : string(p, v, path));
+                        values.put(path, isNumber(sub) ? number(p, v, path) : string(p, v, path));
                     }
                 } else {
                     throw new IllegalArgumentException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
@@ -134,7 +134,7 @@ public final class ConfigJson {
         return out + "\n";
     }
 
-    private static boolean isNumber(String section, String key) {
+    private static boolean isNumber(String key) {
         return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch");
     }
 

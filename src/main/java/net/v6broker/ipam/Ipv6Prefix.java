@@ -42,8 +42,11 @@ public record Ipv6Prefix(BigInteger network, int length) implements Comparable<I
         }
         String t = text.trim();
         int slash = t.indexOf('/');
-        if (slash < 0 || !LITERAL.matcher(t.substring(0, slash)).matches() || !LENGTH.matcher(t.substring(slash + 1)).matches()
-                || Integer.parseInt(t.substring(slash + 1)) > 128) {
+        if (slash < 0 || !LITERAL.matcher(t.substring(0, slash)).matches() || !LENGTH.matcher(t.substring(slash + 1)).matches()) {
+            throw notAPrefix(text);
+        }
+        int length = Integer.parseInt(t.substring(slash + 1));
+        if (length > 128) {
             throw notAPrefix(text);
         }
         InetAddress address;
@@ -56,7 +59,7 @@ public record Ipv6Prefix(BigInteger network, int length) implements Comparable<I
         if (!(address instanceof Inet6Address)) { // ::ffff:a.b.c.d comes back as IPv4
             throw notAPrefix(text);
         }
-        return new Ipv6Prefix(new BigInteger(1, address.getAddress()), Integer.parseInt(t.substring(slash + 1)));
+        return new Ipv6Prefix(new BigInteger(1, address.getAddress()), length);
     }
 
     /** What an IPv6 literal may consist of; at least one ':' (so that it is never a host name). */
