@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.ca.GeneratedKey;
 import net.v6broker.ca.RevokedEntry;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
@@ -93,7 +94,23 @@ public final class Broker {
 
     /** Adds one client: allocates its address or prefix, issues its certificate, stores both. */
     public Outcome<Client> add(NewClient request) {
-        Credentials cert = issue(request.name());
+        return add(request, issue(request.name()));
+    }
+
+    /**
+     * As {@link #add(NewClient)}, with a key made beforehand by {@link CertificateAuthority#newKey}
+     * (a command adding one client makes it while the CA loads). A key of another type than the
+     * CA's is not used: a new one is made.
+     */
+    public Outcome<Client> add(NewClient request, GeneratedKey key) {
+        CertificateAuthority authority = ca.get();
+        Duration validity = Duration.ofDays(config.ca().certificateDays());
+        return add(request, Credentials.of(key.type() == authority.keyType()
+                ? authority.issueClient(request.name(), validity, key)
+                : authority.issueClient(request.name(), validity)));
+    }
+
+    private Outcome<Client> add(NewClient request, Credentials cert) {
         for (int attempt = 1; ; attempt++) {
             try {
                 Client c = store.get().inTransaction(tx -> addIn(tx, request, cert, now()));

@@ -25,7 +25,7 @@ public record Credentials(String serial, Instant notBefore, Instant notAfter, St
     }
 
     static Credentials of(IssuedCertificate cert) {
-        return new Credentials(Serials.hex(cert.serial()), cert.certificate().getNotBefore().toInstant(),
-                cert.certificate().getNotAfter().toInstant(), cert.certificatePem(), cert.privateKeyPem());
+        return new Credentials(Serials.hex(cert.serial()), cert.notBefore(), cert.notAfter(), cert.certificatePem(),
+                cert.privateKeyPem());
     }
 }

@@ -118,6 +118,7 @@ public final class HomeSetup {
         home.writeConfig(config);
         Home.writeAtomically(home.caKey(), ca.privateKeyPem(), Home.PRIVATE);
         Home.writeAtomically(home.caCertificate(), ca.certificatePem(), Home.PUBLIC);
+        home.recordCaKeyMatch(ca.certificatePem(), ca.privateKeyPem());
         Home.writeAtomically(home.serverKey(), server.privateKeyPem(), Home.PRIVATE);
         Home.writeAtomically(home.serverCertificate(), server.certificatePem(), Home.PUBLIC);
         Home.writeAtomically(home.tlsCryptKey(), TlsCryptKey.generate(random), Home.PRIVATE);
@@ -125,7 +126,7 @@ public final class HomeSetup {
         try (Store store = Store.open(url, config.database().user(), home.databasePassword(config))) {
             store.inTransaction(tx -> {
                 tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
-                        server.certificate().getNotBefore().toInstant(), server.certificate().getNotAfter().toInstant(),
+                        server.notBefore(), server.notAfter(),
                         server.certificatePem(), null, clock.instant(), null));
                 tx.appendEvent(clock.instant(), "init", null, null, "prefix " + config.prefix());
                 return null;

@@ -84,7 +84,7 @@ final class BcP256KeyEngine implements KeyEngine {
         } catch (GeneralSecurityException e) {
             throw new CaException("the JDK rejected a generated P-256 private key: " + e.getMessage(), e);
         }
-        return new GeneratedKey(new SubjectPublicKeyInfo(P256_ALGORITHM, point), privateKey);
+        return new GeneratedKey(KeyType.EC_P256, new SubjectPublicKeyInfo(P256_ALGORITHM, point), privateKey);
     }
 
     @Override

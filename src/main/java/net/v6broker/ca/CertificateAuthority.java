@@ -7,15 +7,17 @@ import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -25,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -67,7 +71,8 @@ public final class CertificateAuthority {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final int SERIAL_BITS = 127;
     private static final int MAX_NAME_LENGTH = 64;
-    private static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
+    /** 9999-12-31T23:59:59Z, the last time X.509 can encode (not parsed: that loads java.time's formatters). */
+    private static final Instant LATEST_TIME = Instant.ofEpochSecond(253_402_300_799L);
     /** An EC CA switches to the Bouncy Castle engine after issuing this many certificates. */
     static final int FAST_ENGINE_AFTER = 50;
 
@@ -84,8 +89,12 @@ public final class CertificateAuthority {
     private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     private final KeyType keyType;
-    private final X509Certificate certificate;
+    /** The CA certificate as Bouncy Castle reads it; the JDK's form is parsed only when asked for. */
+    private final X509CertificateHolder holder;
     private final byte[] certificateDer;
+    private final PublicKey publicKey;
+    /** The CA certificate's subject, for messages. */
+    private final String subject;
     private final PrivateKey privateKey;
     private final Clock clock;
     private final SecureRandom random;
@@ -99,20 +108,23 @@ public final class CertificateAuthority {
     private volatile KeyEngine engine;
     /** Set once a signature of this CA verified under its certificate (see {@link #signer}). */
     private volatile boolean keyProven;
+    private volatile X509Certificate certificate;
 
-    private CertificateAuthority(KeyType keyType, X509Certificate certificate, PrivateKey privateKey,
-            Clock clock, SecureRandom random, int fastEngineAfter) {
+    private CertificateAuthority(KeyType keyType, X509CertificateHolder holder, PublicKey publicKey,
+            PrivateKey privateKey, Clock clock, SecureRandom random, int fastEngineAfter) {
         this.keyType = keyType;
         this.fastEngineAfter = fastEngineAfter;
-        this.certificate = certificate;
-        this.certificateDer = encoded(certificate);
+        this.holder = holder;
+        this.certificateDer = encoded(holder, "CA certificate");
+        this.publicKey = publicKey;
+        this.subject = holder.getSubject().toString();
         this.privateKey = privateKey;
         this.clock = clock;
         this.random = random;
-        this.issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.issuer = holder.getSubject();
         this.signatureAlgorithm = KeyAlgorithms.signatureAlgorithm(keyType);
         this.authorityKeyIdentifier = extension(Extension.authorityKeyIdentifier, false,
-                new AuthorityKeyIdentifier(caKeyIdentifier(certificate)));
+                new AuthorityKeyIdentifier(caKeyIdentifier(holder)));
         this.endEntityKeyUsage = extension(Extension.keyUsage, true, keyType.isRsa()
                 ? new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
                 : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
@@ -151,10 +163,12 @@ public final class CertificateAuthority {
                 throw new CaException("cannot self-sign " + what + ": " + e.getMessage(), e);
             }
         });
-        X509Certificate certificate = build(builder,
+        X509CertificateHolder certificate = sign(builder,
                 List.of(CA_CONSTRAINTS, CA_KEY_USAGE, subjectKeyIdentifier(publicKey)), selfSigner, what);
-        return new CertificateAuthority(type, certificate, key.getPrivate(), clock, random,
-                FAST_ENGINE_AFTER);
+        CertificateAuthority ca = new CertificateAuthority(type, certificate, key.getPublic(), key.getPrivate(),
+                clock, random, FAST_ENGINE_AFTER);
+        ca.keyProven = true; // it signed its own certificate with the key it was just given
+        return ca;
     }
 
     /**
@@ -165,26 +179,69 @@ public final class CertificateAuthority {
      */
     public static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock,
             SecureRandom random) {
+        return load(certificatePem, privateKeyPem, clock, random, false);
+    }
+
+    /**
+     * As {@link #load(String, String, Clock, SecureRandom)}, for a caller that knows already that the
+     * key belongs to the certificate ({@code keyProven}: it recorded that for these very two files,
+     * see {@link #keyProven()}); the CA's first signature is then not verified again, which saves an
+     * ECDSA verification, some 5 ms of CPU in a {@code client add} (docs/decisions.md, 18).
+     */
+    public static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock,
+            SecureRandom random, boolean keyProven) {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
-        X509Certificate certificate = Pem.readCertificate(certificatePem);
+        X509CertificateHolder certificate = Pem.readCertificateHolder(certificatePem);
         PrivateKey key = Pem.readPrivateKey(privateKeyPem);
-        String subject = certificate.getSubjectX500Principal().getName();
-        if (certificate.getBasicConstraints() < 0) {
+        String subject = certificate.getSubject().toString();
+        BasicConstraints constraints;
+        try {
+            constraints = BasicConstraints.fromExtensions(certificate.getExtensions());
+        } catch (IllegalArgumentException e) {
+            throw new CaException("certificate " + subject + " has malformed basic constraints: " + e.getMessage(), e);
+        }
+        if (constraints == null || !constraints.isCA()) {
             throw new CaException("certificate " + subject + " is not a CA certificate (no CA:TRUE)");
         }
         KeyType type;
+        PublicKey publicKey;
         try {
-            type = KeyAlgorithms.typeOf(certificate.getPublicKey());
-            KeyAlgorithms.checkMatches(type, key, certificate.getPublicKey());
+            publicKey = Pem.publicKey(certificate.getSubjectPublicKeyInfo());
+            type = KeyAlgorithms.typeOf(publicKey);
+            KeyAlgorithms.checkMatches(type, key, publicKey);
         } catch (CaException e) {
             throw new CaException("cannot load CA " + subject + ": " + e.getMessage(), e);
         }
-        return new CertificateAuthority(type, certificate, key, clock, random, FAST_ENGINE_AFTER);
+        CertificateAuthority ca = new CertificateAuthority(type, certificate, publicKey, key, clock, random,
+                FAST_ENGINE_AFTER);
+        ca.keyProven = keyProven;
+        return ca;
     }
 
+    /**
+     * Whether the CA key is known to belong to the CA certificate: a CA just created, one loaded
+     * with {@code keyProven}, or one whose signature verified under the certificate.
+     */
+    public boolean keyProven() {
+        return keyProven;
+    }
+
+    /**
+     * The CA certificate as the JDK reads it, parsed on first use: loading the CA for a command
+     * does not need the JDK's X.509 classes (docs/decisions.md, 18).
+     */
     public X509Certificate certificate() {
-        return certificate;
+        X509Certificate c = certificate;
+        if (c == null) {
+            try {
+                c = CONVERTER.getCertificate(holder);
+            } catch (CertificateException e) {
+                throw new CaException("the JDK cannot read CA certificate " + subject + ": " + e.getMessage(), e);
+            }
+            certificate = c;
+        }
+        return c;
     }
 
     /** The CA certificate as PEM, ending with a newline. */
@@ -210,7 +267,7 @@ public final class CertificateAuthority {
      * @throws IllegalArgumentException for an invalid name or validity
      */
     public IssuedCertificate issueServer(String commonName, Duration validity) {
-        return issue(commonName, validity, EKU_SERVER, "server");
+        return issue(commonName, validity, EKU_SERVER, "server", null);
     }
 
     /**
@@ -219,7 +276,27 @@ public final class CertificateAuthority {
      * @throws IllegalArgumentException for an invalid name or validity
      */
     public IssuedCertificate issueClient(String commonName, Duration validity) {
-        return issue(commonName, validity, EKU_CLIENT, "client");
+        return issue(commonName, validity, EKU_CLIENT, "client", null);
+    }
+
+    /**
+     * As {@link #issueClient(String, Duration)}, for a key made beforehand with {@link #newKey}: a
+     * command that adds one client makes its key while the CA is still loading.
+     *
+     * @throws IllegalArgumentException for an invalid name or validity, or a key not of this CA's type
+     */
+    public IssuedCertificate issueClient(String commonName, Duration validity, GeneratedKey key) {
+        Objects.requireNonNull(key, "key");
+        if (key.type() != keyType) {
+            throw new IllegalArgumentException("a " + key.type().cliName() + " key cannot be certified by this "
+                    + keyType.cliName() + " CA");
+        }
+        return issue(commonName, validity, EKU_CLIENT, "client", key);
+    }
+
+    /** A new key pair of {@code type}, made with the JDK; needs no CA. */
+    public static GeneratedKey newKey(KeyType type, SecureRandom random) {
+        return JdkKeyEngine.generate(type, KeyAlgorithms.generator(type, random));
     }
 
     /**
@@ -271,25 +348,28 @@ public final class CertificateAuthority {
 
     @Override
     public String toString() {
-        return "CertificateAuthority[" + certificate.getSubjectX500Principal().getName() + ", "
+        return "CertificateAuthority[" + subject + ", "
                 + keyType.cliName() + "]";
     }
 
+    /** Issues a certificate for {@code key}, or for a new key of the engine's when it is null. */
     private IssuedCertificate issue(String commonName, Duration validity, Extension extendedKeyUsage,
-            String kind) {
+            String kind, GeneratedKey given) {
         checkName(commonName);
         checkValidity(validity);
         String what = kind + " certificate CN=" + commonName;
         KeyEngine keys = engineForNextCertificate();
-        GeneratedKey key = keys.generate();
+        GeneratedKey key = given != null ? given : keys.generate();
         Instant now = clock.instant();
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, randomSerial(random),
-                time(now.minus(CLOCK_SKEW)), time(notAfter(now, validity)), name(commonName),
-                key.publicKey());
-        X509Certificate certificate = build(builder, List.of(END_ENTITY_CONSTRAINTS,
-                endEntityKeyUsage, extendedKeyUsage, subjectKeyIdentifier(key.publicKey()),
-                authorityKeyIdentifier), signer(keys, what), what);
-        return new IssuedCertificate(certificate, key.privateKey());
+        BigInteger serial = randomSerial(random);
+        // as time() encodes them: whole seconds
+        Instant notBefore = now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = notAfter(now, validity).truncatedTo(ChronoUnit.SECONDS);
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial, time(notBefore),
+                time(notAfter), name(commonName), key.publicKey());
+        byte[] der = encoded(sign(builder, List.of(END_ENTITY_CONSTRAINTS, endEntityKeyUsage, extendedKeyUsage,
+                subjectKeyIdentifier(key.publicKey()), authorityKeyIdentifier), signer(keys, what), what), what);
+        return new IssuedCertificate(der, serial, notBefore, notAfter, key.privateKey());
     }
 
     /**
@@ -321,7 +401,7 @@ public final class CertificateAuthority {
 
     /** A copy of this CA that never switches to the Bouncy Castle engine by itself; for benchmarks. */
     CertificateAuthority withoutAutomaticEngineSwitch() {
-        return new CertificateAuthority(keyType, certificate, privateKey, clock, random, -1);
+        return new CertificateAuthority(keyType, holder, publicKey, privateKey, clock, random, -1);
     }
 
     /** Name of the engine in use, for tests. */
@@ -340,9 +420,9 @@ public final class CertificateAuthority {
             byte[] signature = keys.sign(tbs, what);
             if (!keyProven) {
                 try {
-                    KeyAlgorithms.checkSignature(keyType, privateKey, certificate.getPublicKey(), tbs, signature);
+                    KeyAlgorithms.checkSignature(keyType, privateKey, publicKey, tbs, signature);
                 } catch (CaException e) {
-                    throw new CaException("cannot use CA " + certificate.getSubjectX500Principal().getName() + ": "
+                    throw new CaException("cannot use CA " + subject + ": "
                             + e.getMessage(), e);
                 }
                 keyProven = true;
@@ -351,22 +431,25 @@ public final class CertificateAuthority {
         });
     }
 
-    /**
-     * Adds {@code extensions} in order, signs with {@code signer} and hands the result to the JDK,
-     * whose {@link X509Certificate} is what callers get.
-     */
-    private static X509Certificate build(X509v3CertificateBuilder builder, List<Extension> extensions,
+    /** Adds {@code extensions} in order and signs with {@code signer}. */
+    private static X509CertificateHolder sign(X509v3CertificateBuilder builder, List<Extension> extensions,
             TbsSigner signer, String what) {
         try {
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
             X509CertificateHolder holder = builder.build(signer);
-            return CONVERTER.getCertificate(holder);
+            return holder;
         } catch (IOException e) {
             throw new CaException("cannot encode " + what + ": " + e.getMessage(), e);
-        } catch (CertificateException e) {
-            throw new CaException("the JDK rejected the newly signed " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encoded(X509CertificateHolder holder, String what) {
+        try {
+            return holder.getEncoded();
+        } catch (IOException e) {
+            throw new CaException("cannot encode " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -385,13 +468,47 @@ public final class CertificateAuthority {
     }
 
     /**
-     * An X.509 Time as RFC 5280 (section 4.1.2.5) requires, which Bouncy Castle's {@link Time}
-     * writes: whole seconds (truncated), UTCTime for years 1950-2049 and GeneralizedTime otherwise.
+     * An X.509 Time as RFC 5280 (section 4.1.2.5) requires: whole seconds (truncated), UTCTime
+     * {@code YYMMDDHHMMSSZ} for years 1950-2049 and GeneralizedTime {@code YYYYMMDDHHMMSSZ} otherwise.
+     *
+     * <p>Written here rather than by Bouncy Castle's {@code new Time(Date)}, which formats through a
+     * new {@code SimpleDateFormat}: on a cold JVM that builds a calendar whose locale lookup parses
+     * every locale tag the JDK knows, some 15 ms of each {@code client add} (docs/decisions.md, 18).
+     * The DER is parsed back by Bouncy Castle, which checks it.
      *
      * @throws IllegalArgumentException for years outside 0001-9999
      */
     static Time time(Instant instant) {
-        return new Time(date(instant));
+        OffsetDateTime t = instant.atOffset(ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1 || year > 9999) {
+            throw new IllegalArgumentException("time " + instant + " cannot be encoded in X.509");
+        }
+        boolean utcTime = year >= 1950 && year <= 2049;
+        byte[] der = new byte[utcTime ? 15 : 17];
+        der[0] = (byte) (utcTime ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
+        der[1] = (byte) (der.length - 2);
+        int at = utcTime ? digits(der, 2, year % 100, 2) : digits(der, 2, year, 4);
+        at = digits(der, at, t.getMonthValue(), 2);
+        at = digits(der, at, t.getDayOfMonth(), 2);
+        at = digits(der, at, t.getHour(), 2);
+        at = digits(der, at, t.getMinute(), 2);
+        at = digits(der, at, t.getSecond(), 2);
+        der[at] = 'Z';
+        try {
+            return Time.getInstance(ASN1Primitive.fromByteArray(der));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode time " + instant, e);
+        }
+    }
+
+    /** Writes {@code value} as {@code count} ASCII decimal digits at {@code at}; returns the next index. */
+    private static int digits(byte[] out, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + count;
     }
 
     /** {@code instant} as a {@link Date} for the builders, after the same check as {@link #time}. */
@@ -419,18 +536,18 @@ public final class CertificateAuthority {
     }
 
     /** The CA's own subject key identifier, or one computed by RFC 5280 method 1 if it has none. */
-    private static byte[] caKeyIdentifier(X509Certificate ca) {
-        byte[] extension = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-        if (extension == null) {
-            return keyIdentifiers().createSubjectKeyIdentifier(ca.getPublicKey()).getKeyIdentifier();
-        }
+    private static byte[] caKeyIdentifier(X509CertificateHolder ca) {
+        SubjectKeyIdentifier identifier;
         try {
-            return SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension))
-                    .getKeyIdentifier();
-        } catch (IOException | IllegalArgumentException e) {
+            identifier = SubjectKeyIdentifier.fromExtensions(ca.getExtensions());
+        } catch (IllegalArgumentException e) {
             throw new CaException("CA certificate has a malformed subject key identifier: "
                     + e.getMessage(), e);
         }
+        if (identifier == null) {
+            return keyIdentifiers().createSubjectKeyIdentifier(ca.getSubjectPublicKeyInfo()).getKeyIdentifier();
+        }
+        return identifier.getKeyIdentifier();
     }
 
     /** Not thread-safe (it buffers what it digests), hence one per use. */
@@ -478,14 +595,4 @@ public final class CertificateAuthority {
         } catch (NoSuchAlgorithmException e) {
             throw new CaException("this JDK lacks " + algorithm, e);
         }
-    }
-
-    private static byte[] encoded(X509Certificate certificate) {
-        try {
-            return certificate.getEncoded();
-        } catch (CertificateEncodingException e) {
-            throw new CaException("cannot encode CA certificate "
-                    + certificate.getSubjectX500Principal().getName(), e);
-        }
-    }
-}
+    }}

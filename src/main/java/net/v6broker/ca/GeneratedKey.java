@@ -5,18 +5,35 @@ import java.util.Objects;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
- * A newly generated key pair in the forms issuing needs.
+ * A newly generated key pair in the forms issuing needs. Made only in this package (by the key
+ * engines and {@link CertificateAuthority#newKey}), so that its two halves always belong together.
  *
  * <p>Immutable (Bouncy Castle's ASN.1 objects and the JDK's private keys are not modified after
  * construction), therefore thread-safe.
- *
- * @param publicKey the public key as it goes into the certificate
- * @param privateKey the private key, as a JDK key
  */
-record GeneratedKey(SubjectPublicKeyInfo publicKey, PrivateKey privateKey) {
+public final class GeneratedKey {
+    private final KeyType type;
+    private final SubjectPublicKeyInfo publicKey;
+    private final PrivateKey privateKey;
 
-    GeneratedKey {
-        Objects.requireNonNull(publicKey, "publicKey");
-        Objects.requireNonNull(privateKey, "privateKey");
+    GeneratedKey(KeyType type, SubjectPublicKeyInfo publicKey, PrivateKey privateKey) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
+        this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+    }
+
+    /** What kind of key it is. */
+    public KeyType type() {
+        return type;
+    }
+
+    /** The public key as it goes into the certificate. */
+    SubjectPublicKeyInfo publicKey() {
+        return publicKey;
+    }
+
+    /** The private key, as a JDK key. */
+    PrivateKey privateKey() {
+        return privateKey;
     }
 }

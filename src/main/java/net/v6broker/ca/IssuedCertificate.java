@@ -1,47 +1,80 @@
 package net.v6broker.ca;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A freshly issued certificate together with its newly generated private key.
+ * A freshly issued certificate together with its newly generated private key. Made only by
+ * {@link CertificateAuthority}.
  *
- * <p>Immutable (X509Certificate and the JDK's private keys are immutable), therefore thread-safe.
+ * <p>Kept as its DER encoding with the fields the broker stores (serial, validity), as the CA wrote
+ * them; the JDK's {@link X509Certificate} is parsed only when asked for. Parsing every certificate
+ * took 9% of the issuing threads' CPU in a 1,000-client import and loads the JDK's X.509 classes
+ * in every {@code client add} (docs/decisions.md, 18).
  *
- * @param certificate the signed certificate
- * @param privateKey its private key; must be encodable as PKCS#8
+ * <p>Immutable, therefore thread-safe.
  */
-public record IssuedCertificate(X509Certificate certificate, PrivateKey privateKey) {
+public final class IssuedCertificate {
+    private final byte[] der;
+    private final BigInteger serial;
+    private final Instant notBefore;
+    private final Instant notAfter;
+    private final PrivateKey privateKey;
+    private volatile X509Certificate parsed;
 
-    public IssuedCertificate {
-        Objects.requireNonNull(certificate, "certificate");
-        Objects.requireNonNull(privateKey, "privateKey");
-        if (!"PKCS#8".equals(privateKey.getFormat())) {
-            throw new IllegalArgumentException(
-                    "private key must be PKCS#8-encodable, format is " + privateKey.getFormat());
-        }
-        String certAlg = certificate.getPublicKey().getAlgorithm();
-        if (!certAlg.equals(privateKey.getAlgorithm())) {
-            throw new IllegalArgumentException("private key algorithm " + privateKey.getAlgorithm()
-                    + " does not match certificate key algorithm " + certAlg);
-        }
+    IssuedCertificate(byte[] der, BigInteger serial, Instant notBefore, Instant notAfter, PrivateKey privateKey) {
+        this.der = Objects.requireNonNull(der, "der").clone();
+        this.serial = Objects.requireNonNull(serial, "serial");
+        this.notBefore = Objects.requireNonNull(notBefore, "notBefore");
+        this.notAfter = Objects.requireNonNull(notAfter, "notAfter");
+        this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
     }
 
     /** The certificate's serial number. */
     public BigInteger serial() {
-        return certificate.getSerialNumber();
+        return serial;
+    }
+
+    /** notBefore, as encoded: whole seconds. */
+    public Instant notBefore() {
+        return notBefore;
+    }
+
+    /** notAfter, as encoded: whole seconds. */
+    public Instant notAfter() {
+        return notAfter;
+    }
+
+    /** The private key. */
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    /** The certificate as the JDK reads it, parsed on first use. */
+    public X509Certificate certificate() {
+        X509Certificate c = parsed;
+        if (c == null) {
+            try {
+                c = (X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(der));
+            } catch (GeneralSecurityException e) {
+                throw new CaException("the JDK cannot read certificate serial " + serial.toString(16) + ": "
+                        + e.getMessage(), e);
+            }
+            parsed = c;
+        }
+        return c;
     }
 
     /** The certificate as PEM ({@code -----BEGIN CERTIFICATE-----}), ending with a newline. */
     public String certificatePem() {
-        try {
-            return Pem.write("CERTIFICATE", certificate.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new CaException("cannot encode certificate serial " + serial().toString(16), e);
-        }
+        return Pem.write("CERTIFICATE", der);
     }
 
     /** The private key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */

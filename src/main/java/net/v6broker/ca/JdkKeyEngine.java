@@ -16,18 +16,25 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  */
 final class JdkKeyEngine implements KeyEngine {
 
+    private final KeyType type;
     private final Pool<KeyPairGenerator> generators;
     private final Pool<Signature> signers;
 
     JdkKeyEngine(KeyType type, PrivateKey caKey, SecureRandom random) {
+        this.type = type;
         this.generators = new Pool<>(() -> KeyAlgorithms.generator(type, random));
         this.signers = new Pool<>(() -> KeyAlgorithms.signer(type, caKey, random));
     }
 
     @Override
     public GeneratedKey generate() {
-        KeyPair pair = generators.use("generating a key pair", KeyPairGenerator::generateKeyPair);
-        return new GeneratedKey(SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()),
+        return generators.use("generating a key pair", generator -> generate(type, generator));
+    }
+
+    /** A new key pair of {@code type} from {@code generator}, which must make keys of that type. */
+    static GeneratedKey generate(KeyType type, KeyPairGenerator generator) {
+        KeyPair pair = generator.generateKeyPair();
+        return new GeneratedKey(type, SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()),
                 pair.getPrivate());
     }
 

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -21,7 +23,9 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
  * Reading and writing of PEM-armoured certificates, CRLs and private keys.
@@ -58,6 +62,30 @@ public final class Pem {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new CaException("PEM CERTIFICATE block is not a valid X.509 certificate: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses the first {@code CERTIFICATE} block with Bouncy Castle, which the CA uses: loading
+     * the CA then needs none of the JDK's X.509 classes (docs/decisions.md, 18).
+     */
+    public static X509CertificateHolder readCertificateHolder(String pem) {
+        byte[] der = decode(pem, "certificate", "CERTIFICATE", "X509 CERTIFICATE");
+        try {
+            return new X509CertificateHolder(der);
+        } catch (IOException | RuntimeException e) {
+            throw new CaException("PEM CERTIFICATE block is not a valid X.509 certificate: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK public key of a certificate's SubjectPublicKeyInfo (EC or RSA). */
+    static PublicKey publicKey(SubjectPublicKeyInfo info) {
+        String algorithm = algorithm(info.getAlgorithm().getAlgorithm());
+        try {
+            return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw new CaException("the certificate's " + algorithm + " public key is not valid: " + e.getMessage(), e);
         }
     }
 

@@ -448,12 +448,35 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void issuedCertificateRejectsKeyOfAnotherAlgorithm() {
-        IssuedCertificate ec = ca(KeyType.EC_P256).issueClient("e", Duration.ofDays(1));
-        IssuedCertificate rsa = ca(KeyType.RSA_2048).issueClient("r", Duration.ofDays(1));
+    void refusesToCertifyAKeyOfAnotherType() {
+        GeneratedKey rsaKey = CertificateAuthority.newKey(KeyType.RSA_2048, RANDOM);
 
-        assertThatThrownBy(() -> new IssuedCertificate(ec.certificate(), rsa.privateKey()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
+        assertThatThrownBy(() -> ca(KeyType.EC_P256).issueClient("e", Duration.ofDays(1), rsaKey))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a rsa2048 key cannot be certified by this ec CA");
+    }
+
+    @Test
+    void certifiesAKeyMadeBeforehand() throws Exception {
+        GeneratedKey key = CertificateAuthority.newKey(KeyType.EC_P256, RANDOM);
+
+        IssuedCertificate issued = ca(KeyType.EC_P256).issueClient("early", Duration.ofDays(1), key);
+
+        assertThat(issued.privateKey()).isSameAs(key.privateKey());
+        assertKeyPair(issued.privateKey(), issued.certificate().getPublicKey());
+    }
+
+    @Test
+    void issuedFieldsAreThoseTheJdkReadsFromTheCertificate() {
+        Clock clock = Clock.fixed(Instant.parse("2025-03-01T12:00:00.999Z"), ZoneOffset.UTC);
+        CertificateAuthority ca = CertificateAuthority.create(KeyType.EC_P256, "ca", Duration.ofDays(3650), clock, RANDOM);
+
+        IssuedCertificate issued = ca.issueClient("alice", Duration.ofDays(825));
+
+        X509Certificate jdk = issued.certificate();
+        assertThat(issued.serial()).isEqualTo(jdk.getSerialNumber());
+        assertThat(issued.notBefore()).isEqualTo(jdk.getNotBefore().toInstant()).isEqualTo("2025-03-01T11:55:00Z");
+        assertThat(issued.notAfter()).isEqualTo(jdk.getNotAfter().toInstant()).isEqualTo("2027-06-04T12:00:00Z");
     }
 
     private static void assertKeyPair(PrivateKey privateKey, PublicKey publicKey) throws Exception {
