@@ -13,6 +13,9 @@ import net.v6broker.broker.Client;
 import net.v6broker.broker.Importer;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.ca.GeneratedKey;
+import net.v6broker.ca.KeyType;
 import net.v6broker.config.Home;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,10 +91,14 @@ final class ClientCommands implements Runnable {
 
         @Override
         public void run() {
-            context.loadCaInBackground(); // first: the longest of the three; it only reads the CA's files
-            NewClient request = NewClient.parse(name, type, os, email);
+            // the two longest first, each on its own thread: opening the database (which reads the
+            // configuration on its way) and loading the CA (docs/decisions.md, 18)
             context.openStoreInBackground();
-            Outcome<Client> o = context.broker().add(request);
+            context.loadCaInBackground();
+            NewClient request = NewClient.parse(name, type, os, email);
+            // the client's key needs no CA: made here, while the CA and the database load
+            GeneratedKey key = CertificateAuthority.newKey(KeyType.parse(context.config().ca().keyType()), context.random());
+            Outcome<Client> o = context.broker().add(request, key);
             context.effects().apply(o.effects());
             print(context, o.value(), json);
         }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.Callable;
 import net.v6broker.broker.Broker;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.config.BrokerConfig;
@@ -28,15 +29,41 @@ public final class Context implements AutoCloseable {
     final boolean terminal;
     Path homeDir = Path.of("broker-home");
     private Home home;
-    private BrokerConfig config;
-    private final Ahead<Store> store = new Ahead<>("database open", this::openStore);
+    // The makers below are classes, not lambdas, on purpose: the JVM's first lambda costs some 3 ms
+    // of set-up, and a command that starts these on other threads should start them first
+    // (docs/decisions.md, 18).
+    /** Read on first use, by whichever thread first needs it (the database's, in {@code client add}). */
+    private final Ahead<BrokerConfig> config = new Ahead<>("configuration", new Callable<BrokerConfig>() {
+        @Override
+        public BrokerConfig call() {
+            return home().loadConfig();
+        }
+    });
+    private final Ahead<Store> store = new Ahead<>("database open", new Callable<Store>() {
+        @Override
+        public Store call() {
+            return openStore();
+        }
+    });
     private Broker broker;
-    private final Ahead<CertificateAuthority> ca = new Ahead<>("CA load", this::loadCa);
+    private final Ahead<CertificateAuthority> ca = new Ahead<>("CA load", new Callable<CertificateAuthority>() {
+        @Override
+        public CertificateAuthority call() {
+            return loadCa();
+        }
+    });
+    /** ca.crt and ca.key as loaded, when the home did not record that they match. */
+    private volatile String[] caFiles;
 
     Context(Clock clock, java.util.function.Supplier<SecureRandom> random, PrintWriter out, PrintWriter err,
             boolean terminal) {
         this.clock = clock;
-        this.random = new Ahead<>("randomness", random::get);
+        this.random = new Ahead<>("randomness", new Callable<SecureRandom>() {
+            @Override
+            public SecureRandom call() {
+                return random.get();
+            }
+        });
         this.out = out;
         this.err = err;
         this.terminal = terminal;
@@ -55,10 +82,7 @@ public final class Context implements AutoCloseable {
     }
 
     BrokerConfig config() {
-        if (config == null) {
-            config = home().loadConfig();
-        }
-        return config;
+        return config.get();
     }
 
     /** The database, opened on first use or by {@link #openStoreInBackground}; thread-safe. */
@@ -71,11 +95,11 @@ public final class Context implements AutoCloseable {
     }
 
     /**
-     * For a command about to issue certificates: loads the configuration here and starts opening the
-     * database on another thread. A failure is thrown where the database is first used.
+     * For a command about to issue certificates: starts opening the database on another thread,
+     * which reads the configuration first. A failure is thrown where either is first used.
      */
     void openStoreInBackground() {
-        config(); // read here, before the thread starts: the thread only reads it
+        home(); // made here, before the thread starts: the thread only reads it
         store.startMaking();
     }
 
@@ -84,8 +108,19 @@ public final class Context implements AutoCloseable {
         return ca.get();
     }
 
+    /**
+     * Loads the CA. That its key belongs to its certificate is recorded in the home once proven
+     * (see {@link #close}), so that later commands need not prove it again.
+     */
     private CertificateAuthority loadCa() {
-        return CertificateAuthority.load(home().read(home().caCertificate()), home().read(home().caKey()), clock, random());
+        String certificate = home().read(home().caCertificate());
+        String key = home().read(home().caKey());
+        boolean recorded = home().caKeyMatchRecorded(certificate, key);
+        CertificateAuthority ca = CertificateAuthority.load(certificate, key, clock, random(), recorded);
+        if (!recorded) {
+            caFiles = new String[] {certificate, key};
+        }
+        return ca;
     }
 
     /**
@@ -105,6 +140,18 @@ public final class Context implements AutoCloseable {
         return broker;
     }
 
+    /** Records in the home that the CA key matches the certificate, once a signature proved it. */
+    private void recordKeyMatch(CertificateAuthority authority) {
+        String[] files = caFiles;
+        if (files != null && authority.keyProven()) {
+            try {
+                home().recordCaKeyMatch(files[0], files[1]);
+            } catch (RuntimeException e) {
+                // only a saving for later commands: this one succeeded without it
+            }
+        }
+    }
+
     /** What profiles are rendered from: the plan, this node's endpoint and every other node's. */
     net.v6broker.openvpn.Site site() {
         java.util.List<BrokerConfig.Endpoint> nodes = new java.util.ArrayList<>();
@@ -121,6 +168,7 @@ public final class Context implements AutoCloseable {
     @Override
     public void close() {
         store.ifMade(Store::close);
+        ca.ifMade(this::recordKeyMatch);
         out.flush();
         err.flush();
     }

@@ -91,6 +91,25 @@ class LauncherStartupTest {
         assertThat(sorted.get(2)).as("median of %s ms", millis).isLessThan(BUDGET_MILLIS);
     }
 
+    @Test
+    void sqlitesVersionResourceComesFromASmallJarAheadOfTheBigOne() throws Exception {
+        String resource = "META-INF/maven/org.xerial/sqlite-jdbc/pom.properties";
+
+        Result print = launcher(Map.of("V6BROKER_PRINT_JAVA", "1"), "client", "add", "x", "--type", "hermit");
+
+        List<String> words = print.output().lines().toList();
+        assertThat(words).contains("-cp");
+        Path first = root.resolve("target/v6broker-first.jar");
+        assertThat(words.get(words.indexOf("-cp") + 1)).isEqualTo(first + ":" + root.resolve("target/v6broker.jar"));
+        try (JarFile small = new JarFile(first.toFile()); JarFile big = new JarFile(root.resolve("target/v6broker.jar").toFile())) {
+            assertThat(small.stream().map(JarEntry::getName)).containsExactly(resource);
+            JarEntry entry = small.getJarEntry(resource);
+            assertThat(entry.getMethod()).as("stored, so that reading it needs no inflater").isEqualTo(JarEntry.STORED);
+            assertThat(small.getInputStream(entry).readAllBytes())
+                    .isEqualTo(big.getInputStream(big.getJarEntry(resource)).readAllBytes());
+        }
+    }
+
     /** A new home; the first launcher call also trains the archive if the jar is newer than it. */
     private Path init() throws Exception {
         Path home = dir.resolve("home");

@@ -204,6 +204,45 @@ class CliTest {
     }
 
     @Test
+    void initRecordsThatTheCaKeyMatchesItsCertificateReadableOnlyByTheOwner() throws Exception {
+        Path record = home.resolve("ca/key-matches-cert");
+
+        assertThat(Files.readString(record)).matches("sha256 [0-9a-f]{64}\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void anotherCasKeyIsRefusedAtTheFirstSignatureAndNotRecorded() throws Exception {
+        Path other = dir.resolve("other");
+        assertThat(run("init", "--home", other.toString(), "--prefix", "2001:db8::/48", "--endpoint", "o.example.net")
+                .code()).isZero();
+        Path key = home.resolve("ca/ca.key");
+        String ownKey = Files.readString(key);
+        Files.writeString(key, Files.readString(other.resolve("ca/ca.key")));
+        String before = snapshot(home);
+
+        CliRunner.Run r = run("client", "add", "a", "--home", h, "--type", "hermit");
+
+        assertThat(r.code()).isEqualTo(Cli.FAILED);
+        assertThat(r.err()).contains("does not match the CA certificate's public key");
+        assertThat(snapshot(home)).isEqualTo(before);
+        Files.writeString(key, ownKey);
+        assertThat(run("client", "add", "a", "--home", h, "--type", "hermit").code()).isZero();
+    }
+
+    @Test
+    void aMissingRecordIsProvenByTheFirstSignatureAndWrittenAgain() throws Exception {
+        Path record = home.resolve("ca/key-matches-cert");
+        String written = Files.readString(record);
+        Files.delete(record);
+
+        assertThat(run("client", "add", "a", "--home", h, "--type", "hermit").code()).isZero();
+
+        assertThat(Files.readString(record)).isEqualTo(written);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+    }
+
+    @Test
     void commandsOnAMissingHomeSayHowToCreateOne() {
         CliRunner.Run r = run("client", "list", "--home", dir.resolve("nowhere").toString());
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
