@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.GeneratedKey;
@@ -144,14 +146,18 @@ public final class Broker {
             Instant now = now();
             Allocator hermits = new Allocator(plan, Pool.HERMIT, tx.takenIndices(Pool.HERMIT, now));
             Allocator subnets = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
+            tx.endQuarantines(Pool.HERMIT, now);
+            tx.endQuarantines(Pool.SUBNET, now);
             List<Client> added = new ArrayList<>(requests.size());
+            // one query for the whole batch, then the batch's own names as they are added
+            Set<String> taken = tx.liveNames(requests.stream().map(NewClient::name).toList());
             for (int i = 0; i < requests.size(); i++) {
                 NewClient r = requests.get(i);
-                if (tx.client(r.name()).isPresent()) {
+                if (!taken.add(r.name().toLowerCase(Locale.ROOT))) {
                     return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))));
                 }
                 Allocator allocator = r.type() == Pool.HERMIT ? hermits : subnets;
-                added.add(insert(tx, r, certs.get(i), allocator.next(), now));
+                added.add(insert(tx, r, certs.get(i), allocator.next(), now, true));
             }
             return new BatchResult(added, Optional.empty());
         });
@@ -277,12 +283,18 @@ public final class Broker {
             throw new ConflictException(duplicate(r.name()));
         }
         Allocator allocator = new Allocator(plan, r.type(), tx.takenIndices(r.type(), now));
-        return insert(tx, r, cert, allocator.next(), now);
+        return insert(tx, r, cert, allocator.next(), now, false);
     }
 
-    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now) throws SQLException {
+    /** @param quarantinesEnded whether {@link Tx#endQuarantines} ran for the pool in this transaction */
+    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now, boolean quarantinesEnded)
+            throws SQLException {
         long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now);
-        tx.claim(r.type(), a.index(), id, now);
+        if (quarantinesEnded) {
+            tx.claimReleased(r.type(), a.index(), id, now);
+        } else {
+            tx.claim(r.type(), a.index(), id, now);
+        }
         tx.insertCertificate(certificateRow(id, r.name(), cert, now));
         tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());
         return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, cert.serial(),

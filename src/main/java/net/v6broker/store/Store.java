@@ -165,6 +165,10 @@ public final class Store implements AutoCloseable {
             p.setProperty("foreign_keys", "true");
             p.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
             p.setProperty("transaction_mode", "IMMEDIATE");
+            // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT and UPDATE
+            // for getGeneratedKeys, which nothing here calls (ids come back by RETURNING): a third
+            // of the database time of a 1,000-client import (docs/decisions.md, 18).
+            p.setProperty("jdbc.get_generated_keys", "false");
         } else {
             if (user != null) {
                 p.setProperty("user", user);

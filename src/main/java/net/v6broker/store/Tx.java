@@ -7,10 +7,14 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import net.v6broker.ipam.Pool;
 
 /**
@@ -24,6 +28,8 @@ public final class Tx {
     private static final String CLIENT_COLUMNS =
             "id, name, type, os, email, status, pool_index, serial, created_at, updated_at, deleted_at";
     private final Connection c;
+    /** Bound parameters per query of {@link #liveNames}, well below SQLite's and PostgreSQL's limits. */
+    private static final int NAMES_PER_QUERY = 500;
     private final Map<String, PreparedStatement> reused = new HashMap<>();
 
     Tx(Connection c) {
@@ -45,6 +51,30 @@ public final class Tx {
         try (ResultSet r = s.executeQuery()) {
             return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
         }
+    }
+
+    /**
+     * Which of {@code names} live clients have, lower-cased (names are compared case-insensitively):
+     * one query where a batch asked {@link #client} once per name.
+     */
+    public Set<String> liveNames(List<String> names) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
+            List<String> part = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
+            String marks = String.join(", ", Collections.nCopies(part.size(), "lower(?)"));
+            try (PreparedStatement s = c.prepareStatement("SELECT lower(name) FROM clients WHERE lower(name) IN ("
+                    + marks + ") AND deleted_at IS NULL")) {
+                for (int i = 0; i < part.size(); i++) {
+                    s.setString(i + 1, part.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.add(r.getString(1).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** Every live client, by name. */
@@ -135,6 +165,20 @@ public final class Tx {
     public void claim(Pool pool, long index, long clientId, Instant now) throws SQLException {
         update("DELETE FROM allocations WHERE pool = ? AND pool_index = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
                 pool.cliName(), index, now.toEpochMilli());
+        claimReleased(pool, index, clientId, now);
+    }
+
+    /**
+     * Ends every quarantine of {@code pool} that is over at {@code now}: those indices are free.
+     * A batch does this once, then claims with {@link #claimReleased}.
+     */
+    public void endQuarantines(Pool pool, Instant now) throws SQLException {
+        update("DELETE FROM allocations WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
+                pool.cliName(), now.toEpochMilli());
+    }
+
+    /** As {@link #claim}, once {@link #endQuarantines} ran for the pool in this transaction. */
+    public void claimReleased(Pool pool, long index, long clientId, Instant now) throws SQLException {
         try {
             update("INSERT INTO allocations (pool, pool_index, client_id, allocated_at) VALUES (?, ?, ?, ?)",
                     pool.cliName(), index, clientId, now.toEpochMilli());

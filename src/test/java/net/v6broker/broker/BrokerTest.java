@@ -168,4 +168,37 @@ abstract class BrokerTest {
         assertThat(r.failure()).get().extracting(Broker.BatchFailure::index).isEqualTo(1);
         assertThat(t.broker.list()).extracting(Client::name).containsExactly("n1", "taken");
     }
+
+    @Test
+    void aBatchStopsAtANameItHasAlreadyAddedInAnotherCase() {
+        add("deleted", Pool.HERMIT);
+        t.broker.delete("deleted");
+        List<NewClient> reqs = List.of(new NewClient("deleted", Pool.HERMIT, null, null),
+                new NewClient("site-a", Pool.SUBNET, null, null), new NewClient("Site-A", Pool.HERMIT, null, null));
+        var certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
+
+        Broker.BatchResult r = t.broker.addBatch(reqs, certs);
+
+        assertThat(r.added()).extracting(Client::name).containsExactly("deleted", "site-a");
+        assertThat(r.failure()).get().extracting(Broker.BatchFailure::index).isEqualTo(2);
+        assertThat(r.failure().get().message()).contains("'Site-A' exists already");
+    }
+
+    @Test
+    void aBatchReusesPrefixesOnlyOnceTheirQuarantineIsOver() {
+        add("a", Pool.SUBNET);
+        add("b", Pool.SUBNET);
+        t.broker.delete("a");
+        t.broker.delete("b");
+        List<NewClient> early = List.of(new NewClient("early", Pool.SUBNET, null, null));
+        assertThat(t.broker.addBatch(early, List.of(t.broker.issue("early"))).added())
+                .extracting(c -> c.assignment().index()).containsExactly(3L);
+        t.clock.advance(Duration.ofDays(30));
+        List<NewClient> later = List.of(new NewClient("x", Pool.SUBNET, null, null),
+                new NewClient("y", Pool.SUBNET, null, null), new NewClient("z", Pool.SUBNET, null, null));
+
+        Broker.BatchResult r = t.broker.addBatch(later, later.stream().map(c -> t.broker.issue(c.name())).toList());
+
+        assertThat(r.added()).extracting(c -> c.assignment().index()).containsExactly(1L, 2L, 4L);
+    }
 }
