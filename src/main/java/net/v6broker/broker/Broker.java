@@ -100,7 +100,7 @@ public final class Broker {
     }
 
     /**
-     * As {@link #add(NewClient)}, with a key made beforehand by {@link CertificateAuthority#newKey}
+     * As {@link #add(NewClient)}, with a key made beforehand by {@link GeneratedKey#generate}
      * (a command adding one client makes it while the CA loads). A key of another type than the
      * CA's is not used: a new one is made.
      */

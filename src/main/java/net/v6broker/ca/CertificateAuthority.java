@@ -280,7 +280,7 @@ public final class CertificateAuthority {
     }
 
     /**
-     * As {@link #issueClient(String, Duration)}, for a key made beforehand with {@link #newKey}: a
+     * As {@link #issueClient(String, Duration)}, for a key made beforehand with {@link GeneratedKey#generate}: a
      * command that adds one client makes its key while the CA is still loading.
      *
      * @throws IllegalArgumentException for an invalid name or validity, or a key not of this CA's type
@@ -294,10 +294,6 @@ public final class CertificateAuthority {
         return issue(commonName, validity, EKU_CLIENT, "client", key);
     }
 
-    /** A new key pair of {@code type}, made with the JDK; needs no CA. */
-    public static GeneratedKey newKey(KeyType type, SecureRandom random) {
-        return JdkKeyEngine.generate(type, KeyAlgorithms.generator(type, random));
-    }
 
     /**
      * Issues a v2 CRL signed by this CA, as PEM ({@code -----BEGIN X509 CRL-----}): issuer the CA

@@ -6,7 +6,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * A newly generated key pair in the forms issuing needs. Made only in this package (by the key
- * engines and {@link CertificateAuthority#newKey}), so that its two halves always belong together.
+ * engines and {@link #generate}), so that its two halves always belong together.
  *
  * <p>Immutable (Bouncy Castle's ASN.1 objects and the JDK's private keys are not modified after
  * construction), therefore thread-safe.
@@ -20,6 +20,16 @@ public final class GeneratedKey {
         this.type = Objects.requireNonNull(type, "type");
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+    }
+
+    /**
+     * A new key pair of {@code type}, made with the JDK; needs no CA. Here rather than on
+     * {@link CertificateAuthority}, whose class initialisation (its extensions, Bouncy Castle's OID
+     * classes) would otherwise run on the caller's thread, where {@code client add} wants it on the
+     * CA's (docs/decisions.md, 18).
+     */
+    public static GeneratedKey generate(KeyType type, java.security.SecureRandom random) {
+        return JdkKeyEngine.generate(type, KeyAlgorithms.generator(type, random));
     }
 
     /** What kind of key it is. */

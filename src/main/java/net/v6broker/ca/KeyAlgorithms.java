@@ -31,12 +31,20 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  */
 final class KeyAlgorithms {
 
-    /** ecdsa-with-SHA256 (RFC 5758, section 3.2): no parameters. */
-    private static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
-            new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
-    /** sha256WithRSAEncryption (RFC 4055, section 5): parameters NULL. */
-    private static final AlgorithmIdentifier SHA256_WITH_RSA =
-            new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
+    /**
+     * The signature algorithms, in a holder of their own: Bouncy Castle's OID classes build their
+     * OIDs by string concatenation, whose first use in a JVM costs ~6 ms of set-up, and
+     * {@link GeneratedKey#generate} (run by {@code client add} while the CA loads) needs none of
+     * them (docs/decisions.md, 18).
+     */
+    private static final class Signatures {
+        /** ecdsa-with-SHA256 (RFC 5758, section 3.2): no parameters. */
+        static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
+                new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+        /** sha256WithRSAEncryption (RFC 4055, section 5): parameters NULL. */
+        static final AlgorithmIdentifier SHA256_WITH_RSA =
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
+    }
 
     private KeyAlgorithms() {
     }
@@ -79,7 +87,7 @@ final class KeyAlgorithms {
 
     /** The AlgorithmIdentifier of {@link #signatureName} as certificates and CRLs carry it. */
     static AlgorithmIdentifier signatureAlgorithm(KeyType type) {
-        return type.isRsa() ? SHA256_WITH_RSA : ECDSA_WITH_SHA256;
+        return type.isRsa() ? Signatures.SHA256_WITH_RSA : Signatures.ECDSA_WITH_SHA256;
     }
 
     /**

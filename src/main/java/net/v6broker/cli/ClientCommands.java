@@ -13,7 +13,6 @@ import net.v6broker.broker.Client;
 import net.v6broker.broker.Importer;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
-import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.GeneratedKey;
 import net.v6broker.ca.KeyType;
 import net.v6broker.config.Home;
@@ -97,7 +96,7 @@ final class ClientCommands implements Runnable {
             context.loadCaInBackground();
             NewClient request = NewClient.parse(name, type, os, email);
             // the client's key needs no CA: made here, while the CA and the database load
-            GeneratedKey key = CertificateAuthority.newKey(KeyType.parse(context.config().ca().keyType()), context.random());
+            GeneratedKey key = GeneratedKey.generate(KeyType.parse(context.config().ca().keyType()), context.random());
             Outcome<Client> o = context.broker().add(request, key);
             context.effects().apply(o.effects());
             print(context, o.value(), json);

@@ -449,7 +449,7 @@ class CertificateAuthorityTest {
 
     @Test
     void refusesToCertifyAKeyOfAnotherType() {
-        GeneratedKey rsaKey = CertificateAuthority.newKey(KeyType.RSA_2048, RANDOM);
+        GeneratedKey rsaKey = GeneratedKey.generate(KeyType.RSA_2048, RANDOM);
 
         assertThatThrownBy(() -> ca(KeyType.EC_P256).issueClient("e", Duration.ofDays(1), rsaKey))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -458,7 +458,7 @@ class CertificateAuthorityTest {
 
     @Test
     void certifiesAKeyMadeBeforehand() throws Exception {
-        GeneratedKey key = CertificateAuthority.newKey(KeyType.EC_P256, RANDOM);
+        GeneratedKey key = GeneratedKey.generate(KeyType.EC_P256, RANDOM);
 
         IssuedCertificate issued = ca(KeyType.EC_P256).issueClient("early", Duration.ofDays(1), key);
 
