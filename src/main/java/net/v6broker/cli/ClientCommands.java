@@ -55,19 +55,23 @@ final class ClientCommands implements Runnable {
             context.out.print(Home.toJson(ClientJson.of(c, true)));
             return;
         }
-        context.out.printf("name             %s%n", c.name());
-        context.out.printf("type             %s%n", c.type().cliName());
-        context.out.printf("os               %s%n", c.os().cliName());
+        // appended, not printf'd: a cold Formatter costs a millisecond of every `client add`
+        String nl = System.lineSeparator();
+        StringBuilder s = new StringBuilder(512);
+        s.append("name             ").append(c.name()).append(nl);
+        s.append("type             ").append(c.type().cliName()).append(nl);
+        s.append("os               ").append(c.os().cliName()).append(nl);
         if (c.email() != null) {
-            context.out.printf("email            %s%n", c.email());
+            s.append("email            ").append(c.email()).append(nl);
         }
-        context.out.printf("status           %s%n", c.status().dbName());
-        context.out.printf("prefix           %s%n", c.assignment().prefix());
-        context.out.printf("transfer server  %s%n", c.assignment().transferServer());
-        context.out.printf("transfer client  %s%n", c.assignment().transferClient());
-        context.out.printf("serial           %s%n", c.serial());
-        context.out.printf("valid until      %s%n", c.notAfter());
-        context.out.printf("created          %s%n", c.createdAt());
+        s.append("status           ").append(c.status().dbName()).append(nl);
+        s.append("prefix           ").append(c.assignment().prefix()).append(nl);
+        s.append("transfer server  ").append(c.assignment().transferServer()).append(nl);
+        s.append("transfer client  ").append(c.assignment().transferClient()).append(nl);
+        s.append("serial           ").append(c.serial()).append(nl);
+        s.append("valid until      ").append(c.notAfter()).append(nl);
+        s.append("created          ").append(c.createdAt()).append(nl);
+        context.out.print(s);
     }
 
     @Command(name = "add", description = "Add a client: allocate its address or prefix, issue its key and certificate.")
