@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import net.v6broker.ca.Pem;
 import net.v6broker.ipam.Pool;
 import net.v6broker.ipam.PoolExhaustedException;
+import net.v6broker.store.CertificateRow;
 import net.v6broker.store.ClientOs;
 import net.v6broker.store.ClientStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -200,5 +201,29 @@ abstract class BrokerTest {
         Broker.BatchResult r = t.broker.addBatch(later, later.stream().map(c -> t.broker.issue(c.name())).toList());
 
         assertThat(r.added()).extracting(c -> c.assignment().index()).containsExactly(1L, 2L, 4L);
+    }
+
+    @Test
+    void aBatchStoresEachClientsClaimCertificateAndEvent() throws Exception {
+        List<NewClient> reqs = List.of(new NewClient("b1", Pool.HERMIT, null, null),
+                new NewClient("b2", Pool.SUBNET, null, null), new NewClient("b3", Pool.SUBNET, null, null));
+        List<Credentials> certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
+
+        Broker.BatchResult r = t.broker.addBatch(reqs, certs);
+
+        assertThat(r.failure()).isEmpty();
+        t.store.read(tx -> {
+            assertThat(tx.takenIndices(Pool.SUBNET, t.clock.instant())).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(tx.takenIndices(Pool.HERMIT, t.clock.instant())).hasSize(1);
+            for (int i = 0; i < reqs.size(); i++) {
+                CertificateRow row = tx.certificate(certs.get(i).serial()).orElseThrow();
+                assertThat(row.commonName()).isEqualTo(reqs.get(i).name());
+                assertThat(row.certificatePem()).isEqualTo(certs.get(i).certificatePem());
+            }
+            assertThat(tx.eventsAfter(0, 100)).filteredOn(e -> e.kind().equals("add"))
+                    .extracting(e -> e.clientName()).containsExactly("b1", "b2", "b3");
+            return null;
+        });
+        assertThat(t.broker.revoke("b2").value().status()).isEqualTo(ClientStatus.REVOKED);
     }
 }
