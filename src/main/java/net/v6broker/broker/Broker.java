@@ -157,7 +157,7 @@ public final class Broker {
                     return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))));
                 }
                 Allocator allocator = r.type() == Pool.HERMIT ? hermits : subnets;
-                added.add(insert(tx, r, certs.get(i), allocator.next(), now, true));
+                added.add(insert(tx, r, certs.get(i), allocator.next(), now));
             }
             return new BatchResult(added, Optional.empty());
         });
@@ -283,18 +283,14 @@ public final class Broker {
             throw new ConflictException(duplicate(r.name()));
         }
         Allocator allocator = new Allocator(plan, r.type(), tx.takenIndices(r.type(), now));
-        return insert(tx, r, cert, allocator.next(), now, false);
+        tx.endQuarantines(r.type(), now);
+        return insert(tx, r, cert, allocator.next(), now);
     }
 
-    /** @param quarantinesEnded whether {@link Tx#endQuarantines} ran for the pool in this transaction */
-    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now, boolean quarantinesEnded)
-            throws SQLException {
+    /** Stores one client; {@link Tx#endQuarantines} ran for its pool in this transaction. */
+    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now) throws SQLException {
         long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now);
-        if (quarantinesEnded) {
-            tx.claimReleased(r.type(), a.index(), id, now);
-        } else {
-            tx.claim(r.type(), a.index(), id, now);
-        }
+        tx.claim(r.type(), a.index(), id, now);
         tx.insertCertificate(certificateRow(id, r.name(), cert, now));
         tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());
         return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, cert.serial(),

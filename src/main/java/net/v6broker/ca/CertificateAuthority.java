@@ -10,7 +10,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +47,6 @@ import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
@@ -86,7 +84,6 @@ public final class CertificateAuthority {
             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
     private static final Extension EKU_CLIENT = extension(Extension.extendedKeyUsage, false,
             new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     private final KeyType keyType;
     /** The CA certificate as Bouncy Castle reads it; the JDK's form is parsed only when asked for. */
@@ -234,11 +231,7 @@ public final class CertificateAuthority {
     public X509Certificate certificate() {
         X509Certificate c = certificate;
         if (c == null) {
-            try {
-                c = CONVERTER.getCertificate(holder);
-            } catch (CertificateException e) {
-                throw new CaException("the JDK cannot read CA certificate " + subject + ": " + e.getMessage(), e);
-            }
+            c = Pem.certificate(certificateDer, "CA certificate " + subject);
             certificate = c;
         }
         return c;
@@ -591,4 +584,5 @@ public final class CertificateAuthority {
         } catch (NoSuchAlgorithmException e) {
             throw new CaException("this JDK lacks " + algorithm, e);
         }
-    }}
+    }
+}

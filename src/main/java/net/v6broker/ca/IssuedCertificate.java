@@ -1,10 +1,7 @@
 package net.v6broker.ca;
 
-import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Objects;
@@ -28,8 +25,9 @@ public final class IssuedCertificate {
     private final PrivateKey privateKey;
     private volatile X509Certificate parsed;
 
+    /** @param der the certificate as the CA encoded it; kept, not copied */
     IssuedCertificate(byte[] der, BigInteger serial, Instant notBefore, Instant notAfter, PrivateKey privateKey) {
-        this.der = Objects.requireNonNull(der, "der").clone();
+        this.der = Objects.requireNonNull(der, "der");
         this.serial = Objects.requireNonNull(serial, "serial");
         this.notBefore = Objects.requireNonNull(notBefore, "notBefore");
         this.notAfter = Objects.requireNonNull(notAfter, "notAfter");
@@ -60,13 +58,7 @@ public final class IssuedCertificate {
     public X509Certificate certificate() {
         X509Certificate c = parsed;
         if (c == null) {
-            try {
-                c = (X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(der));
-            } catch (GeneralSecurityException e) {
-                throw new CaException("the JDK cannot read certificate serial " + serial.toString(16) + ": "
-                        + e.getMessage(), e);
-            }
+            c = Pem.certificate(der, "certificate serial " + serial.toString(16));
             parsed = c;
         }
         return c;

@@ -55,13 +55,20 @@ public final class Pem {
 
     /** Parses the first {@code CERTIFICATE} block. */
     public static X509Certificate readCertificate(String pem) {
-        byte[] der = decode(pem, "certificate", "CERTIFICATE", "X509 CERTIFICATE");
+        return certificate(decode(pem, "certificate", "CERTIFICATE", "X509 CERTIFICATE"), "PEM CERTIFICATE block");
+    }
+
+    /**
+     * The JDK's reading of a DER certificate (from a PEM block, or as the CA encoded it).
+     *
+     * @param what the certificate, for the message
+     */
+    static X509Certificate certificate(byte[] der, String what) {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(der));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new CaException("PEM CERTIFICATE block is not a valid X.509 certificate: "
-                    + e.getMessage(), e);
+            throw new CaException(what + " is not a valid X.509 certificate: " + e.getMessage(), e);
         }
     }
 

@@ -53,7 +53,10 @@ public final class Context implements AutoCloseable {
         }
     });
     /** ca.crt and ca.key as loaded, when the home did not record that they match. */
-    private volatile String[] caFiles;
+    private volatile CaFiles unrecorded;
+
+    private record CaFiles(String certificate, String key) {
+    }
 
     Context(Clock clock, java.util.function.Supplier<SecureRandom> random, PrintWriter out, PrintWriter err,
             boolean terminal) {
@@ -118,7 +121,7 @@ public final class Context implements AutoCloseable {
         boolean recorded = home().caKeyMatchRecorded(certificate, key);
         CertificateAuthority ca = CertificateAuthority.load(certificate, key, clock, random(), recorded);
         if (!recorded) {
-            caFiles = new String[] {certificate, key};
+            unrecorded = new CaFiles(certificate, key);
         }
         return ca;
     }
@@ -142,10 +145,10 @@ public final class Context implements AutoCloseable {
 
     /** Records in the home that the CA key matches the certificate, once a signature proved it. */
     private void recordKeyMatch(CertificateAuthority authority) {
-        String[] files = caFiles;
+        CaFiles files = unrecorded;
         if (files != null && authority.keyProven()) {
             try {
-                home().recordCaKeyMatch(files[0], files[1]);
+                home().recordCaKeyMatch(files.certificate(), files.key());
             } catch (RuntimeException e) {
                 // only a saving for later commands: this one succeeded without it
             }

@@ -159,26 +159,19 @@ public final class Tx {
     }
 
     /**
-     * Takes an index for a client. A row whose quarantine has ended is replaced; a held one makes
-     * this throw {@link UniqueViolation}.
-     */
-    public void claim(Pool pool, long index, long clientId, Instant now) throws SQLException {
-        update("DELETE FROM allocations WHERE pool = ? AND pool_index = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
-                pool.cliName(), index, now.toEpochMilli());
-        claimReleased(pool, index, clientId, now);
-    }
-
-    /**
-     * Ends every quarantine of {@code pool} that is over at {@code now}: those indices are free.
-     * A batch does this once, then claims with {@link #claimReleased}.
+     * Ends every quarantine of {@code pool} that is over at {@code now}: those indices are free
+     * again (every reader skips such rows). Run once per transaction before {@link #claim}.
      */
     public void endQuarantines(Pool pool, Instant now) throws SQLException {
         update("DELETE FROM allocations WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
                 pool.cliName(), now.toEpochMilli());
     }
 
-    /** As {@link #claim}, once {@link #endQuarantines} ran for the pool in this transaction. */
-    public void claimReleased(Pool pool, long index, long clientId, Instant now) throws SQLException {
+    /**
+     * Takes an index for a client, once {@link #endQuarantines} ran for the pool in this
+     * transaction; an index that is held or still in quarantine makes this throw {@link UniqueViolation}.
+     */
+    public void claim(Pool pool, long index, long clientId, Instant now) throws SQLException {
         try {
             update("INSERT INTO allocations (pool, pool_index, client_id, allocated_at) VALUES (?, ?, ?, ?)",
                     pool.cliName(), index, clientId, now.toEpochMilli());
