@@ -46,67 +46,10 @@ if ((${#need_pkgs[@]})); then
 fi
 command -v jq >/dev/null || die "jq is needed to read 'client list --json' (apt-get install -y jq)"
 
-# ---- ownership: everything created here is recorded and only that is removed ---------------------
-tag=v6bb-$$
-W=$(mktemp -d "${TMPDIR:-/tmp}/v6bb-storm.XXXXXX")
-owned_ns=()        # namespaces this script created
-pids=()            # "pid:comm" of long-running processes this script started
-watchdog=
+# ---- ownership, watchdog, quiet wait, broker home: bench/lib.sh -------------------------------
+. "$root/bench/lib.sh"
+bench_start storm
 
-stop_pids() { # TERM every tracked pid that is still the process we started, wait up to 5 s, then KILL
-  local e p c i alive
-  for e in "${pids[@]}"; do
-    p=${e%%:*} c=${e#*:}
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && kill -TERM "$p" 2>/dev/null || true
-  done
-  for i in $(seq 50); do
-    alive=0
-    for e in "${pids[@]}"; do
-      p=${e%%:*} c=${e#*:}
-      [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && { alive=1; break; }
-    done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for e in "${pids[@]}"; do
-    p=${e%%:*} c=${e#*:}
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && kill -KILL "$p" 2>/dev/null || true
-  done
-  for e in "${pids[@]}"; do wait "${e%%:*}" 2>/dev/null || true; done
-  pids=()
-}
-cleanup() {
-  local rc=$? ns
-  trap - EXIT INT TERM
-  [ -n "$watchdog" ] && { kill -TERM "$watchdog" 2>/dev/null || true; wait "$watchdog" 2>/dev/null || true; }
-  stop_pids
-  wait 2>/dev/null || true  # in-flight pings (each bounded by -W1)
-  for ns in "${owned_ns[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $W (logs, profiles: throwaway keys)"; else rm -rf "$W"; fi
-  ((rc == 0)) || log "exit status $rc (namespaces and processes removed)"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'log "TERM received (the MAX_RUNTIME=$MAX_RUNTIME s watchdog, or from outside): stopping"; exit 143' TERM
-# watchdog: TERM to this script after MAX_RUNTIME s; its own sleep dies with it
-( trap 'kill -TERM $s 2>/dev/null; exit 0' TERM; sleep "$MAX_RUNTIME" & s=$!; wait $s; kill -TERM $$ 2>/dev/null ) &
-watchdog=$!
-
-start_bg() { # comm cmd...  -> starts cmd in background, tracks it; pid in $bg_pid
-  local comm=$1; shift
-  "$@" >/dev/null 2>&1 &
-  bg_pid=$!
-  pids+=("$bg_pid:$comm")
-}
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-ns_create() {
-  local ns=$1
-  [ -e "/var/run/netns/$ns" ] && die "netns $ns exists already and is not ours"
-  ip netns add "$ns"
-  owned_ns+=("$ns")
-  ip -n "$ns" link set lo up
-}
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rss_kib() { awk '/^VmRSS:/ { print $2; exit }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -117,62 +60,11 @@ dist() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "- - - -"; exit }
   printf "%.2f %.2f %.2f %.2f\n", v[1], m, v[p], v[NR] }'; }
 
 # ---- wait for a quiet machine, note the load ------------------------------------------------------
-busy() { awk -v c="$(nproc)" '{ exit !($1 > 0.3 * c) }' /proc/loadavg; }
-# CPU ticks used so far by other people's heavy processes (builds, test JVMs); read-only, never touched
-foreign_ticks() { awk '$2 ~ /^\((java|javac|mvn|gcc|cc1|cc1plus|node|make|ld|as)\)$/ { s += $14 + $15 } END { print s + 0 }' \
-  /proc/[0-9]*/stat 2>/dev/null || true; }
 # the quiet wait counts against MAX_RUNTIME: keep enough of it for the run itself
-quiet_max=$((MAX_RUNTIME - $((2 * TIMEOUT + 150))))
-((quiet_max < QUIET_WAIT)) || quiet_max=$QUIET_WAIT
-waited=0
-while busy && ((waited < quiet_max)); do
-  log "load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs: waiting for the machine to go quiet"
-  sleep 10; waited=$((waited + 10))
-done
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-foreign() { # heavy processes of others (build/test JVMs) that skew the figures
-  local f c out=""
-  for f in /proc/[0-9]*/comm; do
-    read -r c <"$f" 2>/dev/null || continue
-    case $c in java|mvn|javac) out+="$c ";; esac
-  done
-  echo "${out:-none}"
-}
-foreign_start=$(foreign)
+quiet_wait $((2 * TIMEOUT + 150))
 
 # ---- broker home, clients, server directories and profiles ------------------------------------
-home=$W/home
-log "v6broker init (the launcher builds the jar if needed)"
-launcher_note=""
-if ! timeout 300 ./v6broker init --home "$home" --prefix 2001:db8:abba::/48 --endpoint 198.51.100.1:1194 >/dev/null; then
-  # others edit the tree: a half-edited src/main fails the launcher's rebuild. The last good jar will do.
-  [ -f target/v6broker.jar ] || die "./v6broker init failed and there is no target/v6broker.jar"
-  [ "$PIN_JAR" = 1 ] || die "./v6broker init failed (the launcher could not build?); PIN_JAR=1 would use the last jar"
-  log "./v6broker init failed (rebuild of a tree being edited?): using the existing target/v6broker.jar"
-  launcher_note=" (launcher rebuild FAILED: the last jar built)"
-  rm -rf "$home"
-  cp -p target/v6broker.jar "$W/v6broker.jar"
-  timeout 120 java -jar "$W/v6broker.jar" init --home "$home" --prefix 2001:db8:abba::/48 \
-    --endpoint 198.51.100.1:1194 >/dev/null || die "init with the existing jar failed too"
-fi
-if [ "$PIN_JAR" = 1 ]; then
-  # a private copy: someone editing src/main mid-run must not make the launcher rebuild under us
-  [ -f "$W/v6broker.jar" ] || cp -p target/v6broker.jar "$W/v6broker.jar"
-  # the launcher's class-data-sharing archive only fits the jar at its own path: make one for the copy
-  # (as the launcher does); sqlite-jdbc unpacks its native library into our own directory, not /tmp
-  mkdir -p "$W/tmp"
-  jflags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dorg.sqlite.tmpdir="$W/tmp")
-  if timeout 120 java -XX:ArchiveClassesAtExit="$W/v6broker.jsa" -Dorg.sqlite.tmpdir="$W/tmp" -cp "$W/v6broker.jar" \
-       net.v6broker.cli.Training "$W/train-home" >/dev/null 2>&1 && [ -s "$W/v6broker.jsa" ]; then
-    jflags+=(-XX:SharedArchiveFile="$W/v6broker.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
-  fi
-  rm -rf "$W/train-home"
-  v6b() { timeout 120 java "${jflags[@]}" -jar "$W/v6broker.jar" "$@"; }
-  jar_id="copy of target/v6broker.jar$launcher_note, sha256 $(sha256sum "$W/v6broker.jar" | cut -c1-16), built $(date -u -r "$W/v6broker.jar" '+%F %T UTC')"
-else
-  v6b() { timeout 300 ./v6broker "$@"; }
-  jar_id="./v6broker launcher"
-fi
+broker_home
 csv=$W/clients.csv
 : >"$csv"
 for i in $(seq "$N"); do
@@ -403,8 +295,5 @@ report=$W/report.txt
   echo "them N times in this column; RssAnon is each process's private heap and stack alone."
   if ((${#failures[@]})); then echo; echo "PROBLEMS:"; printf '  %s\n' "${failures[@]}"; fi
 } >"$report"
-cat "$report"
-mkdir -p "$results"
-cp "$report" "$out"
-log "wrote $out"
+publish_report
 ((${#failures[@]} == 0))
