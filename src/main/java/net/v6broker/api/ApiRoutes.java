@@ -92,19 +92,9 @@ public final class ApiRoutes {
             json(ctx, 201, m);
         });
         app.post(PREFIX + "/downloads/{secret}", ctx -> {
-            auth.guard(ctx);
             emptyBody(ctx);
             ExportRequest req = exportRequest(ctx);
-            Subscriptions.Download d;
-            try {
-                d = subscriptions.download(ctx.pathParam("secret"), req);
-            } catch (HttpFailure f) {
-                if (f.kind() == HttpFailure.Kind.LINK_GONE) {
-                    auth.fail(ctx, f.getMessage()); // counts against the address's failed checks
-                }
-                throw f;
-            }
-            send(ctx, d);
+            send(ctx, subscriptions.download(ctx.pathParam("secret"), req));
         });
     }
 
@@ -114,7 +104,7 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.putAll(s.health().get());
-        json(ctx, 200, body);
+        json(ctx, "ok".equals(body.get("status")) ? 200 : 503, body);
     }
 
     private void listClients(Context ctx) {
@@ -130,7 +120,8 @@ public final class ApiRoutes {
         auth.operator(ctx);
         Json.Body b = body(ctx, CLIENT_FIELDS);
         NewClient request = NewClient.parse(b.required("name"), b.required("type"), b.text("os"), b.text("email"));
-        Outcome<Client> o = s.broker().add(request);
+        String key = ctx.header("Idempotency-Key");
+        Outcome<Client> o = s.broker().add(key == null ? request : request.withIdempotencyKey(key));
         s.effects().apply(o.effects());
         ctx.header("Location", PREFIX + "/clients/" + o.value().name());
         json(ctx, 201, ClientJson.of(o.value(), true));
@@ -250,9 +241,14 @@ public final class ApiRoutes {
         body(ctx, Set.of());
     }
 
-    private static boolean isJson(Context ctx) {
+    /** Whether the media type (before any {@code ;} parameters) is exactly {@code application/json}. */
+    static boolean isJson(Context ctx) {
         String type = ctx.contentType();
-        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+        if (type == null) {
+            return false;
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().equalsIgnoreCase("application/json");
     }
 
     static void json(Context ctx, int status, Object body) {

@@ -6,6 +6,9 @@ import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.broker.ConflictException;
 import net.v6broker.ipam.PoolExhaustedException;
 import net.v6broker.openvpn.ExportRefusedException;
+import net.v6broker.ca.CaException;
+import net.v6broker.config.HomeException;
+import net.v6broker.store.NoDatabaseException;
 import net.v6broker.store.UniqueViolation;
 
 /**
@@ -25,9 +28,12 @@ import net.v6broker.store.UniqueViolation;
  *   <tr><td>ExportRefusedException (revoked client)</td><td>409</td><td>export_refused</td></tr>
  *   <tr><td>PoolExhaustedException</td><td>409</td><td>pool_exhausted</td></tr>
  *   <tr><td>download link used or expired</td><td>410</td><td>link_gone</td></tr>
- *   <tr><td>body over the limit</td><td>413</td><td>payload_too_large</td></tr>
+ *   <tr><td>body not complete within the deadline</td><td>408</td><td>request_timeout</td></tr>
+ *   <tr><td>body over the limit (however framed)</td><td>413</td><td>payload_too_large</td></tr>
  *   <tr><td>body not JSON / not a form</td><td>415</td><td>unsupported_media_type</td></tr>
  *   <tr><td>rate limit</td><td>429</td><td>rate_limited</td></tr>
+ *   <tr><td>NoDatabaseException (database missing, empty or another broker's)</td><td>503</td><td>database_unavailable</td></tr>
+ *   <tr><td>CaException, HomeException (a CA or home file missing or unusable)</td><td>503</td><td>home_unavailable</td></tr>
  *   <tr><td>anything else</td><td>500</td><td>internal</td></tr>
  * </table>
  *
@@ -54,6 +60,7 @@ public final class Errors {
                 case PAYLOAD_TOO_LARGE -> new Mapped(413, "payload_too_large", f.getMessage());
                 case UNSUPPORTED_MEDIA_TYPE -> new Mapped(415, "unsupported_media_type", f.getMessage());
                 case RATE_LIMITED -> new Mapped(429, "rate_limited", f.getMessage());
+                case REQUEST_TIMEOUT -> new Mapped(408, "request_timeout", f.getMessage());
             };
         }
         if (e instanceof JsonProcessingException j) {
@@ -79,6 +86,12 @@ public final class Errors {
         }
         if (e instanceof PoolExhaustedException) {
             return new Mapped(409, "pool_exhausted", e.getMessage());
+        }
+        if (e instanceof NoDatabaseException) {
+            return new Mapped(503, "database_unavailable", e.getMessage());
+        }
+        if (e instanceof CaException || e instanceof HomeException) {
+            return new Mapped(503, "home_unavailable", e.getMessage());
         }
         if (e instanceof HttpResponseException h) {
             int status = h.getStatus();

@@ -10,7 +10,7 @@ public final class HttpFailure extends RuntimeException {
     /** What went wrong; each has one status and one stable code in {@link Errors}. */
     public enum Kind {
         UNAUTHORIZED, FORBIDDEN, NOT_FOUND, LINK_GONE, RATE_LIMITED, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
-        CSRF, CONFLICT
+        CSRF, CONFLICT, REQUEST_TIMEOUT
     }
 
     private final Kind kind;

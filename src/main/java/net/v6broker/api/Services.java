@@ -17,11 +17,12 @@ import net.v6broker.store.Store;
  * @param store         tokens, subscription requests, sessions and allocation usage
  * @param endpoint      where clients connect (shown to subscribers)
  * @param caCertificate the CA certificate PEM
+ * @param http          the listener's trusted proxies
  * @param health        what {@code GET /api/v1/health} reports besides {@code status}
  */
 public record Services(BrokerOps broker, EffectApplier effects, Exporter exporter, Store store,
                        BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
-                       Limits limits, Supplier<Map<String, Object>> health) {
+                       Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health) {
     public Services {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(effects, "effects");
@@ -32,6 +33,7 @@ public record Services(BrokerOps broker, EffectApplier effects, Exporter exporte
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(health, "health");
     }
 }

@@ -25,6 +25,8 @@ import net.v6broker.store.SessionRow;
  */
 public final class Subscriptions {
     static final int REASON_MAX = 1000;
+    /** The window in which at most {@link Limits#linksPerDay} download links are issued per request. */
+    static final java.time.Duration LINK_WINDOW = java.time.Duration.ofHours(24);
     private final Services s;
 
     public Subscriptions(Services services) {
@@ -139,13 +141,18 @@ public final class Subscriptions {
         Client c = clientOf(r).orElseThrow(() -> new HttpFailure(HttpFailure.Kind.FORBIDDEN,
                 "request " + r.id() + " is " + r.status() + (r.clientId() != null ? " and its client no longer exists" : "")
                         + ": there is nothing to download"));
-        if (c.status() == ClientStatus.REVOKED) {
-            throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "client '" + c.name() + "' is revoked: it cannot download a profile");
-        }
+        requireActive(c);
         String secret = Secrets.generate(s.random(), Secrets.DOWNLOAD);
         Instant now = now();
         Instant expires = now.plus(s.limits().linkLifetime());
-        if (!s.store().inTransaction(tx -> tx.access().issueLink(r.id(), Secrets.hash(secret), expires, now))) {
+        if (!s.store().inTransaction(tx -> tx.access().issueLink(r.id(), Secrets.hash(secret), expires, now, LINK_WINDOW,
+                s.limits().linksPerDay()))) {
+            RequestRow current = request(r.id());
+            if (current.linksWindowStart() != null && current.linksIssued() >= s.limits().linksPerDay()
+                    && current.linksWindowStart().plus(LINK_WINDOW).isAfter(now)) {
+                throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "at most " + s.limits().linksPerDay() + " download links "
+                        + "per day: the next one can be taken after " + current.linksWindowStart().plus(LINK_WINDOW));
+            }
             throw new HttpFailure(HttpFailure.Kind.CONFLICT, "a download link for this request was issued already and is "
                     + "still valid; use it, or wait until it expires");
         }
@@ -178,11 +185,22 @@ public final class Subscriptions {
         RequestRow r = linkTarget(secret);
         Client c = clientOf(r).orElseThrow(() -> new HttpFailure(HttpFailure.Kind.LINK_GONE,
                 "the client of this link no longer exists"));
+        if (c.status() == ClientStatus.SUSPENDED) {
+            requireActive(c); // a revoked client's export is refused by the exporter (409), the link unspent
+        }
         byte[] bytes = s.exporter().render(c, request);
         if (!s.store().inTransaction(tx -> tx.access().useLink(Secrets.hash(secret), now()))) {
             throw new HttpFailure(HttpFailure.Kind.LINK_GONE, "this download link was used already or has expired");
         }
         return file(c, request, bytes);
+    }
+
+    /** A subscriber downloads only while their client is active: not while suspended, never once revoked. */
+    private static void requireActive(Client c) {
+        if (c.status() != ClientStatus.ACTIVE) {
+            throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "client '" + c.name() + "' is " + c.status().dbName()
+                    + ": it cannot download a profile" + (c.status() == ClientStatus.SUSPENDED ? " until an operator resumes it" : ""));
+        }
     }
 
     static Download file(Client c, ExportRequest request, byte[] bytes) {
@@ -268,17 +286,7 @@ public final class Subscriptions {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a reason is required: say in a sentence what the tunnel is for");
         }
-        if (reason.length() > REASON_MAX) {
-            throw new IllegalArgumentException("the reason is " + reason.length() + " characters long: accepted at most " + REASON_MAX);
-        }
-        for (int i = 0; i < reason.length(); i++) {
-            char ch = reason.charAt(i);
-            if ((ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') || ch == 0x7f) {
-                throw new IllegalArgumentException("the reason contains a control character at position " + i
-                        + ": accepted text, line breaks and tabs");
-            }
-        }
-        return reason.strip();
+        return Validation.freeText("the reason", reason, REASON_MAX);
     }
 
     private Instant now() {

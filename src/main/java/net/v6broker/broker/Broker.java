@@ -115,8 +115,14 @@ public final class Broker {
     private Outcome<Client> add(NewClient request, Credentials cert) {
         for (int attempt = 1; ; attempt++) {
             try {
-                Client c = store.get().inTransaction(tx -> addIn(tx, request, cert, now()));
-                return new Outcome<>(c, List.of(new Effect.ClientFileChanged(c.name())));
+                return store.get().inTransaction(tx -> {
+                    Instant now = now();
+                    List<Effect> effects = new ArrayList<>();
+                    Client c = addIn(tx, request, cert, now);
+                    effects.add(new Effect.ClientFileChanged(c.name()));
+                    crlIfDue(tx, now, effects);
+                    return new Outcome<>(c, effects);
+                });
             } catch (UniqueViolation e) {
                 // another writer took the name or the prefix between our read and our write
                 if (attempt == MAX_ATTEMPTS) {
@@ -144,6 +150,8 @@ public final class Broker {
         }
         return store.get().inTransaction(tx -> {
             Instant now = now();
+            List<Effect> effects = new ArrayList<>();
+            crlIfDue(tx, now, effects);
             Allocator hermits = new Allocator(plan, Pool.HERMIT, tx.takenIndices(Pool.HERMIT, now));
             Allocator subnets = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
             tx.endQuarantines(Pool.HERMIT, now);
@@ -154,17 +162,20 @@ public final class Broker {
             for (int i = 0; i < requests.size(); i++) {
                 NewClient r = requests.get(i);
                 if (!taken.add(r.name().toLowerCase(Locale.ROOT))) {
-                    return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))));
+                    return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))), effects);
                 }
                 Allocator allocator = r.type() == Pool.HERMIT ? hermits : subnets;
                 added.add(insert(tx, r, certs.get(i), allocator.next(), now));
             }
-            return new BatchResult(added, Optional.empty());
+            return new BatchResult(added, Optional.empty(), effects);
         });
     }
 
-    /** What a batch added, and where it stopped if it did. */
-    public record BatchResult(List<Client> added, Optional<BatchFailure> failure) {
+    /**
+     * What a batch added, and where it stopped if it did; {@code effects} holds a CRL re-issued on the
+     * way (the clients' files are rendered by the caller once for the whole import).
+     */
+    public record BatchResult(List<Client> added, Optional<BatchFailure> failure, List<Effect> effects) {
     }
 
     /** The position in the batch of the request that could not be added, and why. */
@@ -212,6 +223,7 @@ public final class Broker {
                 effects.add(new Effect.EndSession(c.name()));
             }
             effects.add(new Effect.ClientFileChanged(c.name()));
+            crlIfDue(tx, now, effects);
             return new Outcome<>(view(tx, live(tx, name)), effects);
         });
     }
@@ -271,6 +283,36 @@ public final class Broker {
         });
     }
 
+    /**
+     * Re-issues the CRL if it is due ({@link #crlDue}); empty when the current one has time left.
+     * The daemon calls it every minute; every change does the same inside its own transaction, so
+     * a broker run by the command line alone never lets its CRL expire either.
+     */
+    public Optional<Outcome<CrlRow>> reissueCrlIfDue() {
+        return store.get().inTransaction(tx -> {
+            Instant now = now();
+            if (!crlDue(tx, now)) {
+                return Optional.empty();
+            }
+            CrlRow crl = issueCrl(tx, now);
+            return Optional.of(new Outcome<>(crl, List.of(new Effect.PublishCrl(crl.number()))));
+        });
+    }
+
+    /** Whether the newest CRL has less than a third of its validity left (or there is none). */
+    private boolean crlDue(Tx tx, Instant now) throws SQLException {
+        Optional<CrlRow> crl = tx.latestCrl();
+        return crl.isEmpty() || Duration.between(now, crl.get().nextUpdate())
+                .compareTo(Duration.ofDays(config.ca().crlDays()).dividedBy(3)) < 0;
+    }
+
+    /** Adds a fresh CRL to {@code effects} when the current one is due. */
+    private void crlIfDue(Tx tx, Instant now, List<Effect> effects) throws SQLException {
+        if (crlDue(tx, now)) {
+            effects.add(new Effect.PublishCrl(issueCrl(tx, now).number()));
+        }
+    }
+
     /** Now, to the millisecond the database keeps. */
     private Instant now() {
         return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -279,6 +321,12 @@ public final class Broker {
     // ---- inside transactions
 
     private Client addIn(Tx tx, NewClient r, Credentials cert, Instant now) throws SQLException {
+        if (r.idempotencyKey() != null) {
+            Optional<ClientRow> earlier = tx.clientByIdempotencyKey(r.idempotencyKey());
+            if (earlier.isPresent()) {
+                return replay(tx, r, earlier.get());
+            }
+        }
         if (tx.client(r.name()).isPresent()) {
             throw new ConflictException(duplicate(r.name()));
         }
@@ -287,9 +335,23 @@ public final class Broker {
         return insert(tx, r, cert, allocator.next(), now);
     }
 
+    /** The client an earlier attempt of this very request made, when the key and the request match. */
+    private Client replay(Tx tx, NewClient r, ClientRow earlier) throws SQLException {
+        if (earlier.deletedAt() != null) {
+            throw new ConflictException("Idempotency-Key " + r.idempotencyKey() + " made client '" + earlier.name()
+                    + "', which was deleted since; a new create needs a new key");
+        }
+        Client c = view(tx, earlier);
+        if (!r.describes(c)) {
+            throw new ConflictException("Idempotency-Key " + r.idempotencyKey() + " was used for another request (client '"
+                    + c.name() + "'); a new create needs a new key");
+        }
+        return c;
+    }
+
     /** Stores one client; {@link Tx#endQuarantines} ran for its pool in this transaction. */
     private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now) throws SQLException {
-        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now);
+        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now, r.idempotencyKey());
         tx.claim(r.type(), a.index(), id, now);
         tx.insertCertificate(certificateRow(id, r.name(), cert, now));
         tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());

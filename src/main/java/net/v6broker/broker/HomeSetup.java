@@ -19,8 +19,13 @@ import net.v6broker.ca.TlsCryptKey;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
+import net.v6broker.ipam.Ipv6Prefix;
+import net.v6broker.store.BrokerIdentity;
 import net.v6broker.store.CertificateRow;
+import net.v6broker.store.NoDatabaseException;
 import net.v6broker.store.Store;
+import net.v6broker.store.Tx;
+import net.v6broker.store.UniqueViolation;
 
 /**
  * Creates a broker home: everything is built in a hidden sibling directory and renamed into place
@@ -33,6 +38,55 @@ public final class HomeSetup {
     public HomeSetup(Clock clock, SecureRandom random) {
         this.clock = clock;
         this.random = random;
+    }
+
+    /**
+     * Opens the database of an existing home and checks that it is this broker's: its identity (the
+     * broker id and prefix {@code init} recorded) must be the one in config.json. A database made
+     * before identities records the home's now (and config.json gets the id), once. Refuses a
+     * missing, empty or foreign database, and a config.json whose prefix is not the database's,
+     * changing nothing.
+     */
+    public static Store openDatabase(Home home, BrokerConfig config, Clock clock) {
+        Store store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
+        try {
+            BrokerIdentity identity = store.read(Tx::identity).orElse(null);
+            if (identity == null) {
+                String id = config.brokerId() != null ? config.brokerId() : BrokerConfig.newBrokerId(new SecureRandom());
+                try {
+                    store.inTransaction(tx -> {
+                        tx.recordIdentity(new BrokerIdentity(id, config.prefix(), clock.instant()));
+                        return null;
+                    });
+                } catch (UniqueViolation e) {
+                    // another command of this home recorded it at the same moment: check against that one
+                }
+                identity = store.read(Tx::identity).orElseThrow();
+            }
+            verify(home, config, identity);
+            if (config.brokerId() == null) {
+                home.writeConfig(config.withBrokerId(identity.brokerId())); // a home made before identities
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void verify(Home home, BrokerConfig config, BrokerIdentity identity) {
+        Ipv6Prefix stored = Ipv6Prefix.parse(identity.prefix());
+        if (config.brokerId() != null && !config.brokerId().equals(identity.brokerId())) {
+            throw new NoDatabaseException("the database " + home.databaseUrl(config) + " belongs to another broker (id "
+                    + identity.brokerId() + ", prefix " + stored + "), not to the one of " + home.config() + " (id "
+                    + config.brokerId() + "): check database.url; nothing was changed");
+        }
+        if (!stored.equals(Ipv6Prefix.parse(config.prefix()))) {
+            throw new HomeException("bad configuration in " + home.config() + ": prefix " + config.prefix()
+                    + " is not this broker's prefix " + stored + ", which every client's address was numbered from at init "
+                    + "(the database keeps it): restore \"prefix\": \"" + stored + "\"; a broker cannot be renumbered by "
+                    + "editing config.json");
+        }
     }
 
     /** Creates the home; refuses if it exists and is not an empty directory. */
@@ -95,7 +149,7 @@ public final class HomeSetup {
             }
             Home tmp = new Home(staging);
             BrokerConfig config = tmp.loadConfig();
-            try (Store store = Store.open(tmp.databaseUrl(config), config.database().user(), tmp.databasePassword(config))) {
+            try (Store store = openDatabase(tmp, config, clock)) {
                 store.inTransaction(tx -> {
                     tx.appendEvent(clock.instant(), "node-join", null, null, config.endpoint().toString());
                     return null;
@@ -110,7 +164,8 @@ public final class HomeSetup {
         }
     }
 
-    private void populate(Home home, BrokerConfig config) {
+    private void populate(Home home, BrokerConfig requested) {
+        BrokerConfig config = requested.brokerId() != null ? requested : requested.withBrokerId(BrokerConfig.newBrokerId(random));
         KeyType keyType = KeyType.parse(config.ca().keyType());
         CertificateAuthority ca = CertificateAuthority.create(keyType, config.ca().commonName(),
                 Duration.ofDays(config.ca().caDays()), clock, random);
@@ -123,8 +178,9 @@ public final class HomeSetup {
         Home.writeAtomically(home.serverCertificate(), server.certificatePem(), Home.PUBLIC);
         Home.writeAtomically(home.tlsCryptKey(), TlsCryptKey.generate(random), Home.PRIVATE);
         String url = config.database().url().isEmpty() ? "jdbc:sqlite:" + home.database() : config.database().url();
-        try (Store store = Store.open(url, config.database().user(), home.databasePassword(config))) {
+        try (Store store = Store.create(url, config.database().user(), home.databasePassword(config))) {
             store.inTransaction(tx -> {
+                tx.recordIdentity(new BrokerIdentity(config.brokerId(), config.prefix(), clock.instant()));
                 tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
                         server.notBefore(), server.notAfter(),
                         server.certificatePem(), null, clock.instant(), null));

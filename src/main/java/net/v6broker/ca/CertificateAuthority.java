@@ -225,6 +225,62 @@ public final class CertificateAuthority {
     }
 
     /**
+     * Proves now that the key belongs to the certificate, with one signature verified under it
+     * (the daemon's check at start, so that a wrong key is found then, not at the first change).
+     *
+     * @throws CaException if the key does not match
+     */
+    public void proveKey() {
+        if (keyProven) {
+            return;
+        }
+        byte[] probe = ("v6broker key check of " + subject).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] signature = engine.sign(probe, "the key check");
+        try {
+            KeyAlgorithms.checkSignature(keyType, privateKey, publicKey, probe, signature);
+        } catch (CaException e) {
+            throw new CaException("cannot use CA " + subject + ": " + e.getMessage(), e);
+        }
+        keyProven = true;
+    }
+
+    /**
+     * Checks a server's certificate and key against this CA: the certificate is signed by this CA,
+     * valid at {@code now}, and its key is the private half of its public key (one signature).
+     *
+     * @throws CaException naming what is wrong
+     */
+    public void checkServer(String certificatePem, String privateKeyPem, Instant now) {
+        X509CertificateHolder server = Pem.readCertificateHolder(certificatePem);
+        PrivateKey key = Pem.readPrivateKey(privateKeyPem);
+        try {
+            if (!server.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .build(publicKey))) {
+                throw new CaException("the server certificate " + server.getSubject() + " is not signed by the CA " + subject);
+            }
+        } catch (org.bouncycastle.cert.CertException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new CaException("cannot verify the server certificate under the CA " + subject + ": " + e.getMessage(), e);
+        }
+        if (!server.isValidOn(Date.from(now))) {
+            throw new CaException("the server certificate " + server.getSubject() + " is not valid now (valid "
+                    + server.getNotBefore().toInstant() + " to " + server.getNotAfter().toInstant() + ")");
+        }
+        PublicKey serverKey = Pem.publicKey(server.getSubjectPublicKeyInfo());
+        KeyType type = KeyAlgorithms.typeOf(serverKey);
+        KeyAlgorithms.checkMatches(type, key, serverKey);
+        try {
+            Signature signer = KeyAlgorithms.signer(type, key, random);
+            byte[] probe = "v6broker server key check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            signer.update(probe);
+            KeyAlgorithms.checkSignature(type, key, serverKey, probe, signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new CaException("cannot sign with the server key: " + e.getMessage(), e);
+        } catch (CaException e) {
+            throw new CaException("the server key does not belong to the server certificate " + server.getSubject(), e);
+        }
+    }
+
+    /**
      * The CA certificate as the JDK reads it, parsed on first use: loading the CA for a command
      * does not need the JDK's X.509 classes (docs/decisions.md, 18).
      */

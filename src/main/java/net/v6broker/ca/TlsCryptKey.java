@@ -35,4 +35,23 @@ public final class TlsCryptKey {
         sb.append("-----END OpenVPN Static key V1-----\n");
         return sb.toString();
     }
+
+    /**
+     * Checks that {@code text} is such a key: between the BEGIN and END lines, 256 bytes as hex
+     * (lines starting with {@code #} before them are comments), as OpenVPN reads it.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void parse(String text) {
+        int begin = text.indexOf("-----BEGIN OpenVPN Static key V1-----");
+        int end = text.indexOf("-----END OpenVPN Static key V1-----");
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("not an OpenVPN static key (no BEGIN/END OpenVPN Static key V1 lines)");
+        }
+        String hex = text.substring(begin + "-----BEGIN OpenVPN Static key V1-----".length(), end).replaceAll("\\s", "");
+        if (hex.length() != KEY_BYTES * 2 || !hex.matches("[0-9a-fA-F]+")) {
+            throw new IllegalArgumentException("an OpenVPN static key holds " + KEY_BYTES + " bytes as hex; this one has "
+                    + hex.length() + " characters" + (hex.matches("[0-9a-fA-F]*") ? "" : " that are not all hex digits"));
+        }
+    }
 }

@@ -30,9 +30,13 @@ final class CaCommands implements Runnable {
         }
     }
 
-    @Command(name = "crl", description = "Print the current CRL (PEM).")
+    @Command(name = "crl", description = {"Print the current CRL (PEM).",
+        "With --reissue, first issue a new one (a new nextUpdate) and publish it where OpenVPN reads it:",
+        "for a broker run without 'serve', which otherwise re-issues it well before it expires."})
     static final class Crl implements Runnable {
         private final Context context;
+        @picocli.CommandLine.Option(names = "--reissue", description = "Issue and publish a new CRL first.")
+        boolean reissue;
 
         Crl(Context context) {
             this.context = context;
@@ -40,6 +44,9 @@ final class CaCommands implements Runnable {
 
         @Override
         public void run() {
+            if (reissue) {
+                context.effects().apply(context.broker().reissueCrl().effects());
+            }
             context.out.print(context.broker().currentCrl().pem());
         }
     }

@@ -71,8 +71,11 @@ final class CheckCommand implements Callable<Integer> {
                 files.add(CrlFile.read(r.path().resolve("crl.pem")));
             }
         }
-        List<Mismatch> found = Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients, server,
-                sessions, routes, crl, files, config.ca().crlDays(), context.clock.instant()));
+        List<Mismatch> found = new ArrayList<>(Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients,
+                server, sessions, routes, crl, files, config.ca().crlDays(), context.clock.instant())));
+        for (net.v6broker.config.Home.LoosePermission p : context.home().loosePermissions()) {
+            found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));
+        }
         context.out.printf("checked %d client(s), %d live session(s) (%s), %d kernel route(s), CRL %s on node %s%n",
                 clients.size(), server != null ? server.sessions().size()
                         : sessions.stream().filter(s -> s.node().equals(nodeName)).count(),

@@ -8,12 +8,14 @@ import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.broker.ConflictException;
 import net.v6broker.ca.CaException;
 import net.v6broker.config.HomeException;
+import net.v6broker.daemon.DaemonRunningException;
 import net.v6broker.ipam.PoolExhaustedException;
 import net.v6broker.link.LinkConflictException;
 import net.v6broker.link.LinkNotFoundException;
 import net.v6broker.openvpn.ExportRefusedException;
 import net.v6broker.openvpn.LayoutConflictException;
 import net.v6broker.openvpn.PortOutOfRangeException;
+import net.v6broker.store.NoDatabaseException;
 import net.v6broker.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,12 +41,12 @@ public final class Cli {
             return INVALID;
         } else if (e instanceof ClientNotFoundException || e instanceof LinkNotFoundException) {
             return NOT_FOUND;
-        } else if (e instanceof ConflictException || e instanceof ExportRefusedException
+        } else if (e instanceof ConflictException || e instanceof ExportRefusedException || e instanceof DaemonRunningException
                 || e instanceof LayoutConflictException || e instanceof LinkConflictException) {
             return CONFLICT;
         } else if (e instanceof PoolExhaustedException || e instanceof PortOutOfRangeException) {
             return EXHAUSTED;
-        } else if (e instanceof HomeException) {
+        } else if (e instanceof HomeException || e instanceof NoDatabaseException) {
             return NO_HOME;
         }
         return FAILED;
@@ -118,7 +120,16 @@ public final class Cli {
                 cl.addSubcommand(name, command(context, name, subcommand));
             }
         }
+        withHelp(cl);
         return cl;
+    }
+
+    /** Every command and subcommand answers {@code --help} and {@code --version}. */
+    private static void withHelp(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            withHelp(sub);
+        }
     }
 
     /** A top-level command; of a group, only {@code subcommand} if it names one of its subcommands. */
@@ -184,7 +195,8 @@ public final class Cli {
                 || e instanceof HomeException || e instanceof ClientNotFoundException || e instanceof ConflictException
                 || e instanceof PoolExhaustedException || e instanceof ExportRefusedException
                 || e instanceof LayoutConflictException || e instanceof PortOutOfRangeException
-                || e instanceof LinkConflictException || e instanceof LinkNotFoundException) {
+                || e instanceof LinkConflictException || e instanceof LinkNotFoundException || e instanceof NoDatabaseException
+                || e instanceof DaemonRunningException) {
             return e.getMessage();
         }
         return e.toString();

@@ -234,6 +234,7 @@ final class ClientCommands implements Runnable {
             Progress bar = new Progress(context, parsed.rows().size());
             Importer.Result result = importer.run(parsed.rows(), bar::show);
             bar.done();
+            context.effects().apply(result.effects());
             if (result.added() > 0) {
                 context.effects().refreshServerDirs();
             }

@@ -94,7 +94,7 @@ public final class Context implements AutoCloseable {
     }
 
     private Store openStore() {
-        return Store.open(home().databaseUrl(config()), config().database().user(), home().databasePassword(config()));
+        return net.v6broker.broker.HomeSetup.openDatabase(home(), config(), clock);
     }
 
     /**
@@ -119,7 +119,16 @@ public final class Context implements AutoCloseable {
         String certificate = home().read(home().caCertificate());
         String key = home().read(home().caKey());
         boolean recorded = home().caKeyMatchRecorded(certificate, key);
-        CertificateAuthority ca = CertificateAuthority.load(certificate, key, clock, random(), recorded);
+        CertificateAuthority ca;
+        try {
+            ca = CertificateAuthority.load(certificate, key, clock, random(), recorded);
+            if (!recorded) {
+                ca.proveKey(); // a key not yet known to match is proven here, so the failure names the files
+            }
+        } catch (net.v6broker.ca.CaException e) {
+            throw new net.v6broker.ca.CaException("cannot load the CA from " + home().caKey() + " and " + home().caCertificate()
+                    + ": " + e.getMessage(), e);
+        }
         if (!recorded) {
             unrecorded = new CaFiles(certificate, key);
         }
@@ -155,6 +164,17 @@ public final class Context implements AutoCloseable {
         }
     }
 
+    /** Warns, once per command, of every file of the home whose permissions let others in. */
+    private void warnAboutPermissions() {
+        try {
+            for (Home.LoosePermission p : home.loosePermissions()) {
+                err.println("v6broker: warning: " + p.text());
+            }
+        } catch (java.io.UncheckedIOException e) {
+            err.println("v6broker: warning: " + e.getMessage() + ": " + e.getCause().getMessage());
+        }
+    }
+
     /** What profiles are rendered from: the plan, this node's endpoint and every other node's. */
     net.v6broker.openvpn.Site site() {
         java.util.List<BrokerConfig.Endpoint> nodes = new java.util.ArrayList<>();
@@ -172,6 +192,9 @@ public final class Context implements AutoCloseable {
     public void close() {
         store.ifMade(Store::close);
         ca.ifMade(this::recordKeyMatch);
+        if (home != null && java.nio.file.Files.exists(home.config())) {
+            warnAboutPermissions();
+        }
         out.flush();
         err.flush();
     }

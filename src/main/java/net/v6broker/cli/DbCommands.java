@@ -59,7 +59,7 @@ final class DbCommands implements Runnable {
             Home home = context.home();
             String password = context.home().read(passwordFile.toAbsolutePath()).lines().findFirst().orElse("").strip();
             Map<String, Long> counts;
-            try (Store pg = Store.open(url, user, password)) {
+            try (Store pg = Store.create(url, user, password)) {
                 counts = Migration.copy(context.store(), pg);
                 long clients = pg.read(tx -> tx.countClients());
                 if (clients != counts.get("clients") - context.store().read(tx -> (long) countDeleted(tx))) {
@@ -68,8 +68,7 @@ final class DbCommands implements Runnable {
                 }
             }
             Home.writeAtomically(home.dir().resolve("db-password"), password + "\n", Home.PRIVATE);
-            BrokerConfig moved = new BrokerConfig(config.prefix(), config.endpoint(), config.ca(), config.clients(), target,
-                    config.openvpn());
+            BrokerConfig moved = config.withDatabase(target);
             home.writeConfig(moved);
             context.out.printf("migrated to %s as %s:%n", url, user);
             counts.forEach((table, n) -> context.out.printf("  %-22s %d rows%n", table, n));

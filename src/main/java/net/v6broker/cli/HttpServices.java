@@ -30,7 +30,7 @@ public final class HttpServices {
                 (client, request) -> ClientExport.render(site, client, context.home().read(context.home().caCertificate()),
                         context.home().read(context.home().tlsCryptKey()), request, context.clock.instant()),
                 context.store(), context.config().endpoint(), () -> context.home().read(context.home().caCertificate()),
-                context.clock, context.random(), limits, health);
+                context.clock, context.random(), limits, context.config().http(), health);
     }
 
     /** For tests and tools: a home opened as {@code serve} opens it; close {@code services.store()} when done. */

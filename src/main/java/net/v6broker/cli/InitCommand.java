@@ -37,6 +37,7 @@ final class InitCommand implements Runnable {
             if (prefix != null || endpoint != null) {
                 throw new IllegalArgumentException("--join takes everything from the bundle: drop --prefix and --endpoint");
             }
+            net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
             Home home = new HomeSetup(context.clock, context.random()).join(context.homeDir, join);
             BrokerConfig config = home.loadConfig();
             context.out.printf("joined the broker on %s as node %s (home %s)%n", config.database().url(), config.endpoint(), home.dir());
@@ -45,6 +46,7 @@ final class InitCommand implements Runnable {
         if (prefix == null || endpoint == null) {
             throw new IllegalArgumentException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
         }
+        net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
         KeyType type = KeyType.parse(keyType);
         BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
                 new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);

@@ -59,8 +59,8 @@ final class NodeCommands implements Runnable {
             BrokerConfig.Endpoint ep = BrokerConfig.Endpoint.parse(endpoint);
             Home home = context.home();
             IssuedCertificate server = context.ca().issueServer("server", Duration.ofDays(config.ca().certificateDays()));
-            BrokerConfig joined = new BrokerConfig(config.prefix(), ep, config.ca(), config.clients(),
-                    new BrokerConfig.Database(config.database().url(), config.database().user(), "db-password"), config.openvpn());
+            BrokerConfig joined = config.withEndpoint(ep)
+                    .withDatabase(new BrokerConfig.Database(config.database().url(), config.database().user(), "db-password"));
             Map<String, String> files = new LinkedHashMap<>();
             files.put("config.json", net.v6broker.config.ConfigJson.write(joined));
             files.put("ca/ca.crt", home.read(home.caCertificate()));

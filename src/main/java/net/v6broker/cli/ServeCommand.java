@@ -6,7 +6,10 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.List;
 import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.config.HomeException;
 import net.v6broker.config.Validation;
 import net.v6broker.daemon.Daemon;
 import net.v6broker.openvpn.Layout;
@@ -28,6 +31,9 @@ final class ServeCommand implements Runnable {
     String node;
     @Option(names = "--stop-openvpn-on-exit", description = "Stop openvpn too when the daemon stops (default: tunnels keep running).")
     boolean stopOpenvpn;
+    @Option(names = "--allow-insecure-permissions",
+            description = "Serve even when others may read the home's keys or database, or write into the home.")
+    boolean allowInsecure;
 
     ServeCommand(Context context) {
         this.context = context;
@@ -39,8 +45,14 @@ final class ServeCommand implements Runnable {
         String nodeName = node != null ? Validation.name(node) : defaultNode();
         InetSocketAddress listen = parseListen(http);
         BrokerConfig config = context.config();
+        refuseInsecureHome();
+        List<String> problems = net.v6broker.broker.HomeCheck.problems(context.home(), context.clock, context.random());
+        for (String p : problems) {
+            context.err.println("v6broker: error: " + p + " (serving degraded: changes that issue or sign will fail; "
+                    + "/api/v1/health reports it)");
+        }
         boolean runOpenvpn = !noOpenvpn;
-        if (runOpenvpn && !onPath("openvpn")) {
+        if (runOpenvpn && !onPath("openvpn") && !install()) {
             context.err.println("v6broker: openvpn is not installed (Debian: apt-get install openvpn); serving without it: "
                     + "client files and the CRL are kept in step, no tunnels run here");
             runOpenvpn = false;
@@ -53,6 +65,10 @@ final class ServeCommand implements Runnable {
             server = net.v6broker.web.BrokerHttp.start(listen.getHostString(), listen.getPort(),
                     HttpServices.of(context, net.v6broker.api.Limits.defaults(), () -> {
                         Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("status", problems.isEmpty() ? "ok" : "degraded");
+                        if (!problems.isEmpty()) {
+                            body.put("problems", problems);
+                        }
                         body.put("node", nodeName);
                         body.put("layout", l.cliName());
                         body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
@@ -79,6 +95,21 @@ final class ServeCommand implements Runnable {
         }
     }
 
+    /** Refuses to serve a home whose secrets anyone may read (each such file named), unless told to. */
+    private void refuseInsecureHome() {
+        List<Home.LoosePermission> serious = context.home().loosePermissions().stream().filter(Home.LoosePermission::serious)
+                .toList();
+        if (serious.isEmpty()) {
+            return;
+        }
+        String files = String.join("; ", serious.stream().map(Home.LoosePermission::text).toList());
+        if (!allowInsecure) {
+            throw new HomeException("refusing to serve: anyone on this machine can read its secrets or write into the home: "
+                    + files + ". Fix the modes, or pass --allow-insecure-permissions to serve anyway");
+        }
+        context.err.println("v6broker: warning: serving with insecure permissions (--allow-insecure-permissions): " + files);
+    }
+
     static InetSocketAddress parseListen(String text) {
         int colon = text.lastIndexOf(':');
         if (colon < 1) {
@@ -88,6 +119,37 @@ final class ServeCommand implements Runnable {
         Validation.host(host);
         String port = text.substring(colon + 1);
         return new InetSocketAddress(host, port.equals("0") ? 0 : Validation.parsePort("--http port", port));
+    }
+
+    /**
+     * Installs openvpn from Debian's packages, as {@code ./run-tests} does, when it is missing and this
+     * runs as root on a machine with apt-get: the README's first command then serves tunnels on a
+     * fresh machine. Says what it does; true once openvpn is on the path.
+     */
+    private boolean install() {
+        if (!"root".equals(System.getProperty("user.name")) || !onPath("apt-get")) {
+            return false;
+        }
+        context.err.println("v6broker: openvpn is not installed; installing it (apt-get update && apt-get install -y openvpn)");
+        context.err.flush();
+        for (List<String> cmd : List.of(List.of("apt-get", "update", "-qq"), List.of("apt-get", "install", "-y", "-qq", "openvpn"))) {
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+                pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                int code = pb.start().waitFor();
+                if (code != 0) {
+                    context.err.println("v6broker: '" + String.join(" ", cmd) + "' exited " + code);
+                    return false;
+                }
+            } catch (IOException e) {
+                context.err.println("v6broker: cannot run " + cmd.get(0) + ": " + e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return onPath("openvpn");
     }
 
     private static boolean onPath(String program) {

@@ -9,16 +9,28 @@ import net.v6broker.ipam.Ipv6Prefix;
  * validated once at start. Missing sections take the defaults named in {@link Defaults}; unknown
  * keys are refused, so a typo never passes silently. Immutable.
  *
- * @param prefix   the broker's prefix P, /32../60 (fixed at init: every stored prefix derives from it)
+ * @param brokerId the broker's identity, also stored in its database at {@code init}: a home refuses a
+ *                 database of another broker (null only in a home made before identities, until its
+ *                 first command records one)
+ * @param prefix   the broker's prefix P, /32../60 (fixed at init: every stored prefix derives from it,
+ *                 and the database keeps it too)
  * @param endpoint where clients connect
  * @param ca       key type and lifetimes of certificates and the CRL
  * @param clients  per-client policy
  * @param database where the state lives
  * @param openvpn  how server configs and client profiles are rendered
+ * @param http     how the daemon's HTTP listener trusts proxies in front of it
  */
-public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database, OpenVpn openvpn) {
+public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database,
+                           OpenVpn openvpn, Http http) {
+    /** A broker id: 32 lower-case hex digits (128 random bits). */
+    private static final java.util.regex.Pattern BROKER_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
     public BrokerConfig {
+        if (brokerId != null && !BROKER_ID.matcher(brokerId).matches()) {
+            throw new IllegalArgumentException("config: brokerId " + Validation.quote(brokerId)
+                    + " is invalid: accepted 32 lower-case hex digits, as 'v6broker init' writes it");
+        }
         Objects.requireNonNull(prefix, "config: 'prefix' is required (the broker's IPv6 prefix, e.g. 2001:db8:abba:f100::/56)");
         AddressPlan.parse(prefix);
         Objects.requireNonNull(endpoint, "config: 'endpoint' is required (host and port clients connect to)");
@@ -26,11 +38,31 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
         clients = clients == null ? Clients.defaults() : clients;
         database = database == null ? Database.defaults() : database;
         openvpn = openvpn == null ? OpenVpn.defaults() : openvpn;
+        http = http == null ? Http.defaults() : http;
     }
 
-    /** A configuration with the default {@code openvpn} section. */
+    /** A configuration without an id yet, with the default {@code openvpn} and {@code http} sections. */
     public BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database) {
-        this(prefix, endpoint, ca, clients, database, null);
+        this(null, prefix, endpoint, ca, clients, database, null, null);
+    }
+
+    /** A new broker id: 128 random bits as 32 hex digits. */
+    public static String newBrokerId(java.security.SecureRandom random) {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    public BrokerConfig withBrokerId(String id) {
+        return new BrokerConfig(id, prefix, endpoint, ca, clients, database, openvpn, http);
+    }
+
+    public BrokerConfig withEndpoint(Endpoint e) {
+        return new BrokerConfig(brokerId, prefix, e, ca, clients, database, openvpn, http);
+    }
+
+    public BrokerConfig withDatabase(Database d) {
+        return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, d, openvpn, http);
     }
 
     public AddressPlan plan() {
@@ -185,6 +217,28 @@ public record BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clie
 
         static OpenVpn defaults() {
             return new OpenVpn(null, 0, null);
+        }
+    }
+
+    /**
+     * @param trustedProxies addresses of reverse proxies in front of the HTTP listener (such as
+     *                       {@code 127.0.0.1} for an nginx on the same machine): only from these is
+     *                       {@code X-Forwarded-For} believed for the client address that rate limits
+     *                       key on, and {@code X-Forwarded-Proto: https} for secure cookies and HSTS
+     */
+    public record Http(java.util.List<String> trustedProxies) {
+        public Http {
+            trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
+            for (String p : trustedProxies) {
+                if (p == null || !(p.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || p.matches("[0-9A-Fa-f:.]{2,45}") && p.indexOf(':') >= 0)) {
+                    throw new IllegalArgumentException("config: http.trustedProxies entry " + Validation.quote(p)
+                            + " is invalid: accepted IPv4 or IPv6 addresses such as 127.0.0.1 or ::1");
+                }
+            }
+        }
+
+        static Http defaults() {
+            return new Http(null);
         }
     }
 }

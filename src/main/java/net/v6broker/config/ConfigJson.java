@@ -22,15 +22,19 @@ import java.util.Map;
  * constructors validate the values and supply the defaults of absent ones.
  */
 public final class ConfigJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Duplicate keys are refused: with "the last one wins" a second "prefix" would renumber every client. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Every section and its keys, in the order they are written. */
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "endpoint", List.of("host", "port"),
             "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
-            "openvpn", List.of("route", "portBase", "lanInterface"));
-    private static final List<String> TOP = List.of("prefix", "endpoint", "ca", "clients", "database", "openvpn");
+            "openvpn", List.of("route", "portBase", "lanInterface"),
+            "http", List.of("trustedProxies"));
+    private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
+            "http");
 
     private ConfigJson() {
     }
@@ -48,7 +52,7 @@ public final class ConfigJson {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
-                if (key.equals("prefix")) {
+                if (key.equals("prefix") || key.equals("brokerId")) {
                     values.put(key, string(p, t, key));
                 } else if (SECTIONS.containsKey(key)) {
                     if (t == JsonToken.VALUE_NULL) {
@@ -64,7 +68,7 @@ public final class ConfigJson {
                         }
                         String path = key + "." + sub;
                         JsonToken v = p.nextToken();
-                        values.put(path, isNumber(sub) ? number(p, v, path) : string(p, v, path));
+                        values.put(path, isNumber(sub) ? number(p, v, path) : isList(sub) ? strings(p, v, path) : string(p, v, path));
                     }
                 } else {
                     throw new IllegalArgumentException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
@@ -80,6 +84,7 @@ public final class ConfigJson {
             throw new UncheckedIOException(e); // parsing a byte array reads nothing
         }
         return new BrokerConfig(
+                (String) values.get("brokerId"),
                 (String) values.get("prefix"),
                 values.containsKey("endpoint") ? new BrokerConfig.Endpoint((String) values.get("endpoint.host"),
                         integer(values, "endpoint.port")) : null,
@@ -92,7 +97,8 @@ public final class ConfigJson {
                 values.containsKey("database") ? new BrokerConfig.Database((String) values.get("database.url"),
                         (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
-                        integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface")) : null);
+                        integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface")) : null,
+                values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null);
     }
 
     /** The configuration as {@code config.json}: every key, two-space indent, a final newline. */
@@ -101,6 +107,9 @@ public final class ConfigJson {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
+            if (c.brokerId() != null) {
+                g.writeStringField("brokerId", c.brokerId());
+            }
             g.writeStringField("prefix", c.prefix());
             g.writeObjectFieldStart("endpoint");
             g.writeStringField("host", c.endpoint().host());
@@ -127,6 +136,13 @@ public final class ConfigJson {
             g.writeNumberField("portBase", c.openvpn().portBase());
             g.writeStringField("lanInterface", c.openvpn().lanInterface());
             g.writeEndObject();
+            g.writeObjectFieldStart("http");
+            g.writeArrayFieldStart("trustedProxies");
+            for (String proxy : c.http().trustedProxies()) {
+                g.writeString(proxy);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -136,6 +152,33 @@ public final class ConfigJson {
 
     private static boolean isNumber(String key) {
         return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch");
+    }
+
+    private static boolean isList(String key) {
+        return key.equals("trustedProxies");
+    }
+
+    /** A list of strings; null for JSON null. */
+    private static List<String> strings(JsonParser p, JsonToken t, String path) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException("'" + path + "' must be a list of strings, got " + describe(t));
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+            if (v != JsonToken.VALUE_STRING) {
+                throw new IllegalArgumentException("'" + path + "' must be a list of strings, found " + describe(v));
+            }
+            out.add(p.getText());
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Map<String, Object> values, String path) {
+        return (List<String>) values.get(path);
     }
 
     private static void expect(JsonToken actual, JsonToken expected, String what) {

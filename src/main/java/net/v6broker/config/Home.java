@@ -112,6 +112,56 @@ public record Home(Path dir) {
         return dir.resolve("server/tls-crypt.key");
     }
 
+    /**
+     * A file of this home whose permissions are looser than v6broker makes them: a private file (a
+     * key, the database, which holds every client's key, the database password) that others than
+     * the owner may read, or a home directory that others may write into.
+     *
+     * @param serious anyone on the machine may read a secret, or write into the home: {@code serve}
+     *                refuses to start (unless told otherwise); a group's access is only warned about
+     */
+    public record LoosePermission(Path file, String mode, String expected, String fix, boolean serious) {
+        /** One line for a warning. */
+        public String text() {
+            return file + " has mode " + mode + ", expected " + expected + " (" + fix + ")";
+        }
+    }
+
+    /** The files that must be readable by the owner alone, where they exist. */
+    public java.util.List<Path> privateFiles() {
+        return java.util.List.of(caKey(), caKeyMatch(), serverKey(), tlsCryptKey(), database(), dir.resolve("broker.db-wal"),
+                dir.resolve("broker.db-shm"), dir.resolve("db-password"));
+    }
+
+    /** Every {@link LoosePermission} of the home; empty when all is as v6broker made it. */
+    public java.util.List<LoosePermission> loosePermissions() {
+        java.util.List<LoosePermission> out = new java.util.ArrayList<>();
+        try {
+            if (Files.isDirectory(dir)) {
+                Set<PosixFilePermission> m = Files.getPosixFilePermissions(dir);
+                if (m.contains(PosixFilePermission.GROUP_WRITE) || m.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    out.add(new LoosePermission(dir, PosixFilePermissions.toString(m), "no write access for group and others",
+                            "chmod go-w " + dir, m.contains(PosixFilePermission.OTHERS_WRITE)));
+                }
+            }
+            for (Path f : privateFiles()) {
+                if (!Files.exists(f)) {
+                    continue;
+                }
+                Set<PosixFilePermission> m = Files.getPosixFilePermissions(f);
+                boolean others = m.contains(PosixFilePermission.OTHERS_READ) || m.contains(PosixFilePermission.OTHERS_WRITE);
+                boolean group = m.contains(PosixFilePermission.GROUP_READ) || m.contains(PosixFilePermission.GROUP_WRITE);
+                if (others || group) {
+                    out.add(new LoosePermission(f, PosixFilePermissions.toString(m), "rw------- as it holds secrets",
+                            "chmod 600 " + f, others));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the permissions in " + dir, e);
+        }
+        return out;
+    }
+
     /** The JDBC URL of the database: the configured one, or the embedded file. */
     public String databaseUrl(BrokerConfig config) {
         return config.database().url().isEmpty() ? "jdbc:sqlite:" + database() : config.database().url();

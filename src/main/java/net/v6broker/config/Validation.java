@@ -74,6 +74,45 @@ public final class Validation {
         }
     }
 
+    /**
+     * Whether a character must not appear in free text (a subscriber's reason): control characters
+     * other than line breaks and tabs, and the invisible ones that change how text around them is
+     * shown (format characters such as U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE, line
+     * and paragraph separators), private-use, unpaired surrogate and unassigned code points.
+     */
+    public static boolean hidden(int codePoint) {
+        if (codePoint == '\n' || codePoint == '\r' || codePoint == '\t') {
+            return false;
+        }
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED,
+                    Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Free text as a person typed it: required, at most {@code max} characters, without any
+     * {@link #hidden} character (the message names the first one and where it is).
+     */
+    public static String freeText(String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        if (value.length() > max) {
+            throw new IllegalArgumentException(field + " is " + value.length() + " characters long: accepted at most " + max);
+        }
+        for (int i = 0; i < value.length(); ) {
+            int cp = value.codePointAt(i);
+            if (hidden(cp)) {
+                throw new IllegalArgumentException(field + " contains the invisible or control character "
+                        + String.format("U+%04X", cp) + " at position " + i + ": accepted visible text, line breaks and tabs");
+            }
+            i += Character.charCount(cp);
+        }
+        return value.strip();
+    }
+
     /** The value in quotes with control characters escaped, safe to print. */
     public static String quote(String value) {
         if (value == null) {

@@ -70,6 +70,7 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Map<String, Supervisor> supervisors = new HashMap<>();
     private ManagementClient management;
+    private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
 
@@ -98,24 +99,45 @@ public final class Daemon implements AutoCloseable {
         return Optional.ofNullable(lastStatus);
     }
 
-    /** Reconciles, starts openvpn and the loops. Returns once everything runs. */
+    /**
+     * Takes the home's daemon lock, reconciles, starts openvpn and the loops. Returns once everything
+     * runs. The event stream is followed from this node's stored cursor, so a change made while the
+     * daemon was down (a revoke, say) is applied now, its kill included; a node that never ran starts
+     * at the newest event, the rendering having brought its files up to date.
+     */
     public void start() {
+        lock = HomeLock.acquire(home.dir(), options.node(), clock);
+        try {
+            reconcileAndRun();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void reconcileAndRun() {
         refreshCrlIfDue();
-        cursor = store.read(tx -> tx.lastEventId());
+        long stored = store.read(tx -> tx.eventCursor(options.node()));
+        long newest = store.read(tx -> tx.lastEventId());
+        cursor = stored > 0 ? Math.min(stored, newest) : newest;
         List<Client> clients = broker.list();
         ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), clients);
         publishCrl();
-        LOG.info("reconciled {} ({} layout): {} active client file(s), {} stale removed; events from #{}", serverDir,
-                options.layout().cliName(), r.clients(), r.removed(), cursor);
+        LOG.info("reconciled {} ({} layout): {} active client file(s), {} stale removed; events from #{} ({})", serverDir,
+                options.layout().cliName(), r.clients(), r.removed(), cursor,
+                stored > 0 ? (newest - cursor) + " to apply since this node's last run" : "this node's first run");
         if (options.runOpenvpn()) {
             if (options.layout() == Layout.SHARED) {
                 supervise("server", serverDir.resolve("server.conf"));
             } else {
+                Set<String> active = new HashSet<>();
                 for (Client c : clients) {
                     if (c.status() == ClientStatus.ACTIVE) {
+                        active.add(c.name());
                         supervise(c.name(), serverDir.resolve(c.name() + ".conf"));
                     }
                 }
+                stopInactiveInstances(active);
             }
         }
         loop.scheduleWithFixedDelay(guard("events", this::applyEvents), 0, EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -124,6 +146,35 @@ public final class Daemon implements AutoCloseable {
         }
         loop.scheduleWithFixedDelay(guard("crl", this::refreshCrlIfDue), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Per-client layout: ends the openvpn instances, left running from an earlier run, of clients
+     * that are no longer active (revoked, suspended or deleted while the daemon was down).
+     */
+    private void stopInactiveInstances(Set<String> active) {
+        Path run = serverDir.resolve("run");
+        if (!Files.isDirectory(run)) {
+            return;
+        }
+        try (var pids = Files.newDirectoryStream(run, "*.pid")) {
+            for (Path pid : pids) {
+                String file = pid.getFileName().toString();
+                String name = file.substring(0, file.length() - ".pid".length());
+                if (!active.contains(name) && !supervisors.containsKey(name)) {
+                    Supervisor s = new Supervisor(name, serverDir.resolve(name + ".conf"), pid, run.resolve(name + ".log"), clock,
+                            line -> LOG.info(line));
+                    if (s.adopt()) {
+                        s.stop(true);
+                        LOG.info("openvpn of {} stopped: the client is not active (changed while the daemon was down)", name);
+                    } else {
+                        s.stop(false);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("listing " + run, e);
+        }
     }
 
     private void supervise(String name, Path conf) {
@@ -211,7 +262,12 @@ public final class Daemon implements AutoCloseable {
         return killed;
     }
 
-    /** Records the sessions OpenVPN reports; the ones that disappeared get their end time. */
+    /**
+     * Records the sessions OpenVPN reports (the ones that disappeared get their end time), and ends
+     * every session whose client the database does not hold as active: a kill can be lost (an event
+     * applied before the management interface answered, a daemon killed between commit and kill), so
+     * each poll reconciles OpenVPN's sessions against the database, and the log says why.
+     */
     void pollStatus() {
         Optional<ManagementClient> m = management();
         if (m.isEmpty()) {
@@ -219,6 +275,17 @@ public final class Daemon implements AutoCloseable {
         }
         StatusReport report = m.get().status();
         Instant now = clock.instant();
+        Map<String, ClientStatus> statuses = store.read(tx -> tx.statusesOf(report.sessions().stream()
+                .map(Session::commonName).toList()));
+        for (Session s : report.sessions()) {
+            ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
+            if (st != ClientStatus.ACTIVE) {
+                String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();
+                boolean killed = m.get().kill(s.clientId());
+                LOG.info("session of {} from {} {}: {} (reconciled against the database)", s.commonName(), s.realAddress(),
+                        killed ? "ended" : "could not be ended (OpenVPN no longer knows it)", why);
+            }
+        }
         store.inTransaction(tx -> {
             Set<String> seen = new HashSet<>();
             for (Session s : report.sessions()) {
@@ -267,13 +334,11 @@ public final class Daemon implements AutoCloseable {
 
     /** Re-issues the CRL once a third of its validity is left, so it can never expire under a running server. */
     void refreshCrlIfDue() {
-        CrlRow crl = broker.currentCrl();
-        Duration left = Duration.between(clock.instant(), crl.nextUpdate());
-        Duration threshold = Duration.ofDays(config.ca().crlDays()).dividedBy(3);
-        if (left.compareTo(threshold) < 0) {
-            broker.reissueCrl();
+        CrlRow before = broker.currentCrl();
+        if (broker.reissueCrlIfDue().isPresent()) {
             CrlRow fresh = publishCrl();
-            LOG.info("CRL #{} re-issued ({} left on #{}), next update {}", fresh.number(), left, crl.number(), fresh.nextUpdate());
+            LOG.info("CRL #{} re-issued ({} left on #{}), next update {}", fresh.number(),
+                    Duration.between(clock.instant(), before.nextUpdate()), before.number(), fresh.nextUpdate());
         }
     }
 
@@ -317,6 +382,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (management != null) {
             management.close();
+        }
+        if (lock != null) {
+            lock.close();
         }
         LOG.info("stopped{}", options.stopOpenvpnOnExit() ? " (openvpn stopped too)" : "; openvpn keeps serving the tunnels");
     }

@@ -76,6 +76,23 @@ public final class ServerDirs {
     record Entry(String path, String layout) {
     }
 
+    /**
+     * Refuses a home whose path OpenVPN's config files could not name: the daemon renders
+     * {@code HOME/openvpn} (paths written into server.conf, which allow no spaces or quotes here) with
+     * its management socket at {@code HOME/openvpn/run/management.sock} (a Unix socket path of at
+     * most {@value Safe#MAX_SOCKET_PATH} bytes). Checked at {@code init}, so that such a home is never
+     * made and then refused by {@code serve}.
+     */
+    public static void requireRenderableHome(Path home) {
+        try {
+            Safe.socketPath("management socket", home.resolve("openvpn-per-client/run/management.sock"));
+        } catch (UnsafeValueException e) {
+            throw new IllegalArgumentException("cannot use " + Validation.quote(home.toAbsolutePath().normalize().toString())
+                    + " as a broker home: its path goes into OpenVPN's config files, which accept only letters, digits and "
+                    + ". _ : / @ + - there, and its management socket path must fit 107 bytes (" + e.getMessage() + ")");
+        }
+    }
+
     // ---- rendering a whole directory
 
     /**

@@ -77,6 +77,16 @@ public final class Supervisor implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Takes over the running openvpn of this config, if there is one, without starting one (and
+     * without watching it: for {@link #stop} alone). True when there was one.
+     */
+    public synchronized boolean adopt() {
+        Optional<ProcessHandle> running = running();
+        running.ifPresent(p -> process = p);
+        return running.isPresent();
+    }
+
     /** The pid of the supervised process, if it is alive. */
     public synchronized Optional<Long> pid() {
         return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();

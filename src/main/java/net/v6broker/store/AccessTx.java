@@ -17,7 +17,8 @@ import net.v6broker.ipam.Pool;
  */
 public final class AccessTx {
     private static final String REQUEST_COLUMNS = "id, name, email, type, os, reason, status, created_at, decided_at, "
-            + "decided_by, client_id, client_name, link_expires_at, link_used_at, link_hash IS NOT NULL";
+            + "decided_by, client_id, client_name, link_expires_at, link_used_at, link_hash IS NOT NULL, links_issued, "
+            + "links_window_start";
     private final Connection c;
 
     AccessTx(Connection c) {
@@ -53,6 +54,14 @@ public final class AccessTx {
         return rows.stream().findFirst();
     }
 
+    /** Whether the token of this id exists and is not revoked. */
+    public boolean tokenLive(long id) throws SQLException {
+        try (PreparedStatement s = prepare("SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL", id);
+             ResultSet r = s.executeQuery()) {
+            return r.next();
+        }
+    }
+
     /** Every token, revoked ones too, by name. */
     public List<TokenRow> tokens() throws SQLException {
         return tokens("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY lower(name), id");
@@ -83,7 +92,8 @@ public final class AccessTx {
     /** A subscriber's request as stored (without its secrets' hashes). */
     public record RequestRow(long id, String name, String email, Pool type, ClientOs os, String reason, String status,
                              Instant createdAt, Instant decidedAt, String decidedBy, Long clientId, String clientName,
-                             Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued) {
+                             Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued, int linksIssued,
+                             Instant linksWindowStart) {
     }
 
     /** Stores a pending request; a pending one of the same name makes this throw {@link UniqueViolation}. */
@@ -164,11 +174,22 @@ public final class AccessTx {
         update("UPDATE subscription_requests SET client_id = ?, client_name = ? WHERE id = ?", clientId, clientName, id);
     }
 
-    /** Records a new download link; false when the request already has one that is neither used nor expired. */
-    public boolean issueLink(long id, String linkHash, Instant expires, Instant now) throws SQLException {
-        return update("UPDATE subscription_requests SET link_hash = ?, link_expires_at = ?, link_used_at = NULL "
+    /**
+     * Records a new download link, counted in the request's window of {@code window}: false when the
+     * request already has one that is neither used nor expired, or took {@code perWindow} in the
+     * current window.
+     */
+    public boolean issueLink(long id, String linkHash, Instant expires, Instant now, java.time.Duration window, int perWindow)
+            throws SQLException {
+        long windowOpen = now.minus(window).toEpochMilli();
+        return update("UPDATE subscription_requests SET link_hash = ?, link_expires_at = ?, link_used_at = NULL, "
+                + "links_issued = CASE WHEN links_window_start IS NULL OR links_window_start <= ? THEN 1 ELSE links_issued + 1 END, "
+                + "links_window_start = CASE WHEN links_window_start IS NULL OR links_window_start <= ? THEN ? "
+                + "ELSE links_window_start END "
                 + "WHERE id = ? AND status = 'approved' AND (link_hash IS NULL OR link_used_at IS NOT NULL "
-                + "OR link_expires_at <= ?)", linkHash, expires.toEpochMilli(), id, now.toEpochMilli()) > 0;
+                + "OR link_expires_at <= ?) AND (links_window_start IS NULL OR links_window_start <= ? OR links_issued < ?)",
+                linkHash, expires.toEpochMilli(), windowOpen, windowOpen, now.toEpochMilli(), id, now.toEpochMilli(), windowOpen,
+                perWindow) > 0;
     }
 
     /** Takes a download link: true for exactly one caller while it is unused and unexpired. */
@@ -185,7 +206,8 @@ public final class AccessTx {
                 Long clientId = r.wasNull() ? null : cid;
                 out.add(new RequestRow(r.getLong(1), r.getString(2), r.getString(3), Pool.parse(r.getString(4)),
                         ClientOs.parse(r.getString(5)), r.getString(6), r.getString(7), instant(r, 8), instant(r, 9),
-                        r.getString(10), clientId, r.getString(12), instant(r, 13), instant(r, 14), r.getBoolean(15)));
+                        r.getString(10), clientId, r.getString(12), instant(r, 13), instant(r, 14), r.getBoolean(15),
+                        r.getInt(16), instant(r, 17)));
             }
             return out;
         }

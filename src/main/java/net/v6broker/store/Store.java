@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    static final int SCHEMA_VERSION = 5;
+    static final int SCHEMA_VERSION = 6;
     private static final int POOL_SIZE = 4;
     private static final int BUSY_TIMEOUT_MS = 60_000;
 
@@ -31,35 +31,80 @@ public final class Store implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    /** SQLite only: whether connecting may create the file ({@code init}), or must find it. */
+    private final boolean mayCreate;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL_SIZE);
 
-    private Store(String url, String user, String password) {
+    private Store(String url, String user, String password, boolean mayCreate) {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.mayCreate = mayCreate;
     }
 
-    /** The embedded database file, created and migrated when missing. */
-    public static Store openSqlite(Path file) {
-        return open("jdbc:sqlite:" + file.toAbsolutePath());
+    /**
+     * Opens an existing broker database and brings its schema up to date. Refuses, changing nothing,
+     * a SQLite file that does not exist and a database that holds no v6broker schema (an empty file,
+     * a wrong {@code database.url}): only {@link #create} makes a database.
+     */
+    public static Store open(String url, String user, String password) {
+        Store store = new Store(url, user, password, false);
+        if (store.dialect().equals("sqlite") && !java.nio.file.Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+            throw new NoDatabaseException("the database file " + url.substring("jdbc:sqlite:".length()) + " does not exist "
+                    + "(deleted, moved, or a typo in database.url?): restore it from a backup; only 'v6broker init' creates "
+                    + "a database, and no other command makes an empty one in its place");
+        }
+        try {
+            int version = store.schemaVersion();
+            if (version == 0) {
+                throw new NoDatabaseException("the database " + store.redacted() + " holds no v6broker schema (is "
+                        + "database.url in config.json right? an empty database is never filled in, only 'v6broker init' "
+                        + "creates one)");
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new NoDatabaseException("the database " + store.redacted() + " has schema version " + version
+                        + ", newer than this v6broker knows (" + SCHEMA_VERSION + "): run the v6broker that made it");
+            }
+            if (version < SCHEMA_VERSION) {
+                store.migrate();
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
-    /** Opens a database by JDBC URL and brings its schema up to date. */
+    /** {@link #open} without credentials (SQLite). */
     public static Store open(String url) {
         return open(url, null, null);
     }
 
-    /** Opens a database with credentials (PostgreSQL) and brings its schema up to date. */
-    public static Store open(String url, String user, String password) {
-        Store store = new Store(url, user, password);
-        store.migrateIfBehind();
-        return store;
+    /** The embedded database file, which must exist. */
+    public static Store openSqlite(Path file) {
+        return open("jdbc:sqlite:" + file.toAbsolutePath());
     }
 
-    private void migrateIfBehind() {
-        if (currentVersion() >= SCHEMA_VERSION) {
-            return; // the common case: no Flyway start-up cost on every CLI call
+    /**
+     * Creates the schema in a new database: a SQLite file that does not exist yet, or an empty
+     * PostgreSQL database. Refuses one that already holds a v6broker schema.
+     */
+    public static Store create(String url, String user, String password) {
+        Store store = new Store(url, user, password, true);
+        try {
+            if (store.schemaVersion() != 0) {
+                throw new NoDatabaseException("the database " + store.redacted() + " already holds a v6broker schema: "
+                        + "a new broker needs an empty database");
+            }
+            store.migrate();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
+    }
+
+    private void migrate() {
         Flyway.configure()
                 .dataSource(url, user, password)
                 .locations("classpath:db/migration/" + dialect())
@@ -67,17 +112,22 @@ public final class Store implements AutoCloseable {
                 .migrate();
     }
 
-    private int currentVersion() {
+    /** The newest migration applied, 0 when the database has no schema history (an empty database). */
+    private int schemaVersion() {
         return withConnection(c -> {
-            try (Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery(
-                         "SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success")) {
-                return r.next() ? r.getInt(1) : 0;
-            } catch (SQLException e) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
+            String exists = dialect().equals("sqlite")
+                    ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
+                    : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                    + "AND table_name = 'flyway_schema_history'";
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(exists)) {
+                r.next();
+                if (r.getLong(1) == 0) {
+                    return 0;
                 }
-                return 0; // no history table yet
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success")) {
+                return r.next() ? r.getInt(1) : 0;
             }
         });
     }
@@ -169,6 +219,10 @@ public final class Store implements AutoCloseable {
             // for getGeneratedKeys, which nothing here calls (ids come back by RETURNING): a third
             // of the database time of a 1,000-client import (docs/decisions.md, 18).
             p.setProperty("jdbc.get_generated_keys", "false");
+            if (!mayCreate) {
+                // read-write without SQLITE_OPEN_CREATE: a missing file fails, it is never made empty
+                p.setProperty("open_mode", Integer.toString(org.sqlite.SQLiteOpenMode.READWRITE.flag));
+            }
         } else {
             if (user != null) {
                 p.setProperty("user", user);

@@ -41,6 +41,26 @@ public final class Tx {
         return c;
     }
 
+    // ---- the broker's identity
+
+    /** The identity {@code init} recorded; empty in a database made before identities. */
+    public Optional<BrokerIdentity> identity() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT broker_id, prefix, created_at FROM broker WHERE singleton = 1");
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(new BrokerIdentity(r.getString(1), r.getString(2), instant(r, 3))) : Optional.empty();
+        }
+    }
+
+    /** Records the identity; a database that has one already refuses a second ({@link UniqueViolation}). */
+    public void recordIdentity(BrokerIdentity identity) throws SQLException {
+        try {
+            update("INSERT INTO broker (singleton, broker_id, prefix, created_at) VALUES (1, ?, ?, ?)", identity.brokerId(),
+                    identity.prefix(), identity.createdAt().toEpochMilli());
+        } catch (SQLException e) {
+            throw translate("recording the broker's identity", e);
+        }
+    }
+
     // ---- clients
 
     /** The live (not deleted) client of that name, compared case-insensitively. */
@@ -50,6 +70,16 @@ public final class Tx {
         s.setString(1, name);
         try (ResultSet r = s.executeQuery()) {
             return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
+        }
+    }
+
+    /** The client (live or deleted) that a create with this idempotency key made, if any. */
+    public Optional<ClientRow> clientByIdempotencyKey(String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE idempotency_key = ?")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(clientRow(r)) : Optional.empty();
+            }
         }
     }
 
@@ -77,6 +107,30 @@ public final class Tx {
         return found;
     }
 
+    /**
+     * The status of each of {@code names} that is a live client, by lower-cased name; a name with no
+     * live client (deleted, never added) is absent.
+     */
+    public Map<String, ClientStatus> statusesOf(List<String> names) throws SQLException {
+        Map<String, ClientStatus> found = new HashMap<>();
+        for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
+            List<String> part = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
+            String marks = String.join(", ", Collections.nCopies(part.size(), "lower(?)"));
+            try (PreparedStatement s = c.prepareStatement("SELECT lower(name), status FROM clients WHERE lower(name) IN ("
+                    + marks + ") AND deleted_at IS NULL")) {
+                for (int i = 0; i < part.size(); i++) {
+                    s.setString(i + 1, part.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.put(r.getString(1).toLowerCase(Locale.ROOT), ClientStatus.of(r.getString(2)));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Every live client, by name. */
     public List<ClientRow> clients() throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS
@@ -91,10 +145,11 @@ public final class Tx {
     }
 
     public long insertClient(String name, Pool type, ClientOs os, String email, long poolIndex, String serial,
-                             Instant now) throws SQLException {
+                             Instant now, String idempotencyKey) throws SQLException {
         try {
             PreparedStatement s = reused("INSERT INTO clients (name, type, os, email, status, "
-                    + "pool_index, serial, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING id");
+                    + "pool_index, serial, created_at, updated_at, idempotency_key) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) "
+                    + "RETURNING id");
             s.setString(1, name);
             s.setString(2, type.cliName());
             s.setString(3, os.cliName());
@@ -103,6 +158,7 @@ public final class Tx {
             s.setString(6, serial);
             s.setLong(7, now.toEpochMilli());
             s.setLong(8, now.toEpochMilli());
+            s.setString(9, idempotencyKey);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);

@@ -1,6 +1,12 @@
 package net.v6broker.web;
 
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
@@ -32,39 +38,71 @@ public final class BrokerHttp implements AutoCloseable {
         this.app = app;
     }
 
+    /** How long a request body may take to arrive; a read waits at most {@link #IDLE_TIMEOUT}. */
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+    /** A connection that sends nothing for this long is closed (Jetty's default is 30 s). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** Request line and headers together (Jetty's default, stated): beyond it, 414 or 431 as JSON. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+
     /** Starts listening on {@code host:port} (port 0 picks a free one). */
     public static BrokerHttp start(String host, int port, Services services) {
         int maxBody = services.limits().maxBodyBytes();
         String css = resource("/web/app.css");
+        ProxyTrust proxies = new ProxyTrust(services.http().trustedProxies());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxBody;
+            config.contextResolver.ip = proxies::ip;
+            config.contextResolver.scheme = proxies::scheme;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+            });
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(host);
+                c.setPort(port);
+                c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                return c;
+            });
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new BoundedBody(maxBody, BODY_DEADLINE)), "/*", EnumSet.of(DispatcherType.REQUEST)));
         });
         RateLimiter failures = new RateLimiter(services.limits().authFailuresPerMinute(), 60, services.clock());
         RateLimiter subscribe = new RateLimiter(services.limits().subscribePerHour(), 3600, services.clock());
         Auth auth = new Auth(services, failures);
         Subscriptions subscriptions = new Subscriptions(services);
-        WebSessions sessions = new WebSessions(services.random(), services.clock(), services.limits().sessionLifetime());
+        WebSessions sessions = new WebSessions(services.random(), services.clock(), services.limits().sessionLifetime(),
+                tokenId -> services.store().read(tx -> tx.access().tokenLive(tokenId)));
 
         app.before(ctx -> {
             ctx.header("Content-Security-Policy", CSP);
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("Referrer-Policy", "no-referrer");
+            // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
+            // post, which the CSRF check refuses; a Referer (which may hold a download link) still
+            // never leaves for another site
+            ctx.header("Referrer-Policy", "same-origin");
             ctx.header("Cross-Origin-Opener-Policy", "same-origin");
             ctx.header("Cache-Control", "no-store");
-            String length = ctx.header("Content-Length");
-            if (length != null) {
-                long n;
-                try {
-                    n = Long.parseLong(length.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("Content-Length " + net.v6broker.config.Validation.quote(length) + " is not a number");
-                }
-                if (n > maxBody) {
-                    throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body has " + n + " bytes: accepted at most " + maxBody);
-                }
+            if (ctx.scheme().equals("https")) {
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
+            if (!exempt(ctx.path())) {
+                auth.guard(ctx); // an address that used up its failures is refused before any work
+            }
+            Object body = ctx.attribute(BoundedBody.OUTCOME);
+            if (body == BoundedBody.Outcome.TOO_LARGE) {
+                ctx.header("Connection", "close"); // the rest of the body is not read
+                throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBody
+                        + " bytes: accepted at most " + maxBody);
+            } else if (body == BoundedBody.Outcome.TOO_SLOW) {
+                ctx.header("Connection", "close");
+                throw new HttpFailure(HttpFailure.Kind.REQUEST_TIMEOUT, "the body did not arrive within "
+                        + BODY_DEADLINE.toSeconds() + " s");
             }
         });
         app.get("/static/app.css", ctx -> {
@@ -74,24 +112,42 @@ public final class BrokerHttp implements AutoCloseable {
         new ApiRoutes(services, auth, subscriptions, subscribe).register(app);
         new WebRoutes(services, auth, subscriptions, subscribe, sessions).register(app);
 
-        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
-        app.exception(Exception.class, (e, ctx) -> fail(ctx, e));
+        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e, failures));
+        app.exception(Exception.class, (e, ctx) -> fail(ctx, e, failures));
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                fail(ctx, new NotFoundResponse("no such page or endpoint: " + ctx.method() + " " + ctx.path()));
+                fail(ctx, new NotFoundResponse("no such page or endpoint: " + ctx.method() + " " + ctx.path()), failures);
             }
         });
         app.error(405, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
-                fail(ctx, new HttpResponseException(405, "method " + ctx.method() + " is not allowed here"));
+                fail(ctx, new HttpResponseException(405, "method " + ctx.method() + " is not allowed here"), failures);
             }
         });
-        app.start(host, port);
+        app.start();
         return new BrokerHttp(app);
     }
 
-    private static void fail(Context ctx, Exception e) {
+    /** Paths that are never rate-limited: the style sheet and the health check of monitoring. */
+    private static boolean exempt(String path) {
+        return path.equals("/static/app.css") || path.equals(ApiRoutes.PREFIX + "/health");
+    }
+
+    /**
+     * Answers a failure; a 4xx of a request that no operator token vouched for (a bad body, an
+     * unknown path, a wrong secret) counts against the client address, so a burst of bad requests
+     * from one address is refused with 429 before any work.
+     */
+    private static void fail(Context ctx, Exception e, RateLimiter failures) {
         Errors.Mapped m = Errors.map(e);
+        if (m.status() >= 400 && m.status() < 500 && m.status() != 429 && ctx.attribute(Auth.AUTHENTICATED) == null
+                && !exempt(ctx.path())) {
+            failures.tryAcquire(ctx.ip());
+        }
+        fail(ctx, m, e);
+    }
+
+    private static void fail(Context ctx, Errors.Mapped m, Exception e) {
         if (m.status() >= 500) {
             LOG.error("{} {} failed", ctx.method(), ctx.path().startsWith("/download/") ? "/download/…" : ctx.path(), e);
         }
@@ -114,6 +170,7 @@ public final class BrokerHttp implements AutoCloseable {
             case 404 -> "Not found";
             case 409 -> "Conflict";
             case 410 -> "This link no longer works";
+            case 408 -> "Too slow";
             case 413 -> "Too large";
             case 429 -> "Slow down";
             default -> "Something went wrong";

@@ -1,5 +1,7 @@
 package net.v6broker.web;
 
+import net.v6broker.config.Validation;
+
 /** HTML text: escaping and the page frame. Everything dynamic goes through {@link #esc}. Stateless. */
 final class Html {
     private Html() {
@@ -11,15 +13,23 @@ final class Html {
         }
         String s = value.toString();
         StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
                 case '&' -> b.append("&amp;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
-                default -> b.append(c);
+                default -> {
+                    if (Validation.hidden(c)) {
+                        // shown, not obeyed: a stored U+202E must not reverse the text after it
+                        b.append(String.format(java.util.Locale.ROOT, "[U+%04X]", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
             }
         }
         return b.toString();

@@ -128,11 +128,10 @@ final class WebRoutes {
 
     private void status(Context ctx) {
         sessions.check(ctx);
-        auth.guard(ctx);
         String token = ctx.formParam("token");
         RequestRow r = auth.subscriber(token == null ? null : token.strip())
                 .orElseThrow(() -> auth.fail(ctx, "unknown token: check that you copied all of it"));
-        sessions.start(ctx, null, r.id());
+        sessions.start(ctx, null, null, r.id());
         ctx.redirect("/my");
     }
 
@@ -196,14 +195,7 @@ final class WebRoutes {
 
     private void downloadPage(Context ctx) {
         String secret = ctx.pathParam("secret");
-        auth.guard(ctx);
-        RequestRow r;
-        try {
-            r = subscriptions.linkTarget(secret);
-        } catch (HttpFailure f) {
-            throw auth.fail(ctx, f.getMessage()).kind() == HttpFailure.Kind.RATE_LIMITED
-                    ? new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many failed checks from this address") : f;
-        }
+        RequestRow r = subscriptions.linkTarget(secret);
         html(ctx, 200, "Download", null, "<section class=\"card narrow\"><h1>Your tunnel profile</h1>"
                 + "<p>For <b>" + esc(r.name()) + "</b>. This link works <b>once</b> and expires " + esc(r.linkExpiresAt())
                 + ". The archive holds the profile too, with a README and a sanity check.</p>"
@@ -216,7 +208,6 @@ final class WebRoutes {
 
     private void download(Context ctx) {
         sessions.check(ctx);
-        auth.guard(ctx);
         String format = ctx.formParam("format");
         ExportRequest req = ExportRequest.parse(format == null ? "ovpn" : format, "shared", null);
         Subscriptions.Download d = subscriptions.download(ctx.pathParam("secret"), req);
@@ -240,13 +231,15 @@ final class WebRoutes {
         String token = ctx.formParam("token");
         Auth.Operator op = auth.operatorByToken(ctx, token == null ? null : token.strip())
                 .orElseThrow(() -> auth.fail(ctx, "unknown or revoked token"));
-        sessions.start(ctx, op.name(), null);
+        sessions.start(ctx, op.name(), op.tokenId(), null);
         ctx.redirect("/admin");
     }
 
     private String operator(Context ctx) {
-        return sessions.current(ctx).map(WebSessions.Session::operator)
+        String op = sessions.current(ctx).map(WebSessions.Session::operator)
                 .orElseThrow(() -> new HttpFailure(HttpFailure.Kind.UNAUTHORIZED, "log in as an operator first"));
+        Auth.vouch(ctx, op);
+        return op;
     }
 
     private void dashboard(Context ctx) {

@@ -1,109 +1,162 @@
 package net.v6broker.web;
 
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import net.v6broker.api.HttpFailure;
 import net.v6broker.api.Secrets;
 
 /**
- * Web logins and CSRF tokens. A login is a random session id in an HttpOnly, SameSite=Strict
- * cookie, kept here by its hash only (so this map holds no usable secret) and forgotten on logout,
- * expiry or restart. Every form carries the CSRF token of the {@code v6b_csrf} cookie, compared in
- * constant time (double submit), and a cross-site {@code Origin} is refused. Thread-safe.
+ * Web logins and CSRF tokens.
+ *
+ * <p>Every browser carries one session cookie: a random id, HttpOnly, SameSite=Strict, and over
+ * HTTPS {@code Secure} with the {@code __Host-} prefix (so no other host or path can set it). A
+ * logged-in session is kept here by the hash of its id (so this map holds no usable secret) and is
+ * forgotten on logout, expiry or restart; an anonymous id is kept nowhere. A new id is issued at
+ * login, so an id planted before it is worth nothing after.
+ *
+ * <p>The CSRF token of a form is an HMAC, under a key made at start, of the browser's session id:
+ * it is bound to that one session, so a cookie/field pair an attacker chose for their own session
+ * does not pass for the victim's. Every state-changing post must also carry an {@code Origin} of
+ * this very host: a missing or {@code null} Origin is refused (browsers send one with every POST).
+ *
+ * <p>A logged-in operator's session is checked against its API token on every request: revoking the
+ * token ends the session at the next click. Thread-safe.
  */
 final class WebSessions {
     static final String SESSION_COOKIE = "v6b_session";
-    static final String CSRF_COOKIE = "v6b_csrf";
+    /** The cookie's name over HTTPS: the browser then accepts it only from this host, Secure, Path=/. */
+    static final String SECURE_SESSION_COOKIE = "__Host-" + SESSION_COOKIE;
     private static final int MAX_SESSIONS = 10_000;
+    private static final String ISSUED = "v6b.session.issued";
 
-    /** Who a web session belongs to: an operator (by token name) or a subscriber (by request id). */
-    record Session(String operator, Long requestId, Instant expires) {
+    /** Who a web session belongs to: an operator (by token name and id) or a subscriber (by request id). */
+    record Session(String operator, Long tokenId, Long requestId, Instant expires) {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random;
     private final Clock clock;
     private final Duration lifetime;
+    private final LongPredicate tokenLive;
+    private final SecretKeySpec csrfKey;
 
-    WebSessions(SecureRandom random, Clock clock, Duration lifetime) {
+    /** @param tokenLive whether the operator token of this id is still live (not revoked) */
+    WebSessions(SecureRandom random, Clock clock, Duration lifetime, LongPredicate tokenLive) {
         this.random = random;
         this.clock = clock;
         this.lifetime = lifetime;
+        this.tokenLive = tokenLive;
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        this.csrfKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
+    /** The logged-in session of this request, if any; an operator's whose token was revoked is ended here. */
     Optional<Session> current(Context ctx) {
-        String id = ctx.cookie(SESSION_COOKIE);
-        if (id == null || !Secrets.plausible(id, Secrets.SESSION)) {
+        String id = sessionId(ctx);
+        if (id == null) {
             return Optional.empty();
         }
-        Session s = sessions.get(Secrets.hash(id));
-        if (s == null || !s.expires().isAfter(clock.instant())) {
+        String hash = Secrets.hash(id);
+        Session s = sessions.get(hash);
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (!s.expires().isAfter(clock.instant()) || (s.tokenId() != null && !tokenLive.test(s.tokenId()))) {
+            sessions.remove(hash);
             return Optional.empty();
         }
         return Optional.of(s);
     }
 
-    /** Starts a session (replacing any current one) and a fresh CSRF token. */
-    void start(Context ctx, String operator, Long requestId) {
+    /** Starts a logged-in session under a new id (replacing the current one). */
+    void start(Context ctx, String operator, Long tokenId, Long requestId) {
         end(ctx);
         if (sessions.size() >= MAX_SESSIONS) {
             Instant now = clock.instant();
             sessions.values().removeIf(s -> !s.expires().isAfter(now));
         }
         String id = Secrets.generate(random, Secrets.SESSION);
-        sessions.put(Secrets.hash(id), new Session(operator, requestId, clock.instant().plus(lifetime)));
-        setCookie(ctx, SESSION_COOKIE, id);
-        setCookie(ctx, CSRF_COOKIE, Secrets.generate(random, ""));
+        sessions.put(Secrets.hash(id), new Session(operator, tokenId, requestId, clock.instant().plus(lifetime)));
+        setCookie(ctx, id);
     }
 
     void end(Context ctx) {
-        String id = ctx.cookie(SESSION_COOKIE);
-        if (id != null && Secrets.plausible(id, Secrets.SESSION)) {
+        String id = sessionId(ctx);
+        if (id != null) {
             sessions.remove(Secrets.hash(id));
         }
     }
 
-    /** The CSRF token for this browser, set as a cookie when it has none. */
+    /** The CSRF token for this browser's session; a browser without a session id gets one (anonymous). */
     String csrf(Context ctx) {
-        Object fresh = ctx.attribute(CSRF_COOKIE);
-        if (fresh != null) {
-            return fresh.toString();
+        String id = sessionId(ctx);
+        if (id == null) {
+            id = Secrets.generate(random, Secrets.SESSION);
+            setCookie(ctx, id);
         }
-        String t = ctx.cookie(CSRF_COOKIE);
-        if (t == null || !t.matches("[A-Za-z0-9_-]{20,100}")) {
-            t = Secrets.generate(random, "");
-            setCookie(ctx, CSRF_COOKIE, t);
-        }
-        return t;
+        return token(id);
     }
 
-    /** Refuses a form post without the browser's CSRF token, or from another origin. */
+    /**
+     * Refuses a state-changing post that does not come from a page of this host ({@code Origin}
+     * missing, {@code null} or another origin) or lacks the CSRF token of its session.
+     */
     void check(Context ctx) {
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null") && !sameOrigin(origin, ctx.host())) {
+        if (origin == null || origin.equals("null")) {
+            throw new HttpFailure(HttpFailure.Kind.CSRF, "a form post must come from this site's own page (the browser sent "
+                    + (origin == null ? "no Origin" : "Origin: null") + "): reload the page and try again");
+        }
+        if (!origin.equals(ctx.scheme() + "://" + ctx.host())) {
             throw new HttpFailure(HttpFailure.Kind.CSRF, "cross-site form post refused");
         }
-        String cookie = ctx.cookie(CSRF_COOKIE);
-        String field = ctx.formParam("csrf");
-        if (!Secrets.same(cookie, field)) {
+        String id = sessionId(ctx);
+        if (id == null || !Secrets.same(token(id), ctx.formParam("csrf"))) {
             throw new HttpFailure(HttpFailure.Kind.CSRF, "the form's security token is missing or stale: reload the page and try again");
         }
     }
 
-    private static boolean sameOrigin(String origin, String host) {
-        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+    private String token(String sessionId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(csrfKey);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM lacks HmacSHA256", e);
+        }
     }
 
-    private static void setCookie(Context ctx, String name, String value) {
-        ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict");
-        if (name.equals(CSRF_COOKIE)) {
-            ctx.attribute(CSRF_COOKIE, value);
+    /** The session id this request carries (or was just given), if it has the shape of one. */
+    private String sessionId(Context ctx) {
+        Object issued = ctx.attribute(ISSUED);
+        if (issued != null) {
+            return issued.toString();
         }
+        String id = ctx.cookie(secure(ctx) ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
+        return Secrets.plausible(id, Secrets.SESSION) ? id : null;
+    }
+
+    private static boolean secure(Context ctx) {
+        return ctx.scheme().equals("https");
+    }
+
+    private static void setCookie(Context ctx, String id) {
+        boolean secure = secure(ctx);
+        ctx.res().addHeader("Set-Cookie", (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE) + "=" + id
+                + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+        ctx.attribute(ISSUED, id);
     }
 }

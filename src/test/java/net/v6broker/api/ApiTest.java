@@ -59,7 +59,7 @@ class ApiTest {
                 "/api/v1/me", "/api/v1/me/download-link", "/api/v1/downloads/{secret}");
         assertThat(h.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(h.header("X-Content-Type-Options")).isEqualTo("nosniff");
-        assertThat(h.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(h.header("Referrer-Policy")).isEqualTo("same-origin");
         assertThat(h.header("X-Frame-Options")).isEqualTo("DENY");
     }
 

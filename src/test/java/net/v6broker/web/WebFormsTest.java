@@ -43,20 +43,39 @@ class WebFormsTest {
         server.close();
     }
 
-    /** GETs a page and returns its CSRF cookie and field (they are equal). */
+    /** The session cookie the last {@link #csrf} call was given, as a {@code Cookie} header value. */
+    private String cookie;
+
+    /** GETs a page as a new browser would; returns its CSRF field and keeps its session cookie in {@link #cookie}. */
     private String csrf(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        cookie = sessionCookie(r);
         Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(r.body());
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
 
+    /** The {@code v6b_session=...} pair a response sets. */
+    private static String sessionCookie(HttpResponse<String> r) {
+        String set = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session=")).findFirst().orElseThrow();
+        assertThat(set).contains("HttpOnly", "SameSite=Strict", "Path=/");
+        return set.split(";")[0];
+    }
+
+    /** A form post as a browser sends it from this site's page: with its Origin. */
     private HttpResponse<String> post(String path, String cookie, String form) throws Exception {
+        return post(path, cookie, form, server.base);
+    }
+
+    private HttpResponse<String> post(String path, String cookie, String form, String origin) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
         if (cookie != null) {
             b.header("Cookie", cookie);
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -74,8 +93,9 @@ class WebFormsTest {
         String t = csrf("/subscribe");
         String before = server.database();
         assertThat(post("/subscribe", null, form(t, "ok", "a@example.net", "hermit", "r")).statusCode()).isEqualTo(403);
-        assertThat(post("/subscribe", "v6b_csrf=" + "x".repeat(43), form(t, "ok", "a@example.net", "hermit", "r")).statusCode()).isEqualTo(403);
-        String cookie = "v6b_csrf=" + t;
+        assertThat(post("/subscribe", "v6b_session=v6bw_" + "x".repeat(43), form(t, "ok", "a@example.net", "hermit", "r"))
+                .statusCode()).isEqualTo(403);
+        String cookie = this.cookie;
         HttpRequest crossSite = HttpRequest.newBuilder(URI.create(server.base + "/subscribe"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
                 .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString(form(t, "ok", "a@example.net", "hermit", "r"))).build();
@@ -104,24 +124,97 @@ class WebFormsTest {
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValue("/login");
         String t = csrf("/login");
+        String anonymous = cookie;
         String before = server.database();
-        HttpResponse<String> revoke = post("/admin/clients/mia/revoke", "v6b_csrf=" + t, "csrf=" + t);
+        HttpResponse<String> revoke = post("/admin/clients/mia/revoke", anonymous, "csrf=" + t);
         assertThat(revoke.statusCode()).isEqualTo(401);
-        HttpResponse<String> badLogin = post("/login", "v6b_csrf=" + t, "csrf=" + t + "&token=v6bo_" + "q".repeat(43));
+        HttpResponse<String> badLogin = post("/login", anonymous, "csrf=" + t + "&token=v6bo_" + "q".repeat(43));
         assertThat(badLogin.statusCode()).isEqualTo(401);
         assertThat(server.database()).isEqualTo(before);
-        HttpResponse<String> login = post("/login", "v6b_csrf=" + t, "csrf=" + t + "&token=" + enc(ops));
+        HttpResponse<String> login = post("/login", anonymous, "csrf=" + t + "&token=" + enc(ops));
         assertThat(login.statusCode()).isEqualTo(302);
-        String session = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session="))
-                .findFirst().orElseThrow();
-        assertThat(session).contains("HttpOnly", "SameSite=Strict");
-        String newCsrf = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_csrf="))
-                .findFirst().orElseThrow().split(";")[0].substring("v6b_csrf=".length());
-        String cookies = session.split(";")[0] + "; v6b_csrf=" + newCsrf;
+        String cookies = sessionCookie(login);
+        assertThat(cookies).isNotEqualTo(anonymous); // a new session id at login
+        String newCsrf = csrfOf(cookies, "/admin");
         assertThat(post("/admin/clients/mia/revoke", cookies, "csrf=" + t).statusCode()).isEqualTo(403); // stale token
         assertThat(post("/admin/clients/mia/revoke", cookies, "csrf=" + newCsrf).statusCode()).isEqualTo(302);
         assertThat(server.get("/api/v1/clients/mia", ops).json().path("status").asText()).isEqualTo("revoked");
         assertThat(post("/admin/clients/mia/revoke", cookies, "csrf=" + newCsrf).statusCode()).isEqualTo(409);
+    }
+
+    /** The CSRF field of a page as the browser holding {@code cookie} sees it. */
+    private String csrfOf(String cookie, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(r.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    /** Logs in as the operator; returns the session cookie. */
+    private String login() throws Exception {
+        String t = csrf("/login");
+        HttpResponse<String> login = post("/login", cookie, "csrf=" + t + "&token=" + enc(ops));
+        assertThat(login.statusCode()).isEqualTo(302);
+        return sessionCookie(login);
+    }
+
+    @Test
+    void aCsrfPairChosenByTheAttackerWithOriginNullIsRefused() throws Exception {
+        // regression: the double-submit cookie let a cookie/field pair chosen by the attacker through,
+        // with "Origin: null" (a sandboxed frame, a data: page); the token is now bound to the session
+        server.post("/api/v1/clients", ops, "{\"name\":\"mia\",\"type\":\"hermit\"}");
+        String session = login();
+        String before = server.database();
+        String chosen = "v6bw_" + "a".repeat(43);
+        for (String origin : new String[] {"null", null, "http://evil.example", server.base}) {
+            assertThat(post("/admin/clients/mia/suspend", session + "; v6b_csrf=" + chosen, "csrf=" + chosen, origin).statusCode())
+                    .as("chosen pair, Origin " + origin).isEqualTo(403);
+        }
+        // the attacker's own valid pair does not pass for the operator's session either
+        String attackers = csrf("/login");
+        assertThat(post("/admin/clients/mia/suspend", session, "csrf=" + attackers).statusCode()).isEqualTo(403);
+        String own = csrfOf(session, "/admin");
+        assertThat(post("/admin/clients/mia/suspend", session, "csrf=" + own, "null").statusCode()).isEqualTo(403);
+        assertThat(post("/admin/clients/mia/suspend", session, "csrf=" + own, null).statusCode()).isEqualTo(403);
+        assertThat(server.database()).isEqualTo(before);
+        assertThat(post("/admin/clients/mia/suspend", session, "csrf=" + own).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void revokingAnOperatorTokenEndsItsWebSessionsAtTheNextRequest() throws Exception {
+        // regression: a session made with a token outlived the token's revocation for up to 8 hours
+        server.post("/api/v1/clients", ops, "{\"name\":\"mia\",\"type\":\"hermit\"}");
+        String session = login();
+        String own = csrfOf(session, "/admin");
+        assertThat(ApiServer.cli("token", "revoke", "ops", "--home", server.home.toString()).code()).isZero();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.base + "/admin")).header("Cookie", session)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location")).hasValue("/login");
+        String before = server.database();
+        assertThat(post("/admin/clients/mia/suspend", session, "csrf=" + own).statusCode()).isEqualTo(401);
+        assertThat(server.database()).isEqualTo(before);
+    }
+
+    @Test
+    void behindATrustedHttpsProxyCookiesAreHostPrefixedAndSecureAndHstsIsSent() throws Exception {
+        server.close();
+        java.nio.file.Path home = server.home;
+        String config = java.nio.file.Files.readString(home.resolve("config.json"));
+        java.nio.file.Files.writeString(home.resolve("config.json"), config.replace("\"trustedProxies\" : [ ]",
+                "\"trustedProxies\" : [ \"127.0.0.1\" ]"));
+        server = new ApiServer(home, new Limits(16 * 1024, 100, 100, Duration.ofHours(1), Duration.ofHours(1), 500));
+        HttpResponse<String> viaProxy = http.send(HttpRequest.newBuilder(URI.create(server.base + "/login"))
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-For", "203.0.113.7").build(), HttpResponse.BodyHandlers.ofString());
+        String set = viaProxy.headers().allValues("Set-Cookie").stream().findFirst().orElseThrow();
+        assertThat(set).startsWith("__Host-v6b_session=").contains("; Secure", "Path=/", "HttpOnly");
+        assertThat(viaProxy.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(server.base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.headers().allValues("Set-Cookie").get(0)).startsWith("v6b_session=").doesNotContain("Secure");
+        assertThat(plain.headers().firstValue("Strict-Transport-Security")).isEmpty();
     }
 
     @Test
