@@ -70,6 +70,8 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Map<String, Supervisor> supervisors = new HashMap<>();
     private ManagementClient management;
+    /** Client ids of sessions this daemon has told OpenVPN to end, while OpenVPN still lists them. */
+    private final Set<Long> ending = new HashSet<>();
     private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
@@ -120,6 +122,9 @@ public final class Daemon implements AutoCloseable {
         long stored = store.read(tx -> tx.eventCursor(options.node()));
         long newest = store.read(tx -> tx.lastEventId());
         cursor = stored > 0 ? Math.min(stored, newest) : newest;
+        if (stored == 0) {
+            saveCursor(); // from now on this node has a cursor to resume from, whatever happens to this process
+        }
         List<Client> clients = broker.list();
         ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), clients);
         publishCrl();
@@ -193,12 +198,16 @@ public final class Daemon implements AutoCloseable {
             cursor = e.id();
         }
         if (!events.isEmpty()) {
-            long applied = cursor;
-            store.inTransaction(tx -> {
-                tx.setEventCursor(options.node(), applied, clock.instant());
-                return null;
-            });
+            saveCursor();
         }
+    }
+
+    private void saveCursor() {
+        long applied = cursor;
+        store.inTransaction(tx -> {
+            tx.setEventCursor(options.node(), applied, clock.instant());
+            return null;
+        });
     }
 
     private void apply(EventRow e) {
@@ -255,7 +264,8 @@ public final class Daemon implements AutoCloseable {
         }
         int killed = 0;
         for (Session s : m.get().status().sessions()) {
-            if (s.commonName().equalsIgnoreCase(name) && m.get().kill(s.clientId())) {
+            if (s.commonName().equalsIgnoreCase(name) && !ending.contains(s.clientId()) && m.get().kill(s.clientId())) {
+                ending.add(s.clientId());
                 killed++;
             }
         }
@@ -277,15 +287,19 @@ public final class Daemon implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, ClientStatus> statuses = store.read(tx -> tx.statusesOf(report.sessions().stream()
                 .map(Session::commonName).toList()));
+        Set<Long> listed = new HashSet<>();
         for (Session s : report.sessions()) {
+            listed.add(s.clientId());
             ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
-            if (st != ClientStatus.ACTIVE) {
+            if (st != ClientStatus.ACTIVE && !ending.contains(s.clientId())) {
                 String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();
                 boolean killed = m.get().kill(s.clientId());
+                ending.add(s.clientId());
                 LOG.info("session of {} from {} {}: {} (reconciled against the database)", s.commonName(), s.realAddress(),
                         killed ? "ended" : "could not be ended (OpenVPN no longer knows it)", why);
             }
         }
+        ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
         store.inTransaction(tx -> {
             Set<String> seen = new HashSet<>();
             for (Session s : report.sessions()) {

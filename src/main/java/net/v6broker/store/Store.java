@@ -112,9 +112,13 @@ public final class Store implements AutoCloseable {
                 .migrate();
     }
 
-    /** The newest migration applied, 0 when the database has no schema history (an empty database). */
+    /**
+     * The newest migration applied, 0 when the database has no schema history (an empty database).
+     * Read on a connection of its own that sets nothing: a SQLite file that is not a broker's is
+     * neither switched to WAL mode nor given a header by being looked at.
+     */
     private int schemaVersion() {
-        return withConnection(c -> {
+        try (Connection c = probe()) {
             String exists = dialect().equals("sqlite")
                     ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"
                     : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
@@ -129,7 +133,24 @@ public final class Store implements AutoCloseable {
                  ResultSet r = s.executeQuery("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success")) {
                 return r.next() ? r.getInt(1) : 0;
             }
-        });
+        } catch (SQLException e) {
+            throw Tx.translate("reading the schema version of the database " + redacted(), e);
+        }
+    }
+
+    /** A plain connection: SQLite without pragmas (and without creating the file unless allowed). */
+    private Connection probe() throws SQLException {
+        if (!dialect().equals("sqlite")) {
+            return connect();
+        }
+        Properties p = new Properties();
+        p.setProperty("open_mode", Integer.toString(org.sqlite.SQLiteOpenMode.READWRITE.flag
+                | (mayCreate ? org.sqlite.SQLiteOpenMode.CREATE.flag : 0)));
+        Connection c = new org.sqlite.JDBC().connect(url, p);
+        if (c == null) {
+            throw new SQLException("the sqlite driver does not accept the URL " + redacted());
+        }
+        return c;
     }
 
     private String dialect() {

@@ -12,11 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import net.v6broker.cli.Cli;
@@ -91,6 +86,24 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** A JSON request with one extra header. */
+    public HttpResponse<byte[]> sendWith(String method, String path, String token, byte[] body, String header, String value) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json")
+                .header(header, value);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Reply get(String path, String token) {
         return new Reply(send("GET", path, token, null, null));
     }
@@ -133,34 +146,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Every row of every table: equal before and after means nothing changed. */
     public String database() {
-        StringBuilder b = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("broker.db"));
-             Statement s = c.createStatement()) {
-            java.util.List<String> tables = new java.util.ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
-                while (r.next()) {
-                    tables.add(r.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet r = s.executeQuery("SELECT * FROM \"" + t + "\" ORDER BY 1")) {
-                    int n = r.getMetaData().getColumnCount();
-                    while (r.next()) {
-                        b.append(t).append(':');
-                        for (int i = 1; i <= n; i++) {
-                            if (!(t.equals("api_tokens") && r.getMetaData().getColumnName(i).equals("last_used_at"))) {
-                                b.append(r.getString(i));
-                            }
-                            b.append('|');
-                        }
-                        b.append('\n');
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return b.toString();
+        return net.v6broker.HomeSnapshot.database(home.resolve("broker.db"), "api_tokens.last_used_at");
     }
 
     @Override

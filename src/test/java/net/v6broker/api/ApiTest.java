@@ -248,4 +248,70 @@ class ApiTest {
         }
         return out;
     }
+
+    @Test
+    void trailingContentAfterTheObjectAndAMediaTypeThatOnlyStartsLikeJsonAreRefused() {
+        // regression: '{...} xyz' was accepted (201) and 'application/jsonfoo' passed as JSON
+        String before = api.database();
+        ApiServer.Reply trailing = api.post("/api/v1/clients", ops, "{\"name\":\"t1\",\"type\":\"hermit\"} xyz");
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(trailing.code()).isEqualTo("invalid_json");
+        ApiServer.Reply second = api.post("/api/v1/clients", ops, "{\"name\":\"t1\",\"type\":\"hermit\"}{}");
+        assertThat(second.status()).isEqualTo(400);
+        for (String type : new String[] {"application/jsonfoo", "application/json-patch+json", "text/json"}) {
+            ApiServer.Reply r = new ApiServer.Reply(api.send("POST", "/api/v1/clients", ops, type,
+                    "{\"name\":\"t1\",\"type\":\"hermit\"}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.status()).as(type).isEqualTo(415);
+        }
+        assertThat(api.database()).isEqualTo(before);
+        ApiServer.Reply withCharset = new ApiServer.Reply(api.send("POST", "/api/v1/clients", ops, "Application/JSON; charset=utf-8",
+                "{\"name\":\"t1\",\"type\":\"hermit\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(withCharset.status()).isEqualTo(201);
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyGetsTheSameClient() {
+        // regression: a create whose 201 was lost to a crash got 409 on its retry
+        byte[] body = "{\"name\":\"retry\",\"type\":\"subnet\"}".getBytes(StandardCharsets.UTF_8);
+        ApiServer.Reply first = new ApiServer.Reply(api.sendWith("POST", "/api/v1/clients", ops, body, "Idempotency-Key", "k-0123456789"));
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        ApiServer.Reply again = new ApiServer.Reply(api.sendWith("POST", "/api/v1/clients", ops, body, "Idempotency-Key", "k-0123456789"));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json()).isEqualTo(first.json());
+        assertThat(api.get("/api/v1/clients", ops).json().path("total").asInt()).isEqualTo(1);
+        // without the key a retry is a duplicate, with another key too; a key reused for another request is refused
+        assertThat(add("retry", "subnet").status()).isEqualTo(409);
+        ApiServer.Reply other = new ApiServer.Reply(api.sendWith("POST", "/api/v1/clients", ops,
+                "{\"name\":\"else\",\"type\":\"hermit\"}".getBytes(StandardCharsets.UTF_8), "Idempotency-Key", "k-0123456789"));
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().path("message").asText()).contains("was used for another request");
+        ApiServer.Reply bad = new ApiServer.Reply(api.sendWith("POST", "/api/v1/clients", ops, body, "Idempotency-Key", "x y"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("message").asText()).contains("invalid Idempotency-Key");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWith413AndCountsAgainstTheAddress() throws Exception {
+        api.close();
+        api = new ApiServer(home, new Limits(16 * 1024, 1000, 3, Duration.ofHours(1), Duration.ofHours(1), 500));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        byte[] big = new byte[1 << 20];
+        java.util.Arrays.fill(big, (byte) ' ');
+        // ofInputStream has no length: the client sends it chunked
+        java.net.http.HttpRequest chunked = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base + "/api/v1/subscriptions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        java.net.http.HttpResponse<String> r = client.send(chunked, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(ApiServer.JSON.readTree(r.body()).path("code").asText()).isEqualTo("payload_too_large");
+        // two invalid bodies more use up the address's three failures: then 429 before any work
+        assertThat(api.post("/api/v1/subscriptions", null, "{bad").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/subscriptions", null, "[]").status()).isEqualTo(400);
+        ApiServer.Reply limited = api.post("/api/v1/subscriptions", null,
+                "{\"name\":\"ok\",\"email\":\"ok@example.net\",\"type\":\"hermit\",\"reason\":\"r\"}");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.code()).isEqualTo("rate_limited");
+        // an operator's own mistakes are not counted against an address, but the address is limited for everyone
+        assertThat(api.get("/api/v1/health", null).status()).isEqualTo(200);
+    }
 }

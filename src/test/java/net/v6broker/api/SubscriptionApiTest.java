@@ -175,4 +175,54 @@ class SubscriptionApiTest {
         // once exhausted even a right token waits: the check itself is limited
         assertThat(api.get("/api/v1/clients", ops).status()).isEqualTo(429);
     }
+
+    private String approvedToken(String name) {
+        String token = subscribe(name, "hermit").path("token").asText();
+        long id = api.get("/api/v1/subscriptions?status=pending", ops).json().path("items").get(0).path("id").asLong();
+        assertThat(api.post("/api/v1/subscriptions/" + id + "/approve", ops, null).status()).isEqualTo(200);
+        return token;
+    }
+
+    @Test
+    void aSubscriberTakesAtMostFiveDownloadLinksADay() {
+        // regression: a subscriber could mint download links (each a copy of their private key) without limit
+        String token = approvedToken("mona");
+        for (int i = 0; i < 5; i++) {
+            String url = api.post("/api/v1/me/download-link", token, null).json().path("url").asText();
+            assertThat(api.post("/api/v1/downloads/" + url.substring("/download/".length()), null, null).status()).isEqualTo(200);
+        }
+        ApiServer.Reply sixth = api.post("/api/v1/me/download-link", token, null);
+        assertThat(sixth.status()).isEqualTo(429);
+        assertThat(sixth.json().path("message").asText()).contains("at most 5 download links per day");
+    }
+
+    @Test
+    void aSuspendedClientCannotTakeOrUseADownloadLink() {
+        // regression: a suspended client could still download its profile
+        String token = approvedToken("nina");
+        String url = api.post("/api/v1/me/download-link", token, null).json().path("url").asText();
+        api.post("/api/v1/clients/nina/suspend", ops, null);
+        ApiServer.Reply use = api.post("/api/v1/downloads/" + url.substring("/download/".length()), null, null);
+        assertThat(use.status()).isEqualTo(403);
+        assertThat(use.json().path("message").asText()).contains("is suspended", "until an operator resumes it");
+        assertThat(api.post("/api/v1/me/download-link", token, null).status()).isEqualTo(403);
+        api.post("/api/v1/clients/nina/resume", ops, null);
+        assertThat(api.post("/api/v1/downloads/" + url.substring("/download/".length()), null, null).status())
+                .as("the link was not spent by the refusal").isEqualTo(200);
+    }
+
+    @Test
+    void invisibleControlCharactersInTheReasonAreRefused() {
+        // regression: U+202E RIGHT-TO-LEFT OVERRIDE and friends were stored and shown as typed
+        String before = api.database();
+        for (String hidden : new String[] {"\\u202e", "\\u200b", "\\u2066", "\\ufeff", "\\u2028", "\\u0007"}) {
+            ApiServer.Reply r = api.post("/api/v1/subscriptions", null, "{\"name\":\"x\",\"email\":\"x@example.net\","
+                    + "\"type\":\"hermit\",\"reason\":\"home " + hidden + "lab\"}");
+            assertThat(r.status()).as(hidden).isEqualTo(400);
+            assertThat(r.json().path("message").asText()).contains("invisible or control character U+");
+        }
+        assertThat(api.database()).isEqualTo(before);
+        assertThat(api.post("/api/v1/subscriptions", null, "{\"name\":\"x\",\"email\":\"x@example.net\",\"type\":\"hermit\","
+                + "\"reason\":\"Straße, 東京, line\\nbreak\"}").status()).isEqualTo(201);
+    }
 }

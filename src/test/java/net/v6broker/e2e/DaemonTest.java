@@ -199,6 +199,51 @@ class DaemonTest {
         Netns.stop(h1c);
     }
 
+    /** Waits until the daemon's log says, for the {@code occurrence}th time, that it reconciled its directory; then now. */
+    private Instant reconciledAt(int occurrence) {
+        Path log = dir.resolve("daemon.log");
+        assertThat(Netns.await(UP, () -> TunnelTest.count(log, "v6broker - reconciled ") >= occurrence)).as(TunnelTest.tail(log)).isTrue();
+        return Instant.now();
+    }
+
+    @Test
+    void aChangeMadeWhileTheDaemonIsDownEndsTheSessionWithinTwoSecondsOfItsStartAlsoAfterKillMinus9() throws Exception {
+        // regression: the daemon started from the newest event, so a revoke made while it was down never
+        // ended the live session (35 s later the revoked client still pinged through its tunnel)
+        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        daemon = serve();
+        reconciledAt(1);
+        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock")))).isTrue();
+        Process h1 = connect(hermit, "h1");
+        Process s1 = connect(subnet, "s1");
+        String h1Address = tunnelAddress("h1");
+        String s1Address = tunnelAddress("s1");
+        assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address) && net.ping6(srv, s1Address))).isTrue();
+
+        // stopped cleanly: revoke s1 while no daemon runs; openvpn alone keeps the session up
+        Netns.stop(daemon);
+        cli("client", "revoke", "s1", "--home", h());
+        assertThat(net.ping6(srv, s1Address)).as("nothing ends the session while the daemon is down").isTrue();
+        daemon = serve();
+        Instant started = reconciledAt(2);
+        assertThat(Netns.await(Duration.ofSeconds(10), () -> !s1.isAlive())).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
+        assertThat(Duration.between(started, Instant.now())).as("ended within 2 s of the start").isLessThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Netns.await(Duration.ofSeconds(5), () -> !net.ping6(srv, s1Address))).isTrue();
+
+        // killed with SIGKILL: suspend h1 while it is gone; the next daemon ends h1's session too
+        daemon.destroyForcibly();
+        assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        cli("client", "suspend", "h1", "--home", h());
+        assertThat(h1.isAlive()).isTrue();
+        daemon = serve();
+        Instant again = reconciledAt(3);
+        assertThat(Netns.await(Duration.ofSeconds(10), () -> !h1.isAlive())).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
+        assertThat(Duration.between(again, Instant.now())).as("ended within 2 s of the start").isLessThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(TunnelTest.tail(dir.resolve("daemon.log"))).containsAnyOf("session(s) ended", "(reconciled against the database)");
+    }
+
     @Test
     void renegotiatingEveryTwentySecondsForAMinuteLosesNoPing() throws Exception {
         cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
