@@ -285,6 +285,17 @@ class DaemonTest {
                 .as("h1's openvpn stopped").isTrue();
         assertThat(Netns.await(Duration.ofSeconds(15), () -> !net.ping6(srv, h1Address))).isTrue();
         Netns.stop(h1);
+
+        // a client suspended while the daemon is down: its instance, left running, is stopped at the next start
+        long h2 = Long.parseLong(Files.readString(run.resolve("h2.pid")).trim());
+        Netns.stop(daemon);
+        assertThat(ProcessHandle.of(h2).map(ProcessHandle::isAlive).orElse(false)).as("instances outlive the daemon").isTrue();
+        cli("client", "suspend", "h2", "--home", h());
+        daemon = serve("--layout", "per-client");
+        assertThat(Netns.await(UP, () -> ProcessHandle.of(h2).map(p -> !p.isAlive()).orElse(true)))
+                .as("h2's openvpn stopped: " + TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
+        assertThat(Netns.await(Duration.ofSeconds(5), () -> TunnelTest.count(dir.resolve("daemon.log"),
+                "openvpn of h2 stopped: the client is not active") == 1)).isTrue();
         stopPerClient(run);
     }
 
