@@ -167,7 +167,7 @@ public final class ApiRoutes {
     }
 
     private void subscribe(Context ctx) {
-        if (!subscribeLimit.tryAcquire(ctx.ip())) {
+        if (!subscribeLimit.tryAcquire(Auth.client(ctx))) {
             throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Json.Body b = body(ctx, SUBSCRIBE_FIELDS);

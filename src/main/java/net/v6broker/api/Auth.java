@@ -39,6 +39,11 @@ public final class Auth {
         return op;
     }
 
+    /** The key the request's client address is rate-limited under ({@link RateLimiter#addressKey}). */
+    public static String client(Context ctx) {
+        return RateLimiter.addressKey(ctx.ip());
+    }
+
     /** Marks the request as an authenticated operator's (see {@link #AUTHENTICATED}). */
     public static void vouch(Context ctx, String operator) {
         ctx.attribute(AUTHENTICATED, operator);
@@ -80,7 +85,7 @@ public final class Auth {
 
     /** Refuses at once (429) when this address has used up its failed checks. */
     public void guard(Context ctx) {
-        if (!failures.allowed(ctx.ip())) {
+        if (!failures.allowed(client(ctx))) {
             throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many failed checks from this address; wait a minute");
         }
     }

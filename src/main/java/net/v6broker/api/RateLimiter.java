@@ -25,6 +25,25 @@ public final class RateLimiter {
         this.clock = clock;
     }
 
+    /**
+     * The key an address is limited under: an IPv4 address itself, an IPv6 address's /64 (one
+     * subscriber of a tunnel broker holds a whole /64 and could rotate through it).
+     */
+    public static String addressKey(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return String.valueOf(address);
+        }
+        try {
+            byte[] b = java.net.InetAddress.getByName(address.replace("[", "").replace("]", "")).getAddress();
+            if (b.length != 16) {
+                return address;
+            }
+            return net.v6broker.ipam.Ipv6Prefix.of(new java.math.BigInteger(1, b), 64).toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+
     /** Takes one token for {@code key}; false when none is left. */
     public boolean tryAcquire(String key) {
         long now = clock.millis();

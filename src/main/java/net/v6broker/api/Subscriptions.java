@@ -12,6 +12,7 @@ import net.v6broker.broker.Outcome;
 import net.v6broker.config.Validation;
 import net.v6broker.ipam.Pool;
 import net.v6broker.openvpn.ExportRequest;
+import net.v6broker.store.AccessTx;
 import net.v6broker.store.AccessTx.RequestRow;
 import net.v6broker.store.ClientOs;
 import net.v6broker.store.ClientStatus;
@@ -145,16 +146,16 @@ public final class Subscriptions {
         String secret = Secrets.generate(s.random(), Secrets.DOWNLOAD);
         Instant now = now();
         Instant expires = now.plus(s.limits().linkLifetime());
-        if (!s.store().inTransaction(tx -> tx.access().issueLink(r.id(), Secrets.hash(secret), expires, now, LINK_WINDOW,
-                s.limits().linksPerDay()))) {
-            RequestRow current = request(r.id());
-            if (current.linksWindowStart() != null && current.linksIssued() >= s.limits().linksPerDay()
-                    && current.linksWindowStart().plus(LINK_WINDOW).isAfter(now)) {
-                throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "at most " + s.limits().linksPerDay() + " download links "
-                        + "per day: the next one can be taken after " + current.linksWindowStart().plus(LINK_WINDOW));
+        AccessTx.LinkIssue issued = s.store().inTransaction(tx -> tx.access().issueLink(r.id(), Secrets.hash(secret), expires,
+                now, LINK_WINDOW, s.limits().linksPerDay()));
+        switch (issued) {
+            case ISSUED -> {
             }
-            throw new HttpFailure(HttpFailure.Kind.CONFLICT, "a download link for this request was issued already and is "
-                    + "still valid; use it, or wait until it expires");
+            case LIMIT_REACHED -> throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "at most " + s.limits().linksPerDay()
+                    + " download links per day: the next one can be taken once a day has passed since the first of them");
+            case OPEN_LINK -> throw new HttpFailure(HttpFailure.Kind.CONFLICT, "a download link for this request was issued "
+                    + "already and is still valid; use it, or wait until it expires");
+            case NOT_APPROVED -> throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "request " + r.id() + " is not approved");
         }
         return new Link(secret, expires);
     }

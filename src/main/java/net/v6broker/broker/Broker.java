@@ -268,6 +268,8 @@ public final class Broker {
             List<Effect> effects = new ArrayList<>();
             if (revoked > 0) {
                 effects.add(new Effect.PublishCrl(issueCrl(tx, now).number()));
+            } else {
+                crlIfDue(tx, now, effects);
             }
             effects.add(new Effect.EndSession(c.name()));
             effects.add(new Effect.ClientFileChanged(c.name()));

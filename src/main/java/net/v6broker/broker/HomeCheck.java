@@ -28,25 +28,30 @@ public final class HomeCheck {
         try {
             ca = CertificateAuthority.load(home.read(home.caCertificate()), home.read(home.caKey()), clock, random);
             ca.proveKey();
-        } catch (CaException | HomeException | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) {
             out.add(home.caKey() + " / " + home.caCertificate() + ": " + reason(e));
         }
         if (ca != null) {
             try {
                 ca.checkServer(home.read(home.serverCertificate()), home.read(home.serverKey()), clock.instant());
-            } catch (CaException | HomeException | java.io.UncheckedIOException e) {
+            } catch (RuntimeException e) {
                 out.add(home.serverKey() + " / " + home.serverCertificate() + ": " + reason(e));
             }
         }
         try {
             TlsCryptKey.parse(home.read(home.tlsCryptKey()));
-        } catch (IllegalArgumentException | HomeException | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) {
             out.add(home.tlsCryptKey() + ": " + reason(e));
         }
         return out;
     }
 
+    /** A checker reports every failure, whatever its type: a key of a kind nobody expected is a problem too. */
     private static String reason(RuntimeException e) {
-        return e instanceof java.io.UncheckedIOException u ? u.getMessage() + ": " + u.getCause().getMessage() : e.getMessage();
+        if (e instanceof java.io.UncheckedIOException u) {
+            return u.getMessage() + ": " + u.getCause().getMessage();
+        }
+        return e instanceof CaException || e instanceof HomeException || e instanceof IllegalArgumentException
+                ? e.getMessage() : e.toString();
     }
 }

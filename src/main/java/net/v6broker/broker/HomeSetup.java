@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.IssuedCertificate;
@@ -41,31 +42,36 @@ public final class HomeSetup {
     }
 
     /**
-     * Opens the database of an existing home and checks that it is this broker's: its identity (the
-     * broker id and prefix {@code init} recorded) must be the one in config.json. A database made
-     * before identities records the home's now (and config.json gets the id), once. Refuses a
-     * missing, empty or foreign database, and a config.json whose prefix is not the database's,
-     * changing nothing.
+     * Opens the database of an existing home and checks, before anything is written to it, that it
+     * is this broker's: its identity (the broker id and prefix {@code init} recorded) must be the one
+     * in config.json. Then brings its schema up to date. A home and database made before identities
+     * (neither has one) record one now, once. Refuses, changing nothing, a missing, empty or foreign
+     * database, and a config.json whose prefix is not the database's.
      */
     public static Store openDatabase(Home home, BrokerConfig config, Clock clock) {
-        Store store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
+        String url = home.databaseUrl(config);
+        Store store = Store.open(url, config.database().user(), home.databasePassword(config));
         try {
-            BrokerIdentity identity = store.read(Tx::identity).orElse(null);
-            if (identity == null) {
-                String id = config.brokerId() != null ? config.brokerId() : BrokerConfig.newBrokerId(new SecureRandom());
-                try {
-                    store.inTransaction(tx -> {
-                        tx.recordIdentity(new BrokerIdentity(id, config.prefix(), clock.instant()));
-                        return null;
-                    });
-                } catch (UniqueViolation e) {
-                    // another command of this home recorded it at the same moment: check against that one
-                }
-                identity = store.read(Tx::identity).orElseThrow();
+            Optional<BrokerIdentity> identity = store.schemaVersion() >= Store.IDENTITY_VERSION
+                    ? store.read(Tx::identity) : Optional.empty();
+            if (config.brokerId() != null && identity.isEmpty()) {
+                throw new NoDatabaseException("the database " + url + " records no broker identity, so it is not the "
+                        + "database of this home (broker " + config.brokerId() + "): check database.url; nothing was changed");
             }
-            verify(home, config, identity);
-            if (config.brokerId() == null) {
-                home.writeConfig(config.withBrokerId(identity.brokerId())); // a home made before identities
+            if (config.brokerId() != null && !config.brokerId().equals(identity.get().brokerId())) {
+                throw new NoDatabaseException("the database " + url + " belongs to another broker (id "
+                        + identity.get().brokerId() + ", prefix " + identity.get().prefix() + "), not to the one of "
+                        + home.config() + " (id " + config.brokerId() + "): check database.url; nothing was changed");
+            }
+            if (config.brokerId() == null && identity.isPresent()) {
+                throw new NoDatabaseException(home.config() + " has no brokerId, but the database " + url + " belongs to broker "
+                        + identity.get().brokerId() + " (prefix " + identity.get().prefix() + "): if it is this broker's "
+                        + "database, add \"brokerId\": \"" + identity.get().brokerId() + "\" to config.json; nothing was changed");
+            }
+            identity.ifPresent(id -> requireSamePrefix(home, config, id));
+            store.migrate();
+            if (identity.isEmpty()) {
+                adopt(home, config, store, clock);
             }
             return store;
         } catch (RuntimeException e) {
@@ -74,13 +80,24 @@ public final class HomeSetup {
         }
     }
 
-    private static void verify(Home home, BrokerConfig config, BrokerIdentity identity) {
-        Ipv6Prefix stored = Ipv6Prefix.parse(identity.prefix());
-        if (config.brokerId() != null && !config.brokerId().equals(identity.brokerId())) {
-            throw new NoDatabaseException("the database " + home.databaseUrl(config) + " belongs to another broker (id "
-                    + identity.brokerId() + ", prefix " + stored + "), not to the one of " + home.config() + " (id "
-                    + config.brokerId() + "): check database.url; nothing was changed");
+    /** Records the identity of a home and database made before identities: in the database, then config.json. */
+    private static void adopt(Home home, BrokerConfig config, Store store, Clock clock) {
+        String id = BrokerConfig.newBrokerId(new SecureRandom());
+        try {
+            store.inTransaction(tx -> {
+                tx.recordIdentity(new BrokerIdentity(id, config.prefix(), clock.instant()));
+                return null;
+            });
+        } catch (UniqueViolation e) {
+            // another command of this home recorded one at the same moment: this home takes that one
         }
+        BrokerIdentity recorded = store.read(Tx::identity).orElseThrow();
+        requireSamePrefix(home, config, recorded);
+        home.writeConfig(config.withBrokerId(recorded.brokerId()));
+    }
+
+    private static void requireSamePrefix(Home home, BrokerConfig config, BrokerIdentity identity) {
+        Ipv6Prefix stored = Ipv6Prefix.parse(identity.prefix());
         if (!stored.equals(Ipv6Prefix.parse(config.prefix()))) {
             throw new HomeException("bad configuration in " + home.config() + ": prefix " + config.prefix()
                     + " is not this broker's prefix " + stored + ", which every client's address was numbered from at init "

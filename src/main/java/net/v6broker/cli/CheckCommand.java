@@ -73,6 +73,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<Mismatch> found = new ArrayList<>(Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients,
                 server, sessions, routes, crl, files, config.ca().crlDays(), context.clock.instant())));
+        context.permissionsReported = true;
         for (net.v6broker.config.Home.LoosePermission p : context.home().loosePermissions()) {
             found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));
         }

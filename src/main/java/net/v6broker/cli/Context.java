@@ -164,6 +164,9 @@ public final class Context implements AutoCloseable {
         }
     }
 
+    /** Set by a command that reports the home's permissions itself ({@code check}): no warning then. */
+    boolean permissionsReported;
+
     /** Warns, once per command, of every file of the home whose permissions let others in. */
     private void warnAboutPermissions() {
         try {
@@ -192,7 +195,7 @@ public final class Context implements AutoCloseable {
     public void close() {
         store.ifMade(Store::close);
         ca.ifMade(this::recordKeyMatch);
-        if (home != null && java.nio.file.Files.exists(home.config())) {
+        if (home != null && !permissionsReported && java.nio.file.Files.exists(home.config())) {
             warnAboutPermissions();
         }
         out.flush();

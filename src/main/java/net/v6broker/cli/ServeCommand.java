@@ -46,18 +46,13 @@ final class ServeCommand implements Runnable {
         InetSocketAddress listen = parseListen(http);
         BrokerConfig config = context.config();
         refuseInsecureHome();
-        List<String> problems = net.v6broker.broker.HomeCheck.problems(context.home(), context.clock, context.random());
-        for (String p : problems) {
-            context.err.println("v6broker: error: " + p + " (serving degraded: changes that issue or sign will fail; "
-                    + "/api/v1/health reports it)");
-        }
         boolean runOpenvpn = !noOpenvpn;
         if (runOpenvpn && !onPath("openvpn") && !install()) {
             context.err.println("v6broker: openvpn is not installed (Debian: apt-get install openvpn); serving without it: "
                     + "client files and the CRL are kept in step, no tunnels run here");
             runOpenvpn = false;
         }
-        Daemon daemon = new Daemon(context.home(), config, context.store(), context.broker(), context.clock,
+        Daemon daemon = new Daemon(context.home(), config, context.store(), context.broker(), context.clock, context.random(),
                 new Daemon.Options(l, runOpenvpn, nodeName, stopOpenvpn));
         daemon.start();
         net.v6broker.web.BrokerHttp server;
@@ -65,6 +60,7 @@ final class ServeCommand implements Runnable {
             server = net.v6broker.web.BrokerHttp.start(listen.getHostString(), listen.getPort(),
                     HttpServices.of(context, net.v6broker.api.Limits.defaults(), () -> {
                         Map<String, Object> body = new LinkedHashMap<>();
+                        List<String> problems = daemon.problems();
                         body.put("status", problems.isEmpty() ? "ok" : "degraded");
                         if (!problems.isEmpty()) {
                             body.put("problems", problems);

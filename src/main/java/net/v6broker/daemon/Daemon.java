@@ -15,10 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.v6broker.broker.Broker;
+import net.v6broker.broker.HomeCheck;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
+import net.v6broker.config.Validation;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
 import net.v6broker.openvpn.Supervisor;
@@ -75,8 +77,13 @@ public final class Daemon implements AutoCloseable {
     private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
+    private final java.security.SecureRandom random;
+    /** What {@link HomeCheck} found at the last look (at start, then every minute); empty when all is well. */
+    private volatile List<String> problems = List.of();
 
-    public Daemon(Home home, BrokerConfig config, Store store, Broker broker, Clock clock, Options options) {
+    public Daemon(Home home, BrokerConfig config, Store store, Broker broker, Clock clock, java.security.SecureRandom random,
+                  Options options) {
+        this.random = random;
         this.home = home;
         this.config = config;
         this.store = store;
@@ -101,6 +108,28 @@ public final class Daemon implements AutoCloseable {
         return Optional.ofNullable(lastStatus);
     }
 
+    /** The home's problems as last checked (a CA or server key, certificate, tls-crypt key): for health. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /**
+     * Checks the CA, server and tls-crypt files ({@link HomeCheck}); logs what changed since the last
+     * look, so a broken key is an error in the log once and its repair a line too.
+     */
+    void checkHome() {
+        List<String> found = HomeCheck.problems(home, clock, random);
+        if (!found.equals(problems)) {
+            for (String p : found) {
+                LOG.error("{} (serving degraded: changes that issue or sign fail; /api/v1/health reports it)", p);
+            }
+            if (found.isEmpty()) {
+                LOG.info("the CA, server and tls-crypt files are usable again");
+            }
+        }
+        problems = List.copyOf(found);
+    }
+
     /**
      * Takes the home's daemon lock, reconciles, starts openvpn and the loops. Returns once everything
      * runs. The event stream is followed from this node's stored cursor, so a change made while the
@@ -118,6 +147,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void reconcileAndRun() {
+        checkHome();
         refreshCrlIfDue();
         long stored = store.read(tx -> tx.eventCursor(options.node()));
         long newest = store.read(tx -> tx.lastEventId());
@@ -150,6 +180,8 @@ public final class Daemon implements AutoCloseable {
             loop.scheduleWithFixedDelay(guard("status", this::pollStatus), 0, STATUS_POLL.toMillis(), TimeUnit.MILLISECONDS);
         }
         loop.scheduleWithFixedDelay(guard("crl", this::refreshCrlIfDue), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(guard("home check", this::checkHome), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -238,7 +270,9 @@ public final class Daemon implements AutoCloseable {
                 did.append(", openvpn stopped");
             }
         }
-        if (e.kind().equals("revoke") || e.kind().equals("suspend") || e.kind().equals("delete")) {
+        boolean activeNow = client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent();
+        if ((e.kind().equals("revoke") || e.kind().equals("suspend") || e.kind().equals("delete")) && !activeNow) {
+            // only while the client is not active now: replaying a suspend that a resume followed must not cut it
             int killed = endSessions(name);
             did.append(killed > 0 ? ", " + killed + " session(s) ended" : ", no live session");
         }
@@ -290,6 +324,9 @@ public final class Daemon implements AutoCloseable {
         Set<Long> listed = new HashSet<>();
         for (Session s : report.sessions()) {
             listed.add(s.clientId());
+            if (!Validation.NAME.matcher(s.commonName()).matches()) {
+                continue; // "UNDEF": still in its TLS handshake, not yet anybody's session
+            }
             ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
             if (st != ClientStatus.ACTIVE && !ending.contains(s.clientId())) {
                 String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();

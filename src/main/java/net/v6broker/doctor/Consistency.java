@@ -225,7 +225,7 @@ public final class Consistency {
     }
 
     private static void crl(Inputs in, List<Mismatch> out) {
-        String reissue = "the daemon re-issues the CRL once less than a third of ca.crlDays is left: is 'v6broker serve' running?";
+        String reissue = "the daemon and every change re-issue the CRL once less than a third of ca.crlDays is left: is 'v6broker serve' running? 'v6broker ca crl --reissue' issues one now";
         CrlRow crl = in.crl();
         if (crl == null) {
             out.add(new Mismatch("CRL", "the database holds no CRL", "was 'v6broker init' completed?"));

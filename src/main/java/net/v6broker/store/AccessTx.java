@@ -174,22 +174,39 @@ public final class AccessTx {
         update("UPDATE subscription_requests SET client_id = ?, client_name = ? WHERE id = ?", clientId, clientName, id);
     }
 
+    /** What {@link #issueLink} did. */
+    public enum LinkIssue {
+        ISSUED,
+        /** the request is not approved (any more) */
+        NOT_APPROVED,
+        /** an earlier link is neither used nor expired */
+        OPEN_LINK,
+        /** the request took its links of the current window */
+        LIMIT_REACHED
+    }
+
     /**
-     * Records a new download link, counted in the request's window of {@code window}: false when the
-     * request already has one that is neither used nor expired, or took {@code perWindow} in the
-     * current window.
+     * Records a new download link for an approved request, at most {@code perWindow} in a window of
+     * {@code window} (the window opens with its first link), while no earlier link is still open.
+     * Decided on the row as read in this write transaction, which writers take one at a time.
      */
-    public boolean issueLink(long id, String linkHash, Instant expires, Instant now, java.time.Duration window, int perWindow)
+    public LinkIssue issueLink(long id, String linkHash, Instant expires, Instant now, java.time.Duration window, int perWindow)
             throws SQLException {
-        long windowOpen = now.minus(window).toEpochMilli();
-        return update("UPDATE subscription_requests SET link_hash = ?, link_expires_at = ?, link_used_at = NULL, "
-                + "links_issued = CASE WHEN links_window_start IS NULL OR links_window_start <= ? THEN 1 ELSE links_issued + 1 END, "
-                + "links_window_start = CASE WHEN links_window_start IS NULL OR links_window_start <= ? THEN ? "
-                + "ELSE links_window_start END "
-                + "WHERE id = ? AND status = 'approved' AND (link_hash IS NULL OR link_used_at IS NOT NULL "
-                + "OR link_expires_at <= ?) AND (links_window_start IS NULL OR links_window_start <= ? OR links_issued < ?)",
-                linkHash, expires.toEpochMilli(), windowOpen, windowOpen, now.toEpochMilli(), id, now.toEpochMilli(), windowOpen,
-                perWindow) > 0;
+        RequestRow r = request(id).orElse(null);
+        if (r == null || !r.status().equals("approved")) {
+            return LinkIssue.NOT_APPROVED;
+        }
+        if (r.linkIssued() && r.linkUsedAt() == null && r.linkExpiresAt().isAfter(now)) {
+            return LinkIssue.OPEN_LINK;
+        }
+        boolean windowOpen = r.linksWindowStart() != null && r.linksWindowStart().plus(window).isAfter(now);
+        if (windowOpen && r.linksIssued() >= perWindow) {
+            return LinkIssue.LIMIT_REACHED;
+        }
+        update("UPDATE subscription_requests SET link_hash = ?, link_expires_at = ?, link_used_at = NULL, links_issued = ?, "
+                + "links_window_start = ? WHERE id = ?", linkHash, expires.toEpochMilli(), windowOpen ? r.linksIssued() + 1 : 1,
+                (windowOpen ? r.linksWindowStart() : now).toEpochMilli(), id);
+        return LinkIssue.ISSUED;
     }
 
     /** Takes a download link: true for exactly one caller while it is unused and unexpired. */

@@ -22,6 +22,8 @@ import org.flywaydb.core.Flyway;
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
     static final int SCHEMA_VERSION = 6;
+    /** The first schema with the broker's identity (the {@code broker} table). */
+    public static final int IDENTITY_VERSION = 6;
     private static final int POOL_SIZE = 4;
     private static final int BUSY_TIMEOUT_MS = 60_000;
 
@@ -34,6 +36,7 @@ public final class Store implements AutoCloseable {
     /** SQLite only: whether connecting may create the file ({@code init}), or must find it. */
     private final boolean mayCreate;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL_SIZE);
+    private volatile int version;
 
     private Store(String url, String user, String password, boolean mayCreate) {
         this.url = url;
@@ -43,9 +46,10 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Opens an existing broker database and brings its schema up to date. Refuses, changing nothing,
-     * a SQLite file that does not exist and a database that holds no v6broker schema (an empty file,
-     * a wrong {@code database.url}): only {@link #create} makes a database.
+     * Opens an existing broker database, as it is: {@link #migrate} brings its schema up to date once
+     * the caller has checked that it is the right database. Refuses, changing nothing, a SQLite file
+     * that does not exist, a database that holds no v6broker schema (an empty file, a wrong
+     * {@code database.url}) and one made by a newer version: only {@link #create} makes a database.
      */
     public static Store open(String url, String user, String password) {
         Store store = new Store(url, user, password, false);
@@ -55,7 +59,7 @@ public final class Store implements AutoCloseable {
                     + "a database, and no other command makes an empty one in its place");
         }
         try {
-            int version = store.schemaVersion();
+            int version = store.readSchemaVersion();
             if (version == 0) {
                 throw new NoDatabaseException("the database " + store.redacted() + " holds no v6broker schema (is "
                         + "database.url in config.json right? an empty database is never filled in, only 'v6broker init' "
@@ -65,9 +69,7 @@ public final class Store implements AutoCloseable {
                 throw new NoDatabaseException("the database " + store.redacted() + " has schema version " + version
                         + ", newer than this v6broker knows (" + SCHEMA_VERSION + "): run the v6broker that made it");
             }
-            if (version < SCHEMA_VERSION) {
-                store.migrate();
-            }
+            store.version = version;
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -75,26 +77,23 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** {@link #open} without credentials (SQLite). */
-    public static Store open(String url) {
-        return open(url, null, null);
-    }
-
-    /** The embedded database file, which must exist. */
+    /** The embedded database file, which must exist, as it is. */
     public static Store openSqlite(Path file) {
-        return open("jdbc:sqlite:" + file.toAbsolutePath());
+        return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
     }
 
     /**
      * Creates the schema in a new database: a SQLite file that does not exist yet, or an empty
-     * PostgreSQL database. Refuses one that already holds a v6broker schema.
+     * PostgreSQL database (or one that a failed earlier create left with the schema but no broker and
+     * no client). Refuses one that holds a broker.
      */
     public static Store create(String url, String user, String password) {
         Store store = new Store(url, user, password, true);
         try {
-            if (store.schemaVersion() != 0) {
-                throw new NoDatabaseException("the database " + store.redacted() + " already holds a v6broker schema: "
-                        + "a new broker needs an empty database");
+            store.version = store.readSchemaVersion();
+            if (store.version > 0 && store.holdsABroker()) {
+                throw new NoDatabaseException("the database " + store.redacted() + " already holds a broker: a new broker "
+                        + "needs an empty database");
             }
             store.migrate();
             return store;
@@ -104,12 +103,27 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private void migrate() {
+    /** Whether a database with the schema records an identity or a client. */
+    private boolean holdsABroker() {
+        return read(tx -> (version >= IDENTITY_VERSION && tx.identity().isPresent()) || tx.countClients() + tx.countDeletedClients() > 0);
+    }
+
+    /** The schema version of the database as opened, or as {@link #migrate} left it. */
+    public int schemaVersion() {
+        return version;
+    }
+
+    /** Brings the schema up to date (nothing when it is current). */
+    public void migrate() {
+        if (version >= SCHEMA_VERSION) {
+            return; // the common case: no Flyway start-up cost on every command
+        }
         Flyway.configure()
                 .dataSource(url, user, password)
                 .locations("classpath:db/migration/" + dialect())
                 .load()
                 .migrate();
+        version = readSchemaVersion();
     }
 
     /**
@@ -117,7 +131,7 @@ public final class Store implements AutoCloseable {
      * Read on a connection of its own that sets nothing: a SQLite file that is not a broker's is
      * neither switched to WAL mode nor given a header by being looked at.
      */
-    private int schemaVersion() {
+    private int readSchemaVersion() {
         try (Connection c = probe()) {
             String exists = dialect().equals("sqlite")
                     ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'"

@@ -31,14 +31,17 @@ final class BoundedBody implements Filter {
     static final String OUTCOME = "v6broker.body";
 
     /** Why a body was refused. */
-    enum Outcome { TOO_LARGE, TOO_SLOW }
+    enum Outcome { TOO_LARGE, TOO_SLOW, NOT_ACCEPTED, ADDRESS_LIMITED }
 
     private final int maxBytes;
     private final Duration deadline;
+    private final java.util.function.Predicate<HttpServletRequest> allowed;
 
-    BoundedBody(int maxBytes, Duration deadline) {
+    /** @param allowed whether the request's address may still be served (not rate-limited): else no body is read */
+    BoundedBody(int maxBytes, Duration deadline, java.util.function.Predicate<HttpServletRequest> allowed) {
         this.maxBytes = maxBytes;
         this.deadline = deadline;
+        this.allowed = allowed;
     }
 
     @Override
@@ -51,8 +54,13 @@ final class BoundedBody implements Filter {
             return;
         }
         byte[] body = new byte[0];
-        if (length > maxBytes) {
+        String type = r.getContentType();
+        if (!allowed.test(r)) {
+            r.setAttribute(OUTCOME, Outcome.ADDRESS_LIMITED); // a limited address gets no thread waiting on its body
+        } else if (length > maxBytes) {
             r.setAttribute(OUTCOME, Outcome.TOO_LARGE);
+        } else if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
+            r.setAttribute(OUTCOME, Outcome.NOT_ACCEPTED); // no route takes one; the servlet's part parser is not offered
         } else {
             body = read(r);
         }
@@ -109,6 +117,13 @@ final class BoundedBody implements Filter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(new ByteArrayInputStream(body),
+                    getCharacterEncoding() == null ? java.nio.charset.StandardCharsets.UTF_8
+                            : java.nio.charset.Charset.forName(getCharacterEncoding())));
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -40,6 +41,10 @@ public final class BrokerHttp implements AutoCloseable {
 
     /** How long a request body may take to arrive; a read waits at most {@link #IDLE_TIMEOUT}. */
     static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+    /** Web logins per client address per minute (each stores a session). */
+    static final int LOGINS_PER_MINUTE = 10;
+    /** Open connections at most (each slow one holds a thread for up to the body deadline). */
+    static final int MAX_CONNECTIONS = 1024;
     /** A connection that sends nothing for this long is closed (Jetty's default is 30 s). */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /** Request line and headers together (Jetty's default, stated): beyond it, 414 or 431 as JSON. */
@@ -48,14 +53,15 @@ public final class BrokerHttp implements AutoCloseable {
     /** Starts listening on {@code host:port} (port 0 picks a free one). */
     public static BrokerHttp start(String host, int port, Services services) {
         int maxBody = services.limits().maxBodyBytes();
+        RateLimiter failures = new RateLimiter(services.limits().authFailuresPerMinute(), 60, services.clock());
         String css = resource("/web/app.css");
         ProxyTrust proxies = new ProxyTrust(services.http().trustedProxies());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxBody;
-            config.contextResolver.ip = proxies::ip;
-            config.contextResolver.scheme = proxies::scheme;
+            config.contextResolver.ip = ctx -> proxies.ip(ctx.req());
+            config.contextResolver.scheme = ctx -> proxies.scheme(ctx.req());
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setSendServerVersion(false);
@@ -67,11 +73,14 @@ public final class BrokerHttp implements AutoCloseable {
                 c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 return c;
             });
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new BoundedBody(maxBody, BODY_DEADLINE)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server));
+            });
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new BoundedBody(maxBody,
+                    BODY_DEADLINE, req -> exempt(req.getRequestURI()) || failures.allowed(RateLimiter.addressKey(proxies.ip(req))))),
+                    "/*", EnumSet.of(DispatcherType.REQUEST)));
         });
-        RateLimiter failures = new RateLimiter(services.limits().authFailuresPerMinute(), 60, services.clock());
         RateLimiter subscribe = new RateLimiter(services.limits().subscribePerHour(), 3600, services.clock());
         Auth auth = new Auth(services, failures);
         Subscriptions subscriptions = new Subscriptions(services);
@@ -95,7 +104,14 @@ public final class BrokerHttp implements AutoCloseable {
                 auth.guard(ctx); // an address that used up its failures is refused before any work
             }
             Object body = ctx.attribute(BoundedBody.OUTCOME);
-            if (body == BoundedBody.Outcome.TOO_LARGE) {
+            if (body == BoundedBody.Outcome.ADDRESS_LIMITED) {
+                ctx.header("Connection", "close");
+                auth.guard(ctx); // refused (429) as every request of the address is
+            } else if (body == BoundedBody.Outcome.NOT_ACCEPTED) {
+                ctx.header("Connection", "close");
+                throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "no endpoint takes a multipart body: send "
+                        + "application/json (API) or application/x-www-form-urlencoded (forms)");
+            } else if (body == BoundedBody.Outcome.TOO_LARGE) {
                 ctx.header("Connection", "close"); // the rest of the body is not read
                 throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBody
                         + " bytes: accepted at most " + maxBody);
@@ -105,12 +121,14 @@ public final class BrokerHttp implements AutoCloseable {
                         + BODY_DEADLINE.toSeconds() + " s");
             }
         });
+        app.get("/favicon.ico", ctx -> ctx.status(204)); // browsers ask on every page; there is none
         app.get("/static/app.css", ctx -> {
             ctx.header("Cache-Control", "max-age=300");
             ctx.contentType("text/css; charset=utf-8").result(css);
         });
         new ApiRoutes(services, auth, subscriptions, subscribe).register(app);
-        new WebRoutes(services, auth, subscriptions, subscribe, sessions).register(app);
+        new WebRoutes(services, auth, subscriptions, subscribe, new RateLimiter(LOGINS_PER_MINUTE, 60, services.clock()), sessions)
+                .register(app);
 
         app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e, failures));
         app.exception(Exception.class, (e, ctx) -> fail(ctx, e, failures));
@@ -134,18 +152,24 @@ public final class BrokerHttp implements AutoCloseable {
     }
 
     /**
-     * Answers a failure; a 4xx of a request that no operator token vouched for (a bad body, an
-     * unknown path, a wrong secret) counts against the client address, so a burst of bad requests
-     * from one address is refused with 429 before any work.
+     * Answers a failure. A failure of a request that no operator token vouched for counts against
+     * the client address when it is one an abuser makes: a bad body or value (400), a wrong token
+     * (401, 403), a slow or oversized body (408, 413), a spent or unknown link (410), a wrong media
+     * type (415). A burst of them from one address is then refused with 429 before any work. Not
+     * counted: 404 and 405 (a browser's favicon, a stale bookmark), 409 (a name taken meanwhile) and
+     * the CSRF check's 403, which a hostile page can make a victim's browser trigger at will.
      */
     private static void fail(Context ctx, Exception e, RateLimiter failures) {
         Errors.Mapped m = Errors.map(e);
-        if (m.status() >= 400 && m.status() < 500 && m.status() != 429 && ctx.attribute(Auth.AUTHENTICATED) == null
+        if (COUNTED.contains(m.status()) && !m.code().equals("csrf") && ctx.attribute(Auth.AUTHENTICATED) == null
                 && !exempt(ctx.path())) {
-            failures.tryAcquire(ctx.ip());
+            failures.tryAcquire(Auth.client(ctx));
         }
         fail(ctx, m, e);
     }
+
+    /** The statuses counted against an unauthenticated address (see {@link #fail(Context, Exception, RateLimiter)}). */
+    private static final java.util.Set<Integer> COUNTED = java.util.Set.of(400, 401, 403, 408, 410, 413, 415);
 
     private static void fail(Context ctx, Errors.Mapped m, Exception e) {
         if (m.status() >= 500) {

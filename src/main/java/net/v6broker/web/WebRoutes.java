@@ -40,14 +40,25 @@ final class WebRoutes {
     private final Auth auth;
     private final Subscriptions subscriptions;
     private final RateLimiter subscribeLimit;
+    private final RateLimiter logins;
     private final WebSessions sessions;
 
-    WebRoutes(Services services, Auth auth, Subscriptions subscriptions, RateLimiter subscribeLimit, WebSessions sessions) {
+    /** @param logins web logins (operator and subscriber) per client address: each makes a stored session */
+    WebRoutes(Services services, Auth auth, Subscriptions subscriptions, RateLimiter subscribeLimit, RateLimiter logins,
+              WebSessions sessions) {
         this.s = services;
         this.auth = auth;
         this.subscriptions = subscriptions;
         this.subscribeLimit = subscribeLimit;
+        this.logins = logins;
         this.sessions = sessions;
+    }
+
+    /** Refuses a login beyond the address's allowance (429): logins are what fill the session store. */
+    private void limitLogins(Context ctx) {
+        if (!logins.tryAcquire(Auth.client(ctx))) {
+            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many logins from this address; wait a minute");
+        }
     }
 
     void register(Javalin app) {
@@ -105,7 +116,7 @@ final class WebRoutes {
 
     private void subscribe(Context ctx) {
         sessions.check(ctx);
-        if (!subscribeLimit.tryAcquire(ctx.ip())) {
+        if (!subscribeLimit.tryAcquire(Auth.client(ctx))) {
             throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Subscriptions.Submitted sub = subscriptions.submit(ctx.formParam("name"), ctx.formParam("email"),
@@ -131,6 +142,7 @@ final class WebRoutes {
         String token = ctx.formParam("token");
         RequestRow r = auth.subscriber(token == null ? null : token.strip())
                 .orElseThrow(() -> auth.fail(ctx, "unknown token: check that you copied all of it"));
+        limitLogins(ctx);
         sessions.start(ctx, null, null, r.id());
         ctx.redirect("/my");
     }
@@ -231,6 +243,7 @@ final class WebRoutes {
         String token = ctx.formParam("token");
         Auth.Operator op = auth.operatorByToken(ctx, token == null ? null : token.strip())
                 .orElseThrow(() -> auth.fail(ctx, "unknown or revoked token"));
+        limitLogins(ctx);
         sessions.start(ctx, op.name(), op.tokenId(), null);
         ctx.redirect("/admin");
     }

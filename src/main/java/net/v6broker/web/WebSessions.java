@@ -87,6 +87,10 @@ final class WebSessions {
         if (sessions.size() >= MAX_SESSIONS) {
             Instant now = clock.instant();
             sessions.values().removeIf(s -> !s.expires().isAfter(now));
+            while (sessions.size() >= MAX_SESSIONS) { // full of live ones: the oldest goes, memory stays bounded
+                sessions.entrySet().stream().min(java.util.Map.Entry.comparingByValue(
+                        java.util.Comparator.comparing(Session::expires))).ifPresent(e -> sessions.remove(e.getKey()));
+            }
         }
         String id = Secrets.generate(random, Secrets.SESSION);
         sessions.put(Secrets.hash(id), new Session(operator, tokenId, requestId, clock.instant().plus(lifetime)));

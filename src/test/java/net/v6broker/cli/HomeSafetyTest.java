@@ -141,6 +141,31 @@ class HomeSafetyTest {
     }
 
     @Test
+    void aDatabaseWithoutIdentityIsNeitherStampedNorMigratedForAHomeThatHasOne() throws Exception {
+        // as a foreign database of a version before identities looks: no broker row, schema version 5
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("broker.db")); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE broker");
+            s.execute("DELETE FROM flyway_schema_history WHERE version = '6'");
+        }
+        String before = snapshot(home);
+        CliRunner.Run r = run("client", "list", "--home", h);
+        assertThat(r.code()).isEqualTo(Cli.NO_HOME);
+        assertThat(r.err()).contains("records no broker identity, so it is not the database of this home");
+        assertThat(snapshot(home)).as("neither stamped nor migrated").isEqualTo(before);
+    }
+
+    @Test
+    void aConfigWithoutIdFacingADatabaseWithOneIsRefusedWithTheIdToAdd() throws Exception {
+        String id = JSON.readTree(home.resolve("config.json").toFile()).path("brokerId").asText();
+        editConfig("\"brokerId\" : \"" + id + "\",\n", "");
+        String before = snapshot(home);
+        CliRunner.Run r = run("client", "list", "--home", h);
+        assertThat(r.code()).isEqualTo(Cli.NO_HOME);
+        assertThat(r.err()).contains("has no brokerId, but the database", "add \"brokerId\": \"" + id + "\" to config.json");
+        assertThat(snapshot(home)).isEqualTo(before);
+    }
+
+    @Test
     void aPrefixChangedInConfigIsRefusedNamingTheStoredOne() throws Exception {
         // regression: editing "prefix" moved every client to a new prefix and 'check' said "all consistent"
         editConfig("\"prefix\" : \"2001:db8:abba:f100::/56\"", "\"prefix\" : \"2001:db8:beef:f100::/56\"");
@@ -226,7 +251,7 @@ class HomeSafetyTest {
             JsonNode body = JSON.readTree(health.body());
             assertThat(body.path("status").asText()).isEqualTo("degraded");
             assertThat(body.path("problems").get(0).asText()).contains(home.resolve("ca/ca.key").toString());
-            assertThat(serve.log()).contains("error: " + home.resolve("ca/ca.key"));
+            assertThat(serve.log()).contains("[ERROR] v6broker - " + home.resolve("ca/ca.key"));
         }
         Files.delete(home.resolve("ca/ca.key"));
         assertThat(run("client", "add", "x", "--type", "hermit", "--home", h).err())

@@ -231,8 +231,8 @@ class ConsistencyTest {
         Instant at = crl.nextUpdate().minus(Duration.ofDays(9));
         assertThat(check(healthyView(), healthyRows(), sharedRoutes(), List.of(), at)).extracting(Mismatch::line).containsExactly(
                 "MISMATCH CRL: CRL #" + crl.number() + " expires at " + crl.nextUpdate() + ", in 9 days: less than a third of "
-                        + "ca.crlDays (30 days) is left; fix: the daemon re-issues the CRL once less than a third of ca.crlDays is "
-                        + "left: is 'v6broker serve' running?");
+                        + "ca.crlDays (30 days) is left; fix: the daemon and every change re-issue the CRL once less than a third "
+                        + "of ca.crlDays is left: is 'v6broker serve' running? 'v6broker ca crl --reissue' issues one now");
         assertThat(check(healthyView(), healthyRows(), sharedRoutes(), List.of(), crl.nextUpdate().minus(Duration.ofDays(11))))
                 .as("two thirds left").isEmpty();
         assertThat(check(healthyView(), healthyRows(), sharedRoutes(), List.of(), crl.nextUpdate().plusSeconds(1)))

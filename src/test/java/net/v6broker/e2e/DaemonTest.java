@@ -232,13 +232,23 @@ class DaemonTest {
         assertThat(Duration.between(started, Instant.now())).as("ended within 2 s of the start").isLessThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(Netns.await(Duration.ofSeconds(5), () -> !net.ping6(srv, s1Address))).isTrue();
 
+        // a suspend that a resume followed while the daemon was down: replayed, it must not cut h1
+        Netns.stop(daemon);
+        cli("client", "suspend", "h1", "--home", h());
+        cli("client", "resume", "h1", "--home", h());
+        daemon = serve();
+        reconciledAt(3);
+        assertThat(Netns.await(Duration.ofSeconds(10), () -> TunnelTest.count(dir.resolve("daemon.log"), " resume h1:") == 1)).isTrue();
+        assertThat(h1.isAlive()).as("an active client's session survives the replay").isTrue();
+        assertThat(net.ping6(srv, h1Address)).isTrue();
+
         // killed with SIGKILL: suspend h1 while it is gone; the next daemon ends h1's session too
         daemon.destroyForcibly();
         assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         cli("client", "suspend", "h1", "--home", h());
         assertThat(h1.isAlive()).isTrue();
         daemon = serve();
-        Instant again = reconciledAt(3);
+        Instant again = reconciledAt(4);
         assertThat(Netns.await(Duration.ofSeconds(10), () -> !h1.isAlive())).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
         assertThat(Duration.between(again, Instant.now())).as("ended within 2 s of the start").isLessThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(TunnelTest.tail(dir.resolve("daemon.log"))).containsAnyOf("session(s) ended", "(reconciled against the database)");
