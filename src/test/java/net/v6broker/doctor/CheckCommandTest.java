@@ -87,7 +87,7 @@ class CheckCommandTest {
         Run r = run(later, "check", "--node", "test", "--home", home.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).containsPattern("MISMATCH CRL: CRL #1 expires at .*, in (4|5) days: less than a third of ca.crlDays "
-                + "\\(30 days\\) is left; fix: the daemon re-issues the CRL");
+                + "\\(30 days\\) is left; fix: the daemon and every change re-issue the CRL");
     }
 
     @Test
