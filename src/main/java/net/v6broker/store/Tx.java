@@ -89,21 +89,7 @@ public final class Tx {
      */
     public Set<String> liveNames(List<String> names) throws SQLException {
         Set<String> found = new HashSet<>();
-        for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
-            List<String> part = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
-            String marks = String.join(", ", Collections.nCopies(part.size(), "lower(?)"));
-            try (PreparedStatement s = c.prepareStatement("SELECT lower(name) FROM clients WHERE lower(name) IN ("
-                    + marks + ") AND deleted_at IS NULL")) {
-                for (int i = 0; i < part.size(); i++) {
-                    s.setString(i + 1, part.get(i));
-                }
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        found.add(r.getString(1).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        }
+        byLiveName(names, "lower(name)", r -> found.add(r.getString(1).toLowerCase(Locale.ROOT)));
         return found;
     }
 
@@ -113,22 +99,33 @@ public final class Tx {
      */
     public Map<String, ClientStatus> statusesOf(List<String> names) throws SQLException {
         Map<String, ClientStatus> found = new HashMap<>();
+        byLiveName(names, "lower(name), status", r -> found.put(r.getString(1).toLowerCase(Locale.ROOT),
+                ClientStatus.of(r.getString(2))));
+        return found;
+    }
+
+    /** Selects {@code columns} of the live clients among {@code names}, {@value #NAMES_PER_QUERY} names a query. */
+    private void byLiveName(List<String> names, String columns, RowReader row) throws SQLException {
         for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
             List<String> part = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
             String marks = String.join(", ", Collections.nCopies(part.size(), "lower(?)"));
-            try (PreparedStatement s = c.prepareStatement("SELECT lower(name), status FROM clients WHERE lower(name) IN ("
+            try (PreparedStatement s = c.prepareStatement("SELECT " + columns + " FROM clients WHERE lower(name) IN ("
                     + marks + ") AND deleted_at IS NULL")) {
                 for (int i = 0; i < part.size(); i++) {
                     s.setString(i + 1, part.get(i));
                 }
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        found.put(r.getString(1).toLowerCase(Locale.ROOT), ClientStatus.of(r.getString(2)));
+                        row.read(r);
                     }
                 }
             }
         }
-        return found;
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet r) throws SQLException;
     }
 
     /** Every live client, by name. */

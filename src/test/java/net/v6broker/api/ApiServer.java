@@ -67,9 +67,13 @@ public final class ApiServer implements AutoCloseable {
         return lines[lines.length - 1].strip();
     }
 
-    public HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body) {
+    /** A request; {@code headers} are further name/value pairs. */
+    public HttpResponse<byte[]> send(String method, String path, String token, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -88,20 +92,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** A JSON request with one extra header. */
     public HttpResponse<byte[]> sendWith(String method, String path, String token, byte[] body, String header, String value) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json")
-                .header(header, value);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(method, path, token, "application/json", body, header, value);
     }
 
     public Reply get(String path, String token) {
