@@ -1,6 +1,6 @@
 package net.v6broker.api;
 
-import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ public final class ApiRoutes {
         this.openapi = resource("/web/openapi.json");
     }
 
-    public void register(Javalin app) {
+    public void register(JavalinDefaultRoutingApi app) {
         app.get(PREFIX + "/health", this::health);
         app.get(PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
 

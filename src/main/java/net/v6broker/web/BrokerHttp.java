@@ -4,10 +4,11 @@ import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
-import org.eclipse.jetty.server.ConnectionLimit;
+import io.javalin.config.RoutesConfig;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
@@ -56,9 +57,15 @@ public final class BrokerHttp implements AutoCloseable {
         RateLimiter failures = new RateLimiter(services.limits().authFailuresPerMinute(), 60, services.clock());
         String css = resource("/web/app.css");
         ProxyTrust proxies = new ProxyTrust(services.http().trustedProxies());
+        RateLimiter subscribe = new RateLimiter(services.limits().subscribePerHour(), 3600, services.clock());
+        Auth auth = new Auth(services, failures);
+        Subscriptions subscriptions = new Subscriptions(services);
+        WebSessions sessions = new WebSessions(services.random(), services.clock(), services.limits().sessionLifetime(),
+                tokenId -> services.store().read(tx -> tx.access().tokenLive(tokenId)));
         Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxBody;
             config.contextResolver.ip = ctx -> proxies.ip(ctx.req());
             config.contextResolver.scheme = ctx -> proxies.scheme(ctx.req());
@@ -75,80 +82,77 @@ public final class BrokerHttp implements AutoCloseable {
             });
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler());
-                server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server));
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
             });
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new BoundedBody(maxBody,
                     BODY_DEADLINE, req -> exempt(req.getRequestURI()) || failures.allowed(RateLimiter.addressKey(proxies.ip(req))))),
                     "/*", EnumSet.of(DispatcherType.REQUEST)));
-        });
-        RateLimiter subscribe = new RateLimiter(services.limits().subscribePerHour(), 3600, services.clock());
-        Auth auth = new Auth(services, failures);
-        Subscriptions subscriptions = new Subscriptions(services);
-        WebSessions sessions = new WebSessions(services.random(), services.clock(), services.limits().sessionLifetime(),
-                tokenId -> services.store().read(tx -> tx.access().tokenLive(tokenId)));
-
-        app.before(ctx -> {
-            ctx.header("Content-Security-Policy", CSP);
-            ctx.header("X-Frame-Options", "DENY");
-            ctx.header("X-Content-Type-Options", "nosniff");
-            // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
-            // post, which the CSRF check refuses; a Referer (which may hold a download link) still
-            // never leaves for another site
-            ctx.header("Referrer-Policy", "same-origin");
-            ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-            ctx.header("Cache-Control", "no-store");
-            if (ctx.scheme().equals("https")) {
-                ctx.header("Strict-Transport-Security", "max-age=31536000");
-            }
-            if (!exempt(ctx.path())) {
-                auth.guard(ctx); // an address that used up its failures is refused before any work
-            }
-            Object body = ctx.attribute(BoundedBody.OUTCOME);
-            if (body == BoundedBody.Outcome.ADDRESS_LIMITED) {
-                ctx.header("Connection", "close");
-                auth.guard(ctx); // refused (429) as every request of the address is
-            } else if (body == BoundedBody.Outcome.NOT_ACCEPTED) {
-                ctx.header("Connection", "close");
-                throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "no endpoint takes a multipart body: send "
-                        + "application/json (API) or application/x-www-form-urlencoded (forms)");
-            } else if (body == BoundedBody.Outcome.TOO_LARGE) {
-                ctx.header("Connection", "close"); // the rest of the body is not read
-                throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBody
-                        + " bytes: accepted at most " + maxBody);
-            } else if (body == BoundedBody.Outcome.TOO_SLOW) {
-                ctx.header("Connection", "close");
-                throw new HttpFailure(HttpFailure.Kind.REQUEST_TIMEOUT, "the body did not arrive within "
-                        + BODY_DEADLINE.toSeconds() + " s");
-            }
-        });
-        app.get("/favicon.ico", ctx -> ctx.status(204)); // browsers ask on every page; there is none
-        app.get("/static/app.css", ctx -> {
-            ctx.header("Cache-Control", "max-age=300");
-            ctx.contentType("text/css; charset=utf-8").result(css);
-        });
-        new ApiRoutes(services, auth, subscriptions, subscribe).register(app);
-        new WebRoutes(services, auth, subscriptions, subscribe, new RateLimiter(LOGINS_PER_MINUTE, 60, services.clock()), sessions)
-                .register(app);
-
-        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e, failures));
-        app.exception(Exception.class, (e, ctx) -> fail(ctx, e, failures));
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                fail(ctx, new NotFoundResponse("no such page or endpoint: " + ctx.method() + " " + ctx.path()), failures);
-            }
-        });
-        app.error(405, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                fail(ctx, new HttpResponseException(405, "method " + ctx.method() + " is not allowed here"), failures);
-            }
+            RoutesConfig routes = config.routes;
+            routes.before(ctx -> before(ctx, auth, maxBody));
+            routes.get("/favicon.ico", ctx -> ctx.status(204)); // browsers ask on every page; there is none
+            routes.get("/static/app.css", ctx -> {
+                ctx.header("Cache-Control", "max-age=300");
+                ctx.contentType("text/css; charset=utf-8").result(css);
+            });
+            new ApiRoutes(services, auth, subscriptions, subscribe).register(routes);
+            new WebRoutes(services, auth, subscriptions, subscribe, new RateLimiter(LOGINS_PER_MINUTE, 60, services.clock()),
+                    sessions).register(routes);
+            routes.exception(Exception.class, (e, ctx) -> fail(ctx, e, failures));
+            // Javalin's own 404 and 405 (no such route), answered as every failure is; a 404 of ours was answered already
+            routes.error(404, ctx -> {
+                if (ctx.attribute(ANSWERED) == null) {
+                    fail(ctx, new NotFoundResponse("no such page or endpoint: " + ctx.method() + " " + ctx.path()), failures);
+                }
+            });
+            routes.error(405, ctx -> {
+                if (ctx.attribute(ANSWERED) == null) {
+                    fail(ctx, new HttpResponseException(405, "method " + ctx.method() + " is not allowed here"), failures);
+                }
+            });
         });
         app.start();
         return new BrokerHttp(app);
     }
 
-    /** Paths that are never rate-limited: the style sheet and the health check of monitoring. */
+    /** Every request first: the security headers, the address's limit, and what the body filter found. */
+    private static void before(Context ctx, Auth auth, int maxBody) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
+        // post, which the CSRF check refuses; a Referer (which may hold a download link) still
+        // never leaves for another site
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+        ctx.header("Cache-Control", "no-store");
+        if (ctx.scheme().equals("https")) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+        if (!exempt(ctx.path())) {
+            auth.guard(ctx); // an address that used up its failures is refused before any work
+        }
+        Object body = ctx.attribute(BoundedBody.OUTCOME);
+        if (body == BoundedBody.Outcome.ADDRESS_LIMITED) {
+            ctx.header("Connection", "close");
+            auth.guard(ctx); // refused (429) as every request of the address is
+        } else if (body == BoundedBody.Outcome.NOT_ACCEPTED) {
+            ctx.header("Connection", "close");
+            throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "no endpoint takes a multipart body: send "
+                    + "application/json (API) or application/x-www-form-urlencoded (forms)");
+        } else if (body == BoundedBody.Outcome.TOO_LARGE) {
+            ctx.header("Connection", "close"); // the rest of the body is not read
+            throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBody
+                    + " bytes: accepted at most " + maxBody);
+        } else if (body == BoundedBody.Outcome.TOO_SLOW) {
+            ctx.header("Connection", "close");
+            throw new HttpFailure(HttpFailure.Kind.REQUEST_TIMEOUT, "the body did not arrive within "
+                    + BODY_DEADLINE.toSeconds() + " s");
+        }
+    }
+
+    /** Paths that are never rate-limited: the style sheet, the favicon and the health check of monitoring. */
     private static boolean exempt(String path) {
-        return path.equals("/static/app.css") || path.equals(ApiRoutes.PREFIX + "/health");
+        return path.equals("/static/app.css") || path.equals("/favicon.ico") || path.equals(ApiRoutes.PREFIX + "/health");
     }
 
     /**
@@ -171,7 +175,11 @@ public final class BrokerHttp implements AutoCloseable {
     /** The statuses counted against an unauthenticated address (see {@link #fail(Context, Exception, RateLimiter)}). */
     private static final java.util.Set<Integer> COUNTED = java.util.Set.of(400, 401, 403, 408, 410, 413, 415);
 
+    /** The request attribute set once {@link #fail} answered the request. */
+    private static final String ANSWERED = "v6broker.answered";
+
     private static void fail(Context ctx, Errors.Mapped m, Exception e) {
+        ctx.attribute(ANSWERED, m.code());
         if (m.status() >= 500) {
             LOG.error("{} {} failed", ctx.method(), ctx.path().startsWith("/download/") ? "/download/…" : ctx.path(), e);
         }

@@ -1,13 +1,16 @@
 package net.v6broker.web;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.v6broker.api.Json;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's answer to a request it refuses before any handler runs (a request line or headers over
@@ -16,7 +19,15 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  */
 final class JsonErrorHandler extends ErrorHandler {
     @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) throws IOException {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+    }
+
+    /** The JSON body for a status Jetty decided. */
+    static byte[] body(int status, String reason) {
         String code = switch (status) {
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
@@ -32,8 +43,6 @@ final class JsonErrorHandler extends ErrorHandler {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-        return ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8));
+        return Json.write(body).getBytes(StandardCharsets.UTF_8);
     }
 }

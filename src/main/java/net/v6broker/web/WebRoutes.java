@@ -4,7 +4,7 @@ import static net.v6broker.web.Html.button;
 import static net.v6broker.web.Html.csrf;
 import static net.v6broker.web.Html.esc;
 
-import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +61,7 @@ final class WebRoutes {
         }
     }
 
-    void register(Javalin app) {
+    void register(JavalinDefaultRoutingApi app) {
         app.get("/", ctx -> ctx.redirect(sessions.current(ctx).map(x -> x.operator() != null ? "/admin" : "/my").orElse("/subscribe")));
         app.get("/subscribe", ctx -> html(ctx, 200, "Subscribe", null, subscribeForm(ctx)));
         app.post("/subscribe", this::subscribe);
