@@ -1,5 +1,9 @@
 package net.v6broker.api;
 
+import net.v6broker.error.BrokerException;
+
+import net.v6broker.error.InvalidInputException;
+
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -14,7 +18,6 @@ import java.util.function.BiFunction;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
-import net.v6broker.cli.ClientJson;
 import net.v6broker.config.Validation;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
@@ -168,7 +171,7 @@ public final class ApiRoutes {
 
     private void subscribe(Context ctx) {
         if (!subscribeLimit.tryAcquire(Auth.client(ctx))) {
-            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
+            throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Json.Body b = body(ctx, SUBSCRIBE_FIELDS);
         Subscriptions.Submitted sub = subscriptions.submit(b.required("name"), b.required("email"), b.required("type"),
@@ -185,7 +188,7 @@ public final class ApiRoutes {
         auth.operator(ctx);
         String status = ctx.queryParam("status");
         if (status != null && !Set.of("pending", "approved", "rejected").contains(status)) {
-            throw new IllegalArgumentException("status " + Validation.quote(status) + ": accepted pending, approved, rejected");
+            throw new InvalidInputException("status " + Validation.quote(status) + ": accepted pending, approved, rejected");
         }
         int offset = Listing.integer("offset", ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE);
         int limit = Listing.integer("limit", ctx.queryParam("limit"), Listing.DEFAULT_LIMIT, 1, s.limits().pageSizeMax());
@@ -217,7 +220,7 @@ public final class ApiRoutes {
             }
             return id;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("request id " + Validation.quote(text) + " is not a positive whole number");
+            throw new InvalidInputException("request id " + Validation.quote(text) + " is not a positive whole number");
         }
     }
 
@@ -231,7 +234,7 @@ public final class ApiRoutes {
     static Json.Body body(Context ctx, Set<String> fields) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length > 0 && !isJson(ctx)) {
-            throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+            throw new BrokerException(BrokerException.Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
         }
         return Json.object(bytes, fields);
     }

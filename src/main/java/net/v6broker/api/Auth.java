@@ -1,5 +1,7 @@
 package net.v6broker.api;
 
+import net.v6broker.error.BrokerException;
+
 import io.javalin.http.Context;
 import java.util.Optional;
 import net.v6broker.store.AccessTx;
@@ -32,7 +34,7 @@ public final class Auth {
     public Operator operator(Context ctx) {
         String token = bearer(ctx);
         if (Secrets.plausible(token, Secrets.SUBSCRIBER) && subscriber(token).isPresent()) {
-            throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "a subscriber token cannot use operator endpoints");
+            throw new BrokerException(BrokerException.Kind.FORBIDDEN, "a subscriber token cannot use operator endpoints");
         }
         Operator op = operatorByToken(ctx, token).orElseThrow(() -> fail(ctx, "invalid or revoked API token"));
         vouch(ctx, op.name());
@@ -68,7 +70,7 @@ public final class Auth {
     public AccessTx.RequestRow subscriber(Context ctx) {
         String token = bearer(ctx);
         if (Secrets.plausible(token, Secrets.OPERATOR)) {
-            throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "this endpoint is for subscribers: use the subscriber token "
+            throw new BrokerException(BrokerException.Kind.FORBIDDEN, "this endpoint is for subscribers: use the subscriber token "
                     + "given when the request was made");
         }
         return subscriber(token).orElseThrow(() -> fail(ctx, "invalid subscriber token"));
@@ -86,7 +88,7 @@ public final class Auth {
     /** Refuses at once (429) when this address has used up its failed checks. */
     public void guard(Context ctx) {
         if (!failures.allowed(client(ctx))) {
-            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many failed checks from this address; wait a minute");
+            throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many failed checks from this address; wait a minute");
         }
     }
 
@@ -94,14 +96,14 @@ public final class Auth {
      * The failure of a check to throw (401). It is counted against the address where every
      * unauthenticated failure is counted, as the HTTP layer answers it.
      */
-    public HttpFailure fail(Context ctx, String message) {
-        return new HttpFailure(HttpFailure.Kind.UNAUTHORIZED, message);
+    public BrokerException fail(Context ctx, String message) {
+        return new BrokerException(BrokerException.Kind.UNAUTHORIZED, message);
     }
 
     private String bearer(Context ctx) {
         String h = ctx.header("Authorization");
         if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpFailure(HttpFailure.Kind.UNAUTHORIZED, "missing 'Authorization: Bearer TOKEN' "
+            throw new BrokerException(BrokerException.Kind.UNAUTHORIZED, "missing 'Authorization: Bearer TOKEN' "
                     + "(operators: 'v6broker token create NAME')");
         }
         return h.substring(7).trim();

@@ -1,5 +1,7 @@
 package net.v6broker.api;
 
+import net.v6broker.error.BrokerException;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +24,11 @@ public final class Json {
     }
 
     /** A body that is not the JSON the endpoint accepts. */
-    public static final class InvalidJsonException extends RuntimeException {
+    public static final class InvalidJsonException extends BrokerException {
         private static final long serialVersionUID = 1L;
 
         InvalidJsonException(String message) {
-            super(message);
+            super(Kind.INVALID_JSON, message);
         }
     }
 

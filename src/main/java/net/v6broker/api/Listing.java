@@ -1,23 +1,25 @@
 package net.v6broker.api;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import net.v6broker.broker.Client;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientStatus;
 
 /**
  * One page of the client list, filtered: {@code q} matches name, e-mail or prefix (substring,
  * case-insensitive), {@code status} and {@code type} exactly. Every value is checked; a bad one is
  * an {@link IllegalArgumentException} (400). Immutable.
  */
-public record Listing(String q, ClientStatus status, Pool type, int offset, int limit) {
+public record Listing(String q, ClientStatus status, ClientKind type, int offset, int limit) {
     public static final int DEFAULT_LIMIT = 50;
 
     public static Listing parse(String q, String status, String type, String offset, String limit, int max) {
         if (q != null && (q.length() > 64 || q.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f))) {
-            throw new IllegalArgumentException("q: accepted up to 64 printable characters");
+            throw new InvalidInputException("q: accepted up to 64 printable characters");
         }
         ClientStatus st = null;
         if (status != null && !status.isEmpty()) {
@@ -25,11 +27,11 @@ public record Listing(String q, ClientStatus status, Pool type, int offset, int 
                 case "active" -> ClientStatus.ACTIVE;
                 case "suspended" -> ClientStatus.SUSPENDED;
                 case "revoked" -> ClientStatus.REVOKED;
-                default -> throw new IllegalArgumentException("status " + net.v6broker.config.Validation.quote(status)
+                default -> throw new InvalidInputException("status " + net.v6broker.config.Validation.quote(status)
                         + ": accepted active, suspended, revoked");
             };
         }
-        Pool t = type == null || type.isEmpty() ? null : Pool.parse(type);
+        ClientKind t = type == null || type.isEmpty() ? null : ClientKind.parse(type);
         return new Listing(q == null || q.isBlank() ? null : q.strip(), st, t, integer("offset", offset, 0, 0, Integer.MAX_VALUE),
                 integer("limit", limit, DEFAULT_LIMIT, 1, max));
     }
@@ -57,11 +59,11 @@ public record Listing(String q, ClientStatus status, Pool type, int offset, int 
         try {
             int v = Integer.parseInt(text);
             if (v < min || v > max) {
-                throw new IllegalArgumentException(field + " " + v + " is out of range: accepted " + min + ".." + max);
+                throw new InvalidInputException(field + " " + v + " is out of range: accepted " + min + ".." + max);
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + " " + net.v6broker.config.Validation.quote(text)
+            throw new InvalidInputException(field + " " + net.v6broker.config.Validation.quote(text)
                     + " is not a whole number: accepted " + min + ".." + max);
         }
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.store.AccessTx.AllocationUse;
 import net.v6broker.store.Store;
 
@@ -45,7 +45,7 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         long[] quarantined = new long[count];
         long su = 0, sq = 0, hu = 0, hq = 0;
         for (AllocationUse a : rows) {
-            if (a.pool() == Pool.HERMIT) {
+            if (a.pool() == ClientKind.HERMIT) {
                 if (a.quarantined()) {
                     hq++;
                 } else {
@@ -104,10 +104,10 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         hermit.put("quarantined", hermitsQuarantined);
         m.put("hermit", hermit);
         Map<String, Object> subnet = new LinkedHashMap<>();
-        subnet.put("capacity", plan.capacity(Pool.SUBNET));
+        subnet.put("capacity", plan.capacity(ClientKind.SUBNET));
         subnet.put("used", subnetsUsed);
         subnet.put("quarantined", subnetsQuarantined);
-        subnet.put("free", plan.capacity(Pool.SUBNET) - subnetsUsed - subnetsQuarantined);
+        subnet.put("free", plan.capacity(ClientKind.SUBNET) - subnetsUsed - subnetsQuarantined);
         m.put("subnet", subnet);
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("cells", cells.size());

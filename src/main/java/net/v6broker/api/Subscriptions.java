@@ -1,5 +1,9 @@
 package net.v6broker.api;
 
+import net.v6broker.error.BrokerException;
+
+import net.v6broker.error.InvalidInputException;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +14,12 @@ import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
 import net.v6broker.config.Validation;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx;
 import net.v6broker.store.AccessTx.RequestRow;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -42,21 +46,21 @@ public final class Subscriptions {
     public Submitted submit(String name, String email, String type, String os, String reason) {
         Validation.name(name);
         if (email == null || email.isEmpty()) {
-            throw new IllegalArgumentException("an e-mail address is required: accepted a plain address like alice@example.net");
+            throw new InvalidInputException("an e-mail address is required: accepted a plain address like alice@example.net");
         }
         Validation.email(email);
-        Pool pool = Pool.parse(type);
+        ClientKind pool = ClientKind.parse(type);
         ClientOs clientOs = os == null || os.isBlank() ? ClientOs.LINUX : ClientOs.parse(os);
         String why = reason(reason);
         if (clientExists(name)) {
-            throw new HttpFailure(HttpFailure.Kind.CONFLICT, "the name " + Validation.quote(name) + " is taken; choose another");
+            throw new BrokerException(BrokerException.Kind.CONFLICT, "the name " + Validation.quote(name) + " is taken; choose another");
         }
         String token = Secrets.generate(s.random(), Secrets.SUBSCRIBER);
         String hash = Secrets.hash(token);
         Instant now = now();
         RequestRow row = s.store().inTransaction(tx -> {
             if (tx.access().pendingName(name)) {
-                throw new HttpFailure(HttpFailure.Kind.CONFLICT, "a request for the name " + Validation.quote(name)
+                throw new BrokerException(BrokerException.Kind.CONFLICT, "a request for the name " + Validation.quote(name)
                         + " is already waiting for approval");
             }
             long id = tx.access().insertRequest(name, email, pool, clientOs, why, hash, now);
@@ -67,7 +71,7 @@ public final class Subscriptions {
 
     public RequestRow request(long id) {
         return s.store().read(tx -> tx.access().request(id))
-                .orElseThrow(() -> new HttpFailure(HttpFailure.Kind.NOT_FOUND, "no subscription request " + id));
+                .orElseThrow(() -> new BrokerException(BrokerException.Kind.NOT_FOUND, "no subscription request " + id));
     }
 
     public List<RequestRow> list(String status, int offset, int limit) {
@@ -87,7 +91,7 @@ public final class Subscriptions {
         RequestRow r = request(id);
         NewClient nc = new NewClient(r.name(), r.type(), r.os(), r.email());
         if (!s.store().inTransaction(tx -> tx.access().decide(id, "approved", operator, now()))) {
-            throw new HttpFailure(HttpFailure.Kind.CONFLICT, "request " + id + " is " + request(id).status() + ", not pending");
+            throw new BrokerException(BrokerException.Kind.CONFLICT, "request " + id + " is " + request(id).status() + ", not pending");
         }
         Outcome<Client> o;
         try {
@@ -109,7 +113,7 @@ public final class Subscriptions {
 
     public RequestRow reject(long id, String operator) {
         if (!s.store().inTransaction(tx -> tx.access().decide(id, "rejected", operator, now()))) {
-            throw new HttpFailure(HttpFailure.Kind.CONFLICT, "request " + id + " is " + request(id).status() + ", not pending");
+            throw new BrokerException(BrokerException.Kind.CONFLICT, "request " + id + " is " + request(id).status() + ", not pending");
         }
         return request(id);
     }
@@ -139,7 +143,7 @@ public final class Subscriptions {
      * unrevoked client, and (409) while an earlier link is neither used nor expired.
      */
     public Link issueLink(RequestRow r) {
-        Client c = clientOf(r).orElseThrow(() -> new HttpFailure(HttpFailure.Kind.FORBIDDEN,
+        Client c = clientOf(r).orElseThrow(() -> new BrokerException(BrokerException.Kind.FORBIDDEN,
                 "request " + r.id() + " is " + r.status() + (r.clientId() != null ? " and its client no longer exists" : "")
                         + ": there is nothing to download"));
         requireActive(c);
@@ -151,11 +155,11 @@ public final class Subscriptions {
         switch (issued) {
             case ISSUED -> {
             }
-            case LIMIT_REACHED -> throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "at most " + s.limits().linksPerDay()
+            case LIMIT_REACHED -> throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "at most " + s.limits().linksPerDay()
                     + " download links per day: the next one can be taken once a day has passed since the first of them");
-            case OPEN_LINK -> throw new HttpFailure(HttpFailure.Kind.CONFLICT, "a download link for this request was issued "
+            case OPEN_LINK -> throw new BrokerException(BrokerException.Kind.CONFLICT, "a download link for this request was issued "
                     + "already and is still valid; use it, or wait until it expires");
-            case NOT_APPROVED -> throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "request " + r.id() + " is not approved");
+            case NOT_APPROVED -> throw new BrokerException(BrokerException.Kind.FORBIDDEN, "request " + r.id() + " is not approved");
         }
         return new Link(secret, expires);
     }
@@ -163,12 +167,12 @@ public final class Subscriptions {
     /** The request a link belongs to, if it can still be used (410 when used, expired or unknown). */
     public RequestRow linkTarget(String secret) {
         if (!Secrets.plausible(secret, Secrets.DOWNLOAD)) {
-            throw new HttpFailure(HttpFailure.Kind.LINK_GONE, "this download link is not valid");
+            throw new BrokerException(BrokerException.Kind.GONE, "this download link is not valid");
         }
         RequestRow r = s.store().read(tx -> tx.access().requestByLink(Secrets.hash(secret)))
-                .orElseThrow(() -> new HttpFailure(HttpFailure.Kind.LINK_GONE, "this download link is not valid"));
+                .orElseThrow(() -> new BrokerException(BrokerException.Kind.GONE, "this download link is not valid"));
         if (r.linkUsedAt() != null || !r.linkExpiresAt().isAfter(now())) {
-            throw new HttpFailure(HttpFailure.Kind.LINK_GONE, "this download link was used already or has expired; "
+            throw new BrokerException(BrokerException.Kind.GONE, "this download link was used already or has expired; "
                     + "ask for a new one with your subscriber token");
         }
         return r;
@@ -184,14 +188,14 @@ public final class Subscriptions {
      */
     public Download download(String secret, ExportRequest request) {
         RequestRow r = linkTarget(secret);
-        Client c = clientOf(r).orElseThrow(() -> new HttpFailure(HttpFailure.Kind.LINK_GONE,
+        Client c = clientOf(r).orElseThrow(() -> new BrokerException(BrokerException.Kind.GONE,
                 "the client of this link no longer exists"));
         if (c.status() == ClientStatus.SUSPENDED) {
             requireActive(c); // a revoked client's export is refused by the exporter (409), the link unspent
         }
         byte[] bytes = s.exporter().render(c, request);
         if (!s.store().inTransaction(tx -> tx.access().useLink(Secrets.hash(secret), now()))) {
-            throw new HttpFailure(HttpFailure.Kind.LINK_GONE, "this download link was used already or has expired");
+            throw new BrokerException(BrokerException.Kind.GONE, "this download link was used already or has expired");
         }
         return file(c, request, bytes);
     }
@@ -199,7 +203,7 @@ public final class Subscriptions {
     /** A subscriber downloads only while their client is active: not while suspended, never once revoked. */
     private static void requireActive(Client c) {
         if (c.status() != ClientStatus.ACTIVE) {
-            throw new HttpFailure(HttpFailure.Kind.FORBIDDEN, "client '" + c.name() + "' is " + c.status().dbName()
+            throw new BrokerException(BrokerException.Kind.FORBIDDEN, "client '" + c.name() + "' is " + c.status().dbName()
                     + ": it cannot download a profile" + (c.status() == ClientStatus.SUSPENDED ? " until an operator resumes it" : ""));
         }
     }
@@ -285,7 +289,7 @@ public final class Subscriptions {
 
     private static String reason(String reason) {
         if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("a reason is required: say in a sentence what the tunnel is for");
+            throw new InvalidInputException("a reason is required: say in a sentence what the tunnel is for");
         }
         return Validation.freeText("the reason", reason, REASON_MAX);
     }

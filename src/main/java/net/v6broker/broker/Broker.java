@@ -19,10 +19,10 @@ import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Assignment;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.store.CertificateRow;
 import net.v6broker.store.ClientRow;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.Store;
 import net.v6broker.store.Tx;
@@ -152,10 +152,10 @@ public final class Broker {
             Instant now = now();
             List<Effect> effects = new ArrayList<>();
             crlIfDue(tx, now, effects);
-            Allocator hermits = new Allocator(plan, Pool.HERMIT, tx.takenIndices(Pool.HERMIT, now));
-            Allocator subnets = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
-            tx.endQuarantines(Pool.HERMIT, now);
-            tx.endQuarantines(Pool.SUBNET, now);
+            Allocator hermits = new Allocator(plan, ClientKind.HERMIT, tx.takenIndices(ClientKind.HERMIT, now));
+            Allocator subnets = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, now));
+            tx.endQuarantines(ClientKind.HERMIT, now);
+            tx.endQuarantines(ClientKind.SUBNET, now);
             List<Client> added = new ArrayList<>(requests.size());
             // one query for the whole batch, then the batch's own names as they are added
             Set<String> taken = tx.liveNames(requests.stream().map(NewClient::name).toList());
@@ -164,7 +164,7 @@ public final class Broker {
                 if (!taken.add(r.name().toLowerCase(Locale.ROOT))) {
                     return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))), effects);
                 }
-                Allocator allocator = r.type() == Pool.HERMIT ? hermits : subnets;
+                Allocator allocator = r.type() == ClientKind.HERMIT ? hermits : subnets;
                 added.add(insert(tx, r, certs.get(i), allocator.next(), now));
             }
             return new BatchResult(added, Optional.empty(), effects);

@@ -1,5 +1,7 @@
 package net.v6broker.broker;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -150,18 +152,18 @@ public final class HomeSetup {
                 while ((e = tar.getNextEntry()) != null) {
                     var mode = BUNDLE.get(e.getName());
                     if (mode == null || !e.isFile() || !seen.add(e.getName()) || e.getSize() > 1_000_000) {
-                        throw new IllegalArgumentException(bundle + " is not a node bundle: unexpected entry '"
+                        throw new InvalidInputException(bundle + " is not a node bundle: unexpected entry '"
                                 + net.v6broker.config.Validation.quote(e.getName()) + "'");
                     }
                     Home.writeBytesAtomically(staging.resolve(e.getName()), tar.readAllBytes(), mode);
                 }
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                throw new IllegalArgumentException(bundle + " is not a node bundle (" + e.getMessage() + ")");
+                throw new InvalidInputException(bundle + " is not a node bundle (" + e.getMessage() + ")");
             }
             for (String required : java.util.List.of("config.json", "ca/ca.crt", "server/server.crt", "server/server.key",
                     "server/tls-crypt.key")) {
                 if (!seen.contains(required)) {
-                    throw new IllegalArgumentException(bundle + " is not a node bundle: it lacks " + required);
+                    throw new InvalidInputException(bundle + " is not a node bundle: it lacks " + required);
                 }
             }
             Home tmp = new Home(staging);

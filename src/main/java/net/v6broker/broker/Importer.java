@@ -1,5 +1,7 @@
 package net.v6broker.broker;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -91,7 +93,7 @@ public final class Importer {
                     return new Parsed(rows, Optional.of(new Failure(line, "name '" + c.name() + "' appears twice in the file")));
                 }
                 rows.add(new Row(line, c));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 return new Parsed(rows, Optional.of(new Failure(line, e.getMessage())));
             }
         }

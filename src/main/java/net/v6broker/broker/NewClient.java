@@ -1,9 +1,11 @@
 package net.v6broker.broker;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.Objects;
 import net.v6broker.config.Validation;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientOs;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientOs;
 
 /**
  * A validated request for a new client. The compact constructor is the whitelist.
@@ -12,7 +14,7 @@ import net.v6broker.store.ClientOs;
  *                       retry with the same key gets the client the first attempt made instead of
  *                       a conflict; null for none
  */
-public record NewClient(String name, Pool type, ClientOs os, String email, String idempotencyKey) {
+public record NewClient(String name, ClientKind type, ClientOs os, String email, String idempotencyKey) {
     private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     public NewClient {
@@ -21,12 +23,12 @@ public record NewClient(String name, Pool type, ClientOs os, String email, Strin
         os = os == null ? ClientOs.LINUX : os;
         email = Validation.email(email);
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
-            throw new IllegalArgumentException("invalid Idempotency-Key " + Validation.quote(idempotencyKey)
+            throw new InvalidInputException("invalid Idempotency-Key " + Validation.quote(idempotencyKey)
                     + ": accepted 8..64 letters, digits, '_' and '-' (a UUID, say)");
         }
     }
 
-    public NewClient(String name, Pool type, ClientOs os, String email) {
+    public NewClient(String name, ClientKind type, ClientOs os, String email) {
         this(name, type, os, email, null);
     }
 
@@ -42,7 +44,7 @@ public record NewClient(String name, Pool type, ClientOs os, String email, Strin
 
     /** From text as typed, each field checked against its whitelist. */
     public static NewClient parse(String name, String type, String os, String email) {
-        return new NewClient(Validation.name(name), Pool.parse(type),
+        return new NewClient(Validation.name(name), ClientKind.parse(type),
                 os == null || os.isBlank() ? ClientOs.LINUX : ClientOs.parse(os), email);
     }
 }

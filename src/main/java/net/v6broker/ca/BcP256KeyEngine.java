@@ -50,12 +50,12 @@ final class BcP256KeyEngine implements KeyEngine {
             X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1);
 
     private final SecureRandom random;
-    private final Pool<DSADigestSigner> signers;
+    private final InstancePool<DSADigestSigner> signers;
 
     private BcP256KeyEngine(PrivateKey caKey, SecureRandom random) {
         this.random = random;
         ECPrivateKeyParameters key = new ECPrivateKeyParameters(((ECPrivateKey) caKey).getS(), DOMAIN);
-        this.signers = new Pool<>(() -> {
+        this.signers = new InstancePool<>(() -> {
             DSADigestSigner signer = new DSADigestSigner(new ECDSASigner(), new SHA256Digest());
             signer.init(true, new ParametersWithRandom(key, random));
             return signer;

@@ -1,5 +1,7 @@
 package net.v6broker.ca;
 
+import net.v6broker.error.BrokerException;
+
 /**
  * Failure of a certificate-authority operation: unreadable PEM, a key that does not match its
  * certificate, an unsupported key, or an error from the underlying crypto provider. The message
@@ -7,13 +9,13 @@ package net.v6broker.ca;
  *
  * <p>Immutable, therefore thread-safe.
  */
-public final class CaException extends RuntimeException {
+public final class CaException extends BrokerException {
 
     public CaException(String message) {
-        super(message);
+        super(Kind.UNAVAILABLE, message);
     }
 
     public CaException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

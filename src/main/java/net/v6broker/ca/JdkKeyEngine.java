@@ -17,13 +17,13 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 final class JdkKeyEngine implements KeyEngine {
 
     private final KeyType type;
-    private final Pool<KeyPairGenerator> generators;
-    private final Pool<Signature> signers;
+    private final InstancePool<KeyPairGenerator> generators;
+    private final InstancePool<Signature> signers;
 
     JdkKeyEngine(KeyType type, PrivateKey caKey, SecureRandom random) {
         this.type = type;
-        this.generators = new Pool<>(() -> KeyAlgorithms.generator(type, random));
-        this.signers = new Pool<>(() -> KeyAlgorithms.signer(type, caKey, random));
+        this.generators = new InstancePool<>(() -> KeyAlgorithms.generator(type, random));
+        this.signers = new InstancePool<>(() -> KeyAlgorithms.signer(type, caKey, random));
     }
 
     @Override

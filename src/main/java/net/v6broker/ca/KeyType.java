@@ -1,5 +1,7 @@
 package net.v6broker.ca;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.Locale;
 
 /**
@@ -39,7 +41,7 @@ public enum KeyType {
             case "rsa2048":
                 return RSA_2048;
             default:
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "unknown key type '" + s + "': accepted ec, rsa, rsa2048, rsa3072");
         }
     }

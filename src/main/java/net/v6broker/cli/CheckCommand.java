@@ -11,7 +11,7 @@ import java.util.List;
 import net.v6broker.broker.Client;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Validation;
-import net.v6broker.daemon.KernelRoutes;
+import net.v6broker.doctor.KernelRoutes;
 import net.v6broker.doctor.Consistency;
 import net.v6broker.doctor.CrlFile;
 import net.v6broker.doctor.Mismatch;
@@ -112,12 +112,12 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private Path defaultSocket(BrokerConfig config) {
-        Path daemons = context.home().dir().resolve("openvpn/run/management.sock");
+        Path daemons = ServerDirs.managementSocket(ServerDirs.daemonDirectory(context.home(), Layout.SHARED));
         if (Files.exists(daemons)) {
             return daemons;
         }
         for (ServerDirs.Recorded r : new ServerDirs(context.home(), config).recorded()) {
-            Path s = r.path().resolve("run/management.sock");
+            Path s = ServerDirs.managementSocket(r.path());
             if (r.layout() == Layout.SHARED && Files.exists(s)) {
                 return s;
             }

@@ -4,19 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.v6broker.broker.ClientNotFoundException;
-import net.v6broker.broker.ConflictException;
-import net.v6broker.ca.CaException;
-import net.v6broker.config.HomeException;
-import net.v6broker.daemon.DaemonRunningException;
-import net.v6broker.ipam.PoolExhaustedException;
-import net.v6broker.link.LinkConflictException;
-import net.v6broker.link.LinkNotFoundException;
-import net.v6broker.openvpn.ExportRefusedException;
-import net.v6broker.openvpn.LayoutConflictException;
-import net.v6broker.openvpn.PortOutOfRangeException;
-import net.v6broker.store.NoDatabaseException;
-import net.v6broker.store.StoreException;
+import net.v6broker.error.BrokerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,21 +23,22 @@ public final class Cli {
     private Cli() {
     }
 
-    /** The exit code of a failure, and the one place that decides it. */
+    /** The exit code of a failure, and the one place that decides it: by its kind; anything else is a bug (1). */
     static int exitCode(Throwable e) {
-        if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
+        if (e instanceof CommandLine.ParameterException) {
             return INVALID;
-        } else if (e instanceof ClientNotFoundException || e instanceof LinkNotFoundException) {
-            return NOT_FOUND;
-        } else if (e instanceof ConflictException || e instanceof ExportRefusedException || e instanceof DaemonRunningException
-                || e instanceof LayoutConflictException || e instanceof LinkConflictException) {
-            return CONFLICT;
-        } else if (e instanceof PoolExhaustedException || e instanceof PortOutOfRangeException) {
-            return EXHAUSTED;
-        } else if (e instanceof HomeException || e instanceof NoDatabaseException) {
-            return NO_HOME;
         }
-        return FAILED;
+        if (!(e instanceof BrokerException b)) {
+            return FAILED;
+        }
+        return switch (b.kind()) {
+            case INVALID_INPUT, INVALID_JSON -> INVALID;
+            case CLIENT_NOT_FOUND, NOT_FOUND -> NOT_FOUND;
+            case CONFLICT, EXPORT_REFUSED -> CONFLICT;
+            case EXHAUSTED -> EXHAUSTED;
+            case NO_HOME, NO_DATABASE -> NO_HOME;
+            default -> FAILED;
+        };
     }
 
     /** The context a command line runs in: real or, in tests, a fixed clock and captured output. */
@@ -187,19 +176,12 @@ public final class Cli {
         return named;
     }
 
+    /** What a failure prints: the message of a reported failure, the whole exception of a bug. */
     private static String message(Throwable e) {
         if (e instanceof UncheckedIOException u) {
             return u.getMessage() + ": " + u.getCause().getMessage();
         }
-        if (e instanceof StoreException || e instanceof CaException || e instanceof IllegalArgumentException
-                || e instanceof HomeException || e instanceof ClientNotFoundException || e instanceof ConflictException
-                || e instanceof PoolExhaustedException || e instanceof ExportRefusedException
-                || e instanceof LayoutConflictException || e instanceof PortOutOfRangeException
-                || e instanceof LinkConflictException || e instanceof LinkNotFoundException || e instanceof NoDatabaseException
-                || e instanceof DaemonRunningException) {
-            return e.getMessage();
-        }
-        return e.toString();
+        return e instanceof BrokerException ? e.getMessage() : e.toString();
     }
 
     @Command(name = "v6broker", mixinStandardHelpOptions = true, version = "v6broker 0.1",

@@ -1,5 +1,9 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
+import net.v6broker.api.ClientJson;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -243,7 +247,7 @@ final class ClientCommands implements Runnable {
                     seconds > 0 ? result.added() / seconds : 0);
             Importer.Failure failure = result.failure().or(parsed::failure).orElse(null);
             if (failure != null) {
-                throw new IllegalArgumentException(file + " line " + failure.line() + ": " + failure.message()
+                throw new InvalidInputException(file + " line " + failure.line() + ": " + failure.message()
                         + " (the " + result.added() + " clients before it were added; nothing after it)");
             }
         }

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,14 +48,14 @@ final class DbCommands implements Runnable {
         @Override
         public void run() {
             if (!"postgres".equals(kind)) {
-                throw new IllegalArgumentException("unknown target '" + kind + "': accepted postgres");
+                throw new InvalidInputException("unknown target '" + kind + "': accepted postgres");
             }
             BrokerConfig config = context.config();
             if (config.database().postgres()) {
-                throw new IllegalArgumentException("this broker already uses PostgreSQL (" + config.database().url() + ")");
+                throw new InvalidInputException("this broker already uses PostgreSQL (" + config.database().url() + ")");
             }
             if (!user.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-                throw new IllegalArgumentException("invalid --user '" + user + "': accepted a PostgreSQL role name");
+                throw new InvalidInputException("invalid --user '" + user + "': accepted a PostgreSQL role name");
             }
             BrokerConfig.Database target = new BrokerConfig.Database(url, user, "db-password");
             Home home = context.home();

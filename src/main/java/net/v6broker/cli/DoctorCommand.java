@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.Locale;
@@ -33,12 +35,14 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (!os.contains("linux")) {
-            throw new IllegalArgumentException("v6broker doctor reads Linux's ip, /proc and /sys; on " + System.getProperty("os.name")
+            throw new InvalidInputException("v6broker doctor reads Linux's ip, /proc and /sys; on " + System.getProperty("os.name")
                     + " run the archive's sanity-check.sh instead: sh sanity-check.sh");
         }
         Manifest m = Manifest.read(manifest);
-        Doctor.Report report = new Doctor(new LinuxMachine(context.clock)).examine(m, probe);
+        LinuxMachine machine = new LinuxMachine(context.clock);
+        Doctor.Report report = new Doctor(machine).examine(m, probe);
         report.lines().forEach(context.out::println);
+        machine.problems().forEach(p -> context.err.println("v6broker: note: " + p));
         return report.exitCode();
     }
 }

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import net.v6broker.broker.HomeSetup;
 import net.v6broker.ca.KeyType;
 import net.v6broker.config.BrokerConfig;
@@ -35,7 +37,7 @@ final class InitCommand implements Runnable {
     public void run() {
         if (join != null) {
             if (prefix != null || endpoint != null) {
-                throw new IllegalArgumentException("--join takes everything from the bundle: drop --prefix and --endpoint");
+                throw new InvalidInputException("--join takes everything from the bundle: drop --prefix and --endpoint");
             }
             net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
             Home home = new HomeSetup(context.clock, context.random()).join(context.homeDir, join);
@@ -44,7 +46,7 @@ final class InitCommand implements Runnable {
             return;
         }
         if (prefix == null || endpoint == null) {
-            throw new IllegalArgumentException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
+            throw new InvalidInputException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
         }
         net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
         KeyType type = KeyType.parse(keyType);
@@ -54,7 +56,7 @@ final class InitCommand implements Runnable {
         var plan = config.plan();
         context.out.printf("created broker home %s%n", home.dir());
         context.out.printf("  prefix     %s (transfer %s, hermits %s, %d subnet /64s)%n", plan.prefix(),
-                plan.transferNetwork(), plan.hermitNetwork(), plan.capacity(net.v6broker.ipam.Pool.SUBNET));
+                plan.transferNetwork(), plan.hermitNetwork(), plan.capacity(net.v6broker.client.ClientKind.SUBNET));
         context.out.printf("  endpoint   %s%n", config.endpoint());
         context.out.printf("  CA         %s, key %s (mode 0600)%n", type.cliName(), home.caKey());
     }

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +55,7 @@ final class NodeCommands implements Runnable {
         public void run() {
             BrokerConfig config = context.config();
             if (!config.database().postgres()) {
-                throw new IllegalArgumentException("a second node needs the shared PostgreSQL database: run "
+                throw new InvalidInputException("a second node needs the shared PostgreSQL database: run "
                         + "'v6broker db migrate-to postgres' on this broker first");
             }
             BrokerConfig.Endpoint ep = BrokerConfig.Endpoint.parse(endpoint);

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -109,7 +111,7 @@ final class ServeCommand implements Runnable {
     static InetSocketAddress parseListen(String text) {
         int colon = text.lastIndexOf(':');
         if (colon < 1) {
-            throw new IllegalArgumentException("--http '" + text + "': expected ADDR:PORT, e.g. 127.0.0.1:8080");
+            throw new InvalidInputException("--http '" + text + "': expected ADDR:PORT, e.g. 127.0.0.1:8080");
         }
         String host = text.substring(0, colon).replace("[", "").replace("]", "");
         Validation.host(host);

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.nio.file.Path;
 import java.util.List;
 import net.v6broker.openvpn.Layout;
@@ -89,7 +91,7 @@ final class ServerCommands implements Runnable {
         @Override
         public void run() {
             if (!new ServerDirs(context.home(), context.config()).forget(dir)) {
-                throw new IllegalArgumentException(dir.toAbsolutePath().normalize()
+                throw new InvalidInputException(dir.toAbsolutePath().normalize()
                         + " is not a recorded server directory (see 'v6broker server dirs')");
             }
             context.out.printf("forgot %s%n", dir.toAbsolutePath().normalize());

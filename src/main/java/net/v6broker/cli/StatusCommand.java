@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import net.v6broker.broker.Client;
 import net.v6broker.config.Home;
-import net.v6broker.daemon.KernelRoutes;
+import net.v6broker.doctor.KernelRoutes;
 import net.v6broker.store.SessionRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

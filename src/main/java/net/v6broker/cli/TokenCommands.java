@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.List;
 import net.v6broker.api.Secrets;
 import net.v6broker.config.Validation;
@@ -44,7 +46,7 @@ final class TokenCommands implements Runnable {
             try {
                 context.store().inTransaction(tx -> tx.access().insertToken(name, hash, context.clock.instant()));
             } catch (net.v6broker.store.UniqueViolation e) {
-                throw new IllegalArgumentException("a live token named '" + name + "' exists already: revoke it first "
+                throw new InvalidInputException("a live token named '" + name + "' exists already: revoke it first "
                         + "('v6broker token revoke " + name + "') or choose another name");
             }
             context.out.println("token '" + name + "' created; it is shown only now, keep it secret:");
@@ -84,7 +86,7 @@ final class TokenCommands implements Runnable {
         public void run() {
             Validation.name(name);
             if (!context.store().inTransaction(tx -> tx.access().revokeToken(name, context.clock.instant()))) {
-                throw new IllegalArgumentException("no live token named '" + name + "' (see 'v6broker token list')");
+                throw new InvalidInputException("no live token named '" + name + "' (see 'v6broker token list')");
             }
             context.out.println("revoked token '" + name + "'");
         }

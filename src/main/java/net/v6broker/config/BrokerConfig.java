@@ -1,5 +1,7 @@
 package net.v6broker.config;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.Objects;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
@@ -28,7 +30,7 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
 
     public BrokerConfig {
         if (brokerId != null && !BROKER_ID.matcher(brokerId).matches()) {
-            throw new IllegalArgumentException("config: brokerId " + Validation.quote(brokerId)
+            throw new InvalidInputException("config: brokerId " + Validation.quote(brokerId)
                     + " is invalid: accepted 32 lower-case hex digits, as 'v6broker init' writes it");
         }
         Objects.requireNonNull(prefix, "config: 'prefix' is required (the broker's IPv6 prefix, e.g. 2001:db8:abba:f100::/56)");
@@ -79,7 +81,7 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         /** Parses {@code HOST}, {@code HOST:PORT}, {@code [V6ADDR]:PORT} or a bare IPv6 address. */
         public static Endpoint parse(String text) {
             if (text == null || text.isBlank()) {
-                throw new IllegalArgumentException("missing endpoint: expected HOST[:PORT], e.g. vpn.example.net:1194");
+                throw new InvalidInputException("missing endpoint: expected HOST[:PORT], e.g. vpn.example.net:1194");
             }
             String t = text.trim();
             String host = t;
@@ -87,13 +89,13 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
             if (t.startsWith("[")) {
                 int close = t.indexOf(']');
                 if (close < 0) {
-                    throw new IllegalArgumentException("endpoint '" + text + "': unclosed '['; expected [2001:db8::1]:1194");
+                    throw new InvalidInputException("endpoint '" + text + "': unclosed '['; expected [2001:db8::1]:1194");
                 }
                 host = t.substring(1, close);
                 String rest = t.substring(close + 1);
                 if (!rest.isEmpty()) {
                     if (!rest.startsWith(":")) {
-                        throw new IllegalArgumentException("endpoint '" + text + "': expected [ADDR]:PORT");
+                        throw new InvalidInputException("endpoint '" + text + "': expected [ADDR]:PORT");
                     }
                     port = Validation.parsePort("endpoint port", rest.substring(1));
                 }
@@ -166,11 +168,11 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         public Database {
             url = url == null ? "" : url.trim();
             if (!url.isEmpty() && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("config: database.url '" + url
+                throw new InvalidInputException("config: database.url '" + url
                         + "' is not supported: expected jdbc:sqlite:FILE or jdbc:postgresql://HOST[:PORT]/DB");
             }
             if (url.toLowerCase(java.util.Locale.ROOT).contains("password")) {
-                throw new IllegalArgumentException("config: database.url must not carry a password: put it in "
+                throw new InvalidInputException("config: database.url must not carry a password: put it in "
                         + "database.passwordFile or the environment variable V6BROKER_DB_PASSWORD");
             }
             user = user == null || user.isBlank() ? null : user.trim();
@@ -203,14 +205,14 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         public OpenVpn {
             route = route == null ? Defaults.OPENVPN_ROUTE : route;
             if (!route.equals("default") && !route.equals("2000::/3")) {
-                throw new IllegalArgumentException("config: openvpn.route " + Validation.quote(route)
+                throw new InvalidInputException("config: openvpn.route " + Validation.quote(route)
                         + " is invalid: accepted default, 2000::/3");
             }
             portBase = portBase == 0 ? Defaults.OPENVPN_PORT_BASE : portBase;
             Validation.port("openvpn.portBase", portBase);
             lanInterface = lanInterface == null ? Defaults.OPENVPN_LAN_INTERFACE : lanInterface;
             if (!INTERFACE.matcher(lanInterface).matches()) {
-                throw new IllegalArgumentException("config: openvpn.lanInterface " + Validation.quote(lanInterface)
+                throw new InvalidInputException("config: openvpn.lanInterface " + Validation.quote(lanInterface)
                         + " is invalid: accepted 1..15 letters, digits, '_', '.', '-'");
             }
         }
@@ -231,7 +233,7 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
             trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
             for (String p : trustedProxies) {
                 if (p == null || !(p.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || p.matches("[0-9A-Fa-f:.]{2,45}") && p.indexOf(':') >= 0)) {
-                    throw new IllegalArgumentException("config: http.trustedProxies entry " + Validation.quote(p)
+                    throw new InvalidInputException("config: http.trustedProxies entry " + Validation.quote(p)
                             + " is invalid: accepted IPv4 or IPv6 addresses such as 127.0.0.1 or ::1");
                 }
             }

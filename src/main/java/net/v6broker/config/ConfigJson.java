@@ -1,5 +1,7 @@
 package net.v6broker.config;
 
+import net.v6broker.error.InvalidInputException;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -63,7 +65,7 @@ public final class ConfigJson {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String sub = p.currentName();
                         if (!SECTIONS.get(key).contains(sub)) {
-                            throw new IllegalArgumentException("unknown key '" + key + "." + sub + "'; accepted in '" + key
+                            throw new InvalidInputException("unknown key '" + key + "." + sub + "'; accepted in '" + key
                                     + "': " + String.join(", ", SECTIONS.get(key)));
                         }
                         String path = key + "." + sub;
@@ -71,14 +73,14 @@ public final class ConfigJson {
                         values.put(path, isNumber(sub) ? number(p, v, path) : isList(sub) ? strings(p, v, path) : string(p, v, path));
                     }
                 } else {
-                    throw new IllegalArgumentException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
+                    throw new InvalidInputException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
                 }
             }
             if (p.nextToken() != null) {
-                throw new IllegalArgumentException("unexpected content after the configuration object");
+                throw new InvalidInputException("unexpected content after the configuration object");
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage()
+            throw new InvalidInputException("malformed JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // parsing a byte array reads nothing
@@ -164,12 +166,12 @@ public final class ConfigJson {
             return null;
         }
         if (t != JsonToken.START_ARRAY) {
-            throw new IllegalArgumentException("'" + path + "' must be a list of strings, got " + describe(t));
+            throw new InvalidInputException("'" + path + "' must be a list of strings, got " + describe(t));
         }
         List<String> out = new java.util.ArrayList<>();
         for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
             if (v != JsonToken.VALUE_STRING) {
-                throw new IllegalArgumentException("'" + path + "' must be a list of strings, found " + describe(v));
+                throw new InvalidInputException("'" + path + "' must be a list of strings, found " + describe(v));
             }
             out.add(p.getText());
         }
@@ -183,7 +185,7 @@ public final class ConfigJson {
 
     private static void expect(JsonToken actual, JsonToken expected, String what) {
         if (actual != expected) {
-            throw new IllegalArgumentException(what + " must be a JSON object, got " + describe(actual));
+            throw new InvalidInputException(what + " must be a JSON object, got " + describe(actual));
         }
     }
 
@@ -192,7 +194,7 @@ public final class ConfigJson {
             return null;
         }
         if (t != JsonToken.VALUE_STRING) {
-            throw new IllegalArgumentException("'" + path + "' must be a string, got " + describe(t));
+            throw new InvalidInputException("'" + path + "' must be a string, got " + describe(t));
         }
         return p.getText();
     }
@@ -202,10 +204,10 @@ public final class ConfigJson {
             return null;
         }
         if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw new IllegalArgumentException("'" + path + "' must be a whole number, got " + describe(t));
+            throw new InvalidInputException("'" + path + "' must be a whole number, got " + describe(t));
         }
         if (p.getNumberType() != JsonParser.NumberType.INT) {
-            throw new IllegalArgumentException("'" + path + "' is out of range: " + p.getText());
+            throw new InvalidInputException("'" + path + "' is out of range: " + p.getText());
         }
         return (long) p.getIntValue();
     }

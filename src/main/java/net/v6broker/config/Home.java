@@ -1,5 +1,7 @@
 package net.v6broker.config;
 
+import net.v6broker.error.InvalidInputException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -198,7 +200,7 @@ public record Home(Path dir) {
         }
         try {
             return ConfigJson.read(json);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (InvalidInputException | NullPointerException e) {
             throw new HomeException("bad configuration in " + config() + ": " + firstLine(e.getMessage()));
         }
     }

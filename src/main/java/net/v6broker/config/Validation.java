@@ -1,5 +1,7 @@
 package net.v6broker.config;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +24,7 @@ public final class Validation {
 
     public static String name(String value) {
         if (value == null || !NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException("invalid client name " + quote(value)
+            throw new InvalidInputException("invalid client name " + quote(value)
                     + ": accepted 1..64 letters, digits, '.', '_', '-', not starting with '.' or '-'");
         }
         return value;
@@ -33,7 +35,7 @@ public final class Validation {
             return null;
         }
         if (!EMAIL.matcher(value).matches()) {
-            throw new IllegalArgumentException("invalid e-mail " + quote(value)
+            throw new InvalidInputException("invalid e-mail " + quote(value)
                     + ": accepted a plain address like alice@example.net (letters, digits, ._%+- before the @)");
         }
         return value;
@@ -41,7 +43,7 @@ public final class Validation {
 
     public static String host(String value) {
         if (value == null || !(HOSTNAME.matcher(value).matches() || (value.indexOf(':') >= 0 && IPV6.matcher(value).matches()))) {
-            throw new IllegalArgumentException("invalid endpoint host " + quote(value)
+            throw new InvalidInputException("invalid endpoint host " + quote(value)
                     + ": accepted a DNS name (letters, digits, '-', '.'), an IPv4 or an IPv6 address");
         }
         return value;
@@ -49,7 +51,7 @@ public final class Validation {
 
     public static void commonName(String field, String value) {
         if (!COMMON_NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException("config: " + field + " " + quote(value)
+            throw new InvalidInputException("config: " + field + " " + quote(value)
                     + " is invalid: accepted 1..64 letters, digits, '.', '_', '-'");
         }
     }
@@ -64,13 +66,13 @@ public final class Validation {
             port(field, p);
             return p;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + " " + quote(text) + " is not a number: accepted 1..65535");
+            throw new InvalidInputException(field + " " + quote(text) + " is not a number: accepted 1..65535");
         }
     }
 
     public static void range(String field, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException("config: " + field + " = " + value + " is out of range: accepted " + min + ".." + max);
+            throw new InvalidInputException("config: " + field + " = " + value + " is out of range: accepted " + min + ".." + max);
         }
     }
 
@@ -97,15 +99,15 @@ public final class Validation {
      */
     public static String freeText(String field, String value, int max) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required");
+            throw new InvalidInputException(field + " is required");
         }
         if (value.length() > max) {
-            throw new IllegalArgumentException(field + " is " + value.length() + " characters long: accepted at most " + max);
+            throw new InvalidInputException(field + " is " + value.length() + " characters long: accepted at most " + max);
         }
         for (int i = 0; i < value.length(); ) {
             int cp = value.codePointAt(i);
             if (hidden(cp)) {
-                throw new IllegalArgumentException(field + " contains the invisible or control character "
+                throw new InvalidInputException(field + " contains the invisible or control character "
                         + String.format("U+%04X", cp) + " at position " + i + ": accepted visible text, line breaks and tabs");
             }
             i += Character.charCount(cp);

@@ -29,7 +29,7 @@ import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
 import net.v6broker.openvpn.management.Session;
 import net.v6broker.openvpn.management.StatusReport;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.EventRow;
 import net.v6broker.store.SessionRow;
@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         this.dirs = new ServerDirs(home, config);
         this.clock = clock;
         this.options = options;
-        this.serverDir = home.dir().resolve(options.layout() == Layout.SHARED ? "openvpn" : "openvpn-per-client");
+        this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "daemon");
             t.setDaemon(true);
@@ -298,7 +298,7 @@ public final class Daemon implements AutoCloseable {
         }
         int killed = 0;
         for (Session s : m.get().status().sessions()) {
-            if (s.commonName().equalsIgnoreCase(name) && !ending.contains(s.clientId()) && m.get().kill(s.clientId())) {
+            if (s.commonName().equalsIgnoreCase(name) && !ending.contains(s.clientId()) && killed(m.get(), s)) {
                 ending.add(s.clientId());
                 killed++;
             }
@@ -330,10 +330,10 @@ public final class Daemon implements AutoCloseable {
             ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
             if (st != ClientStatus.ACTIVE && !ending.contains(s.clientId())) {
                 String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();
-                boolean killed = m.get().kill(s.clientId());
                 ending.add(s.clientId());
-                LOG.info("session of {} from {} {}: {} (reconciled against the database)", s.commonName(), s.realAddress(),
-                        killed ? "ended" : "could not be ended (OpenVPN no longer knows it)", why);
+                if (killed(m.get(), s)) {
+                    LOG.info("session of {} from {} ended: {} (reconciled against the database)", s.commonName(), s.realAddress(), why);
+                }
             }
         }
         ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
@@ -356,12 +356,23 @@ public final class Daemon implements AutoCloseable {
         lastStatus = now;
     }
 
+    /** Sends {@code client-kill CID HALT}; an {@code ERROR:} reply is logged with OpenVPN's text. */
+    private static boolean killed(ManagementClient m, Session s) {
+        Message reply = m.kill(s.clientId());
+        if (reply instanceof Message.Success) {
+            return true;
+        }
+        LOG.warn("ending the session of {} from {} (client id {}) failed: OpenVPN answered {}", s.commonName(), s.realAddress(),
+                s.clientId(), reply instanceof Message.Failure f ? "ERROR: " + f.text() : reply);
+        return false;
+    }
+
     /** The management connection, reconnected when lost; empty while OpenVPN is not answering. */
     private Optional<ManagementClient> management() {
         if (management != null && management.isOpen()) {
             return Optional.of(management);
         }
-        Path socket = serverDir.resolve("run/management.sock");
+        Path socket = ServerDirs.managementSocket(serverDir);
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
@@ -415,7 +426,7 @@ public final class Daemon implements AutoCloseable {
                     management = null;
                 }
             } catch (RuntimeException e) {
-                LOG.error("{} failed: {}", what, e.toString());
+                LOG.error("{} failed", what, e);
             }
         };
     }

@@ -14,13 +14,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import net.v6broker.broker.Client;
-import net.v6broker.daemon.KernelRoutes;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.management.Session;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.SessionRow;
 
@@ -135,7 +134,7 @@ public final class Consistency {
             if (in.server() != null && in.layout() == Layout.SHARED) {
                 if (!routedTo(in.server(), prefix, c)) {
                     out.add(new Mismatch(c.name(), "connected" + from + " but OpenVPN routes no " + prefix + " to it",
-                            "its client file (ccd/" + c.name() + ") lacks the " + (c.type() == Pool.SUBNET ? "iroute-ipv6" : "address")
+                            "its client file (ccd/" + c.name() + ") lacks the " + (c.type() == ClientKind.SUBNET ? "iroute-ipv6" : "address")
                                     + ": render it again (v6broker server config --out DIR) and let the client reconnect"));
                 }
                 String expected = expectedAddress(c);
@@ -273,7 +272,7 @@ public final class Consistency {
 
     /** The tunnel address the shared layout pushes to a client. */
     static String expectedAddress(Client c) {
-        return c.type() == Pool.HERMIT ? c.assignment().prefix().address() : c.assignment().transferClient().address();
+        return c.type() == ClientKind.HERMIT ? c.assignment().prefix().address() : c.assignment().transferClient().address();
     }
 
     private static boolean sameAddress(String a, String b) {

@@ -1,5 +1,7 @@
 package net.v6broker.doctor;
 
+import net.v6broker.error.InvalidInputException;
+
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.nio.file.Path;
@@ -245,7 +247,7 @@ public final class Doctor {
     static String probe(String text) {
         IPAddress a = new IPAddressString(text == null ? "" : text).getAddress();
         if (a == null || !a.isIPv6() || a.getNetworkPrefixLength() != null) {
-            throw new IllegalArgumentException("--probe " + Validation.quote(text) + " is not an IPv6 address: give a global "
+            throw new InvalidInputException("--probe " + Validation.quote(text) + " is not an IPv6 address: give a global "
                     + "address that should answer through the tunnel, such as the broker's router");
         }
         return text;

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class LinuxMachine implements Machine {
     private static final long TIMEOUT_SECONDS = 15;
     private final Clock clock;
+    /** What could not be run or read, and why (not thread-safe: one doctor run per instance). */
+    private final List<String> problems = new ArrayList<>();
 
     public LinuxMachine(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -45,15 +47,26 @@ public final class LinuxMachine implements Machine {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return Optional.empty();
+                return problem("'" + String.join(" ", command) + "' did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return Optional.of(new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return Optional.empty();
+            return problem("'" + String.join(" ", command) + "' could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return problem("'" + String.join(" ", command) + "' was interrupted");
         }
+    }
+
+    /** Records why something could not be read, for {@link #problems}; empty, for the check that needed it. */
+    private Optional<String> problem(String why) {
+        problems.add(why);
+        return Optional.empty();
+    }
+
+    @Override
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     @Override
@@ -64,13 +77,16 @@ public final class LinuxMachine implements Machine {
             p.getOutputStream().close();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+                problem("'" + String.join(" ", command) + "' did not finish in " + TIMEOUT_SECONDS + " s");
                 return false;
             }
             return p.exitValue() == 0;
         } catch (IOException e) {
+            problem("'" + String.join(" ", command) + "' could not run: " + e.getMessage());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            problem("'" + String.join(" ", command) + "' was interrupted");
             return false;
         }
     }
@@ -79,8 +95,10 @@ public final class LinuxMachine implements Machine {
     public Optional<String> read(Path file) {
         try {
             return Optional.of(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty(); // an interface or setting that is not there: the check says what that means
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return problem(file + " could not be read: " + e);
         }
     }
 
@@ -92,7 +110,7 @@ public final class LinuxMachine implements Machine {
                 read(p.resolve("comm")).ifPresent(c -> names.add(c.strip()));
             }
         } catch (IOException e) {
-            // no /proc: no processes to report
+            problem("/proc could not be listed: " + e);
         }
         return names;
     }

@@ -27,4 +27,12 @@ public interface Machine {
     List<String> processNames();
 
     Instant now();
+
+    /**
+     * Why each command that could not run, or file that could not be read, failed, in the order it
+     * happened; the checks that needed them report only their own verdict.
+     */
+    default List<String> problems() {
+        return List.of();
+    }
 }

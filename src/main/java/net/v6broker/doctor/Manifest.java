@@ -1,5 +1,7 @@
 package net.v6broker.doctor;
 
+import net.v6broker.error.InvalidInputException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inet.ipaddr.IPAddress;
@@ -78,7 +80,7 @@ public record Manifest(String name, boolean subnet, String serverHost, int serve
                     optional(m, "lanAddress"), instant(m, "notBefore"), instant(m, "notAfter"));
         } catch (ManifestException e) {
             throw new ManifestException(file + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new ManifestException(file + ": manifest holds an invalid value: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,9 @@
 package net.v6broker.ipam;
 
+import net.v6broker.error.InvalidInputException;
+
+import net.v6broker.client.ClientKind;
+
 import java.math.BigInteger;
 
 /**
@@ -41,8 +45,7 @@ public record AddressPlan(Ipv6Prefix prefix) {
 
     public AddressPlan {
         if (prefix.length() < MIN_LENGTH || prefix.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("prefix " + prefix + " is a /" + prefix.length()
-                    + ", the broker needs room for a transfer /64, a hermit /64 and subnet /64s; " + ACCEPTED);
+            throw new IllegalArgumentException(tooShortOrLong(prefix));
         }
     }
 
@@ -51,10 +54,18 @@ public record AddressPlan(Ipv6Prefix prefix) {
         Ipv6Prefix p;
         try {
             p = Ipv6Prefix.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; " + ACCEPTED);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.getMessage() + "; " + ACCEPTED);
+        }
+        if (p.length() < MIN_LENGTH || p.length() > MAX_LENGTH) {
+            throw new InvalidInputException(tooShortOrLong(p));
         }
         return new AddressPlan(p);
+    }
+
+    private static String tooShortOrLong(Ipv6Prefix prefix) {
+        return "prefix " + prefix + " is a /" + prefix.length()
+                + ", the broker needs room for a transfer /64, a hermit /64 and subnet /64s; " + ACCEPTED;
     }
 
     /** Number of /64s in P. */
@@ -71,32 +82,32 @@ public record AddressPlan(Ipv6Prefix prefix) {
     }
 
     /** First usable index of a pool. */
-    public long first(Pool pool) {
-        return pool == Pool.HERMIT ? FIRST_HERMIT : 1;
+    public long first(ClientKind pool) {
+        return pool == ClientKind.HERMIT ? FIRST_HERMIT : 1;
     }
 
     /** Last usable index of a pool. */
-    public long last(Pool pool) {
-        return pool == Pool.HERMIT ? LAST_HERMIT : slash64Count() - 2;
+    public long last(ClientKind pool) {
+        return pool == ClientKind.HERMIT ? LAST_HERMIT : slash64Count() - 2;
     }
 
     /** How many clients a pool can hold. */
-    public long capacity(Pool pool) {
+    public long capacity(ClientKind pool) {
         return last(pool) - first(pool) + 1;
     }
 
     /** The pool as a prefix for messages: the hermit /64, or P for subnets. */
-    public Ipv6Prefix poolPrefix(Pool pool) {
-        return pool == Pool.HERMIT ? hermitNetwork() : prefix;
+    public Ipv6Prefix poolPrefix(ClientKind pool) {
+        return pool == ClientKind.HERMIT ? hermitNetwork() : prefix;
     }
 
     /** The assignment for one index of a pool. */
-    public Assignment assignment(Pool pool, long index) {
+    public Assignment assignment(ClientKind pool, long index) {
         if (index < first(pool) || index > last(pool)) {
             throw new IllegalArgumentException(pool.cliName() + " index " + index + " outside "
                     + first(pool) + ".." + last(pool) + " of " + prefix);
         }
-        if (pool == Pool.HERMIT) {
+        if (pool == ClientKind.HERMIT) {
             BigInteger address = hermitNetwork().network().add(BigInteger.valueOf(index));
             return new Assignment(pool, index, new Ipv6Prefix(address, 128), HERMIT_SERVER, HERMIT_CLIENT);
         }
@@ -111,11 +122,11 @@ public record AddressPlan(Ipv6Prefix prefix) {
      * The index a client's prefix has in its pool, the inverse of {@link #assignment}: used to check
      * a stored prefix against the plan.
      */
-    public long indexOf(Pool pool, Ipv6Prefix clientPrefix) {
+    public long indexOf(ClientKind pool, Ipv6Prefix clientPrefix) {
         if (!prefix.contains(clientPrefix)) {
             throw new IllegalArgumentException(clientPrefix + " is outside the broker's prefix " + prefix);
         }
-        if (pool == Pool.HERMIT) {
+        if (pool == ClientKind.HERMIT) {
             return clientPrefix.network().subtract(hermitNetwork().network()).longValueExact();
         }
         return clientPrefix.network().subtract(prefix.network()).shiftRight(64).longValueExact();
@@ -134,8 +145,8 @@ public record AddressPlan(Ipv6Prefix prefix) {
     }
 
     /** The pool's usage for messages: "subnet pool 2001:db8::/56 exhausted: 254 of 254 /64s in use". */
-    PoolExhaustedException exhausted(Pool pool, long used) {
-        String unit = pool == Pool.HERMIT ? " addresses" : " /64s";
+    PoolExhaustedException exhausted(ClientKind pool, long used) {
+        String unit = pool == ClientKind.HERMIT ? " addresses" : " /64s";
         return new PoolExhaustedException(pool.cliName() + " pool " + poolPrefix(pool) + " exhausted: "
                 + used + " of " + capacity(pool) + unit + " in use");
     }

@@ -1,5 +1,7 @@
 package net.v6broker.ipam;
 
+import net.v6broker.client.ClientKind;
+
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -13,11 +15,11 @@ import java.util.TreeSet;
  */
 public final class Allocator {
     private final AddressPlan plan;
-    private final Pool pool;
+    private final ClientKind pool;
     private final NavigableSet<Long> taken;
     private long cursor;
 
-    public Allocator(AddressPlan plan, Pool pool, Iterable<Long> taken) {
+    public Allocator(AddressPlan plan, ClientKind pool, Iterable<Long> taken) {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.taken = new TreeSet<>();

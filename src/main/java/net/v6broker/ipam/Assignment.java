@@ -1,5 +1,7 @@
 package net.v6broker.ipam;
 
+import net.v6broker.client.ClientKind;
+
 import java.util.Objects;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Objects;
  * addresses ({@code P::f1ab:1/112} server side, {@code ::f1ab:2/112} client side); for a hermit
  * they are link-local ({@code fe80::1/64} and {@code fe80::2/64}).
  */
-public record Assignment(Pool pool, long index, Ipv6Prefix prefix, InterfaceAddress transferServer,
+public record Assignment(ClientKind pool, long index, Ipv6Prefix prefix, InterfaceAddress transferServer,
                          InterfaceAddress transferClient) {
     public Assignment {
         Objects.requireNonNull(pool, "pool");

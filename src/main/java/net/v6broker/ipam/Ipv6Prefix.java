@@ -1,5 +1,7 @@
 package net.v6broker.ipam;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -38,7 +40,7 @@ public record Ipv6Prefix(BigInteger network, int length) implements Comparable<I
      */
     public static Ipv6Prefix parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("missing IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
+            throw new InvalidInputException("missing IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
         }
         String t = text.trim();
         int slash = t.indexOf('/');
@@ -59,15 +61,20 @@ public record Ipv6Prefix(BigInteger network, int length) implements Comparable<I
         if (!(address instanceof Inet6Address)) { // ::ffff:a.b.c.d comes back as IPv4
             throw notAPrefix(text);
         }
-        return new Ipv6Prefix(new BigInteger(1, address.getAddress()), length);
+        BigInteger network = new BigInteger(1, address.getAddress());
+        if (!network.and(hostMask(length)).equals(BigInteger.ZERO)) {
+            throw new InvalidInputException("IPv6 prefix " + text.trim() + " has host bits set: expected "
+                    + format(network.andNot(hostMask(length))) + "/" + length);
+        }
+        return new Ipv6Prefix(network, length);
     }
 
     /** What an IPv6 literal may consist of; at least one ':' (so that it is never a host name). */
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern LENGTH = Pattern.compile("[0-9]{1,3}");
 
-    private static IllegalArgumentException notAPrefix(String text) {
-        return new IllegalArgumentException("'" + text + "' is not an IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
+    private static InvalidInputException notAPrefix(String text) {
+        return new InvalidInputException("'" + text + "' is not an IPv6 prefix: expected the form 2001:db8:abba:f100::/56");
     }
 
     public static Ipv6Prefix of(BigInteger address, int length) {

@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.Locale;
 
 /** The kind of device a link runs over: an Ethernet-like {@code tap} (the seed's) or an IP-only {@code tun}. */
@@ -18,7 +20,7 @@ public enum LinkDevice {
                 }
             }
         }
-        throw new IllegalArgumentException("invalid --dev " + net.v6broker.config.Validation.quote(text)
+        throw new InvalidInputException("invalid --dev " + net.v6broker.config.Validation.quote(text)
                 + ": accepted tap, tun");
     }
 

@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -286,7 +288,7 @@ public final class LinkFiles {
 
     private static String token(String field, String value) {
         if (value == null || !TOKEN.matcher(value).matches()) {
-            throw new IllegalArgumentException("refusing to render " + field + " " + net.v6broker.config.Validation.quote(value)
+            throw new InvalidInputException("refusing to render " + field + " " + net.v6broker.config.Validation.quote(value)
                     + ": a config or script value may hold only letters, digits and . _ : / @ + -");
         }
         return value;
@@ -297,7 +299,7 @@ public final class LinkFiles {
         for (int i = 0; i < content.length(); i++) {
             char ch = content.charAt(i);
             if (!(ch == '\n' || (ch >= 0x20 && ch < 0x7f && ch != '<' && ch != '>'))) {
-                throw new IllegalArgumentException(String.format("refusing key text with character U+%04X at offset %d", (int) ch, i));
+                throw new InvalidInputException(String.format("refusing key text with character U+%04X at offset %d", (int) ch, i));
             }
         }
         return content.endsWith("\n") ? content : content + "\n";

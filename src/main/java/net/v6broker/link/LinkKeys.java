@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public sealed interface LinkKeys permits LinkKeys.Pinned, LinkKeys.StaticKey {
             Objects.requireNonNull(certificatePem, "certificatePem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
             if (fingerprint == null || !fingerprint.matches("([0-9A-F]{2}:){31}[0-9A-F]{2}")) {
-                throw new IllegalArgumentException("not a SHA-256 fingerprint: " + fingerprint);
+                throw new InvalidInputException("not a SHA-256 fingerprint: " + fingerprint);
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.Optional;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Ipv6Prefix;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.store.ClientRow;
 import net.v6broker.store.LinkRow;
 import net.v6broker.store.Store;
@@ -72,13 +72,13 @@ public final class LinkRegistry {
         Ipv6Prefix prefix = spec.prefix();
         Long index;
         if (prefix == null) {
-            Allocator allocator = new Allocator(plan, Pool.SUBNET, tx.takenIndices(Pool.SUBNET, now));
+            Allocator allocator = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, now));
             var a = allocator.next();
             prefix = a.prefix();
             index = a.index();
         } else if (plan.prefix().overlaps(prefix)) {
             index = subnetIndex(prefix);
-            if (tx.takenIndices(Pool.SUBNET, now).contains(index)) {
+            if (tx.takenIndices(ClientKind.SUBNET, now).contains(index)) {
                 throw new LinkConflictException("--prefix " + prefix + " is " + holder(tx, index, now)
                         + ": a link needs a free /64 (leave --prefix out to get the lowest free one)");
             }
@@ -101,8 +101,8 @@ public final class LinkRegistry {
         if (!plan.prefix().contains(prefix)) {
             throw new LinkConflictException("--prefix " + prefix + " straddles the broker's prefix " + plan.prefix());
         }
-        long index = plan.indexOf(Pool.SUBNET, prefix);
-        if (index < plan.first(Pool.SUBNET) || index > plan.last(Pool.SUBNET)) {
+        long index = plan.indexOf(ClientKind.SUBNET, prefix);
+        if (index < plan.first(ClientKind.SUBNET) || index > plan.last(ClientKind.SUBNET)) {
             throw new LinkConflictException("--prefix " + prefix + " is the broker's " + (index == 0 ? "transfer" : "hermit")
                     + " /64 (" + (index == 0 ? plan.transferNetwork() : plan.hermitNetwork()) + "), not a subnet /64");
         }
@@ -112,7 +112,7 @@ public final class LinkRegistry {
     /** Who holds a taken subnet index, for the message. */
     private String holder(Tx tx, long index, Instant now) throws SQLException {
         for (ClientRow c : tx.clients()) {
-            if (c.type() == Pool.SUBNET && c.poolIndex() == index) {
+            if (c.type() == ClientKind.SUBNET && c.poolIndex() == index) {
                 return "the prefix of client '" + c.name() + "'";
             }
         }

@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.error.InvalidInputException;
+
 import java.math.BigInteger;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -35,27 +37,27 @@ public record LinkSpec(String name, String gatewayHost, int gatewayPort, LinkDev
         Objects.requireNonNull(device, "device");
         Validation.host(gatewayHost);
         if (gatewayHost.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("--gateway " + Validation.quote(gatewayHost) + " is an IPv6 address: the "
+            throw new InvalidInputException("--gateway " + Validation.quote(gatewayHost) + " is an IPv6 address: the "
                     + "laptop routes IPv6 into the link, so it must reach the gateway over IPv4; give the gateway's "
                     + "IPv4 address or a DNS name with an A record");
         }
         Validation.port("--gateway port", gatewayPort);
         if (!GLOBAL_UNICAST.equals(route) && !DEFAULT.equals(route)) {
-            throw new IllegalArgumentException("invalid --route " + Validation.quote(route) + ": accepted 2000::/3, default");
+            throw new InvalidInputException("invalid --route " + Validation.quote(route) + ": accepted 2000::/3, default");
         }
         if (prefix != null && prefix.length() != 64) {
-            throw new IllegalArgumentException("--prefix " + prefix + " is a /" + prefix.length()
+            throw new InvalidInputException("--prefix " + prefix + " is a /" + prefix.length()
                     + ": a link uses one /64, as in the seed (the gateway is ::1, the laptop ::2)");
         }
         if (behind != null && prefix != null && behind.overlaps(prefix)) {
-            throw new IllegalArgumentException("--behind " + behind + " overlaps the link's own prefix " + prefix
+            throw new InvalidInputException("--behind " + behind + " overlaps the link's own prefix " + prefix
                     + ": the network behind the laptop must be another prefix");
         }
         if (behind != null && behind.length() == 0) {
-            throw new IllegalArgumentException("--behind ::/0 would route all of IPv6 to the laptop: give the laptop's network");
+            throw new InvalidInputException("--behind ::/0 would route all of IPv6 to the laptop: give the laptop's network");
         }
         if (ifname == null || !INTERFACE.matcher(ifname).matches()) {
-            throw new IllegalArgumentException("invalid --ifname " + Validation.quote(ifname)
+            throw new InvalidInputException("invalid --ifname " + Validation.quote(ifname)
                     + ": accepted 1..15 letters, digits, '_', '.', '-' (a Linux interface name, such as tap_home)");
         }
     }
@@ -73,7 +75,7 @@ public record LinkSpec(String name, String gatewayHost, int gatewayPort, LinkDev
         if (iface == null) {
             iface = device.cliName() + "_" + name;
             if (!INTERFACE.matcher(iface).matches()) {
-                throw new IllegalArgumentException("the default interface name " + Validation.quote(iface)
+                throw new InvalidInputException("the default interface name " + Validation.quote(iface)
                         + " is longer than Linux's 15 characters: give a shorter one with --ifname, e.g. --ifname "
                         + device.cliName() + "_" + name.substring(0, Math.min(name.length(), 11)).replaceAll("[^A-Za-z0-9_.-]", "_"));
             }
@@ -85,20 +87,20 @@ public record LinkSpec(String name, String gatewayHost, int gatewayPort, LinkDev
 
     private static BrokerConfig.Endpoint parseGateway(String gateway) {
         if (gateway == null || gateway.isBlank()) {
-            throw new IllegalArgumentException("missing --gateway: expected HOST[:PORT], e.g. gateway.example.net:1194");
+            throw new InvalidInputException("missing --gateway: expected HOST[:PORT], e.g. gateway.example.net:1194");
         }
         try {
             return BrokerConfig.Endpoint.parse(gateway);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--gateway " + Validation.quote(gateway) + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("--gateway " + Validation.quote(gateway) + ": " + e.getMessage());
         }
     }
 
     private static Ipv6Prefix parsePrefix(String option, String text) {
         try {
             return Ipv6Prefix.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(option + ": " + e.getMessage());
         }
     }
 

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import net.v6broker.broker.Client;
 import net.v6broker.config.Home;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 
 /**
  * Renders a client's export: the inline profile, or the folder {@code NAME/} packed as tar.gz or zip

@@ -1,5 +1,7 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.error.InvalidInputException;
+
 /** What {@code client export} writes: one inline profile, or a folder packed for Unix or Windows. */
 public enum Format {
     /** A single inline {@code NAME.ovpn}. */
@@ -22,7 +24,7 @@ public enum Format {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown format " + net.v6broker.config.Validation.quote(text)
+        throw new InvalidInputException("unknown format " + net.v6broker.config.Validation.quote(text)
                 + ": accepted ovpn, tar.gz, zip");
     }
 

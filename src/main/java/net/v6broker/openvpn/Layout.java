@@ -1,5 +1,7 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.error.InvalidInputException;
+
 /**
  * How a tunnel server runs OpenVPN: one shared instance with a client-config-dir (the default), or
  * the seed's one instance per client, each on its own UDP port.
@@ -23,7 +25,7 @@ public enum Layout {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown layout " + net.v6broker.config.Validation.quote(text)
+        throw new InvalidInputException("unknown layout " + net.v6broker.config.Validation.quote(text)
                 + ": accepted shared, per-client");
     }
 

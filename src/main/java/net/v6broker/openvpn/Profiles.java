@@ -12,7 +12,7 @@ import net.v6broker.broker.Client;
 import net.v6broker.ca.CaException;
 import net.v6broker.ca.Pem;
 import net.v6broker.config.Home;
-import net.v6broker.store.ClientOs;
+import net.v6broker.client.ClientOs;
 
 /**
  * Renders what a client gets: the inline {@code .ovpn} profile for either layout, the LAN up script

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.TreeSet;
 import net.v6broker.broker.Client;
 import net.v6broker.ipam.Assignment;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /**
  * Renders the server side: the shared {@code server.conf} and its {@code ccd/NAME} files, and the
@@ -63,7 +63,7 @@ final class ServerConfigs {
                 .push("sndbuf", SOCKET_BUFFER)
                 .push("rcvbuf", SOCKET_BUFFER)
                 .directive("explicit-exit-notify", 1)
-                .directive("management", Safe.socketPath("management socket", dir.resolve("run/management.sock")), "unix")
+                .directive("management", Safe.socketPath("management socket", ServerDirs.managementSocket(dir)), "unix")
                 .directive("persist-key")
                 .directive("status", d + "/run/status.txt", 10)
                 .directive("verb", 3);
@@ -88,7 +88,7 @@ final class ServerConfigs {
         Assignment a = c.assignment();
         ConfigText t = new ConfigText()
                 .comment(MARK + " for client " + Safe.token("client name", c.name()) + ": do not edit.");
-        if (c.type() == Pool.HERMIT) {
+        if (c.type() == ClientKind.HERMIT) {
             // a pushed length must be 64..124: a /128 leaves the client without IPv6
             t.directive("ifconfig-ipv6-push", a.prefix().address() + "/64", site.hermitGateway());
         } else {
@@ -146,7 +146,7 @@ final class ServerConfigs {
                 .append("# OpenVPN runs it when the tunnel is up; args: $1=dev $2=tun_mtu ...\n")
                 .append("ip link set \"$1\" up\n")
                 .append("ip link set mtu \"$2\" dev \"$1\"\n");
-        if (c.type() == Pool.HERMIT) {
+        if (c.type() == ClientKind.HERMIT) {
             s.append("ip -6 addr add ").append(Safe.token("link-local address", a.transferServer().toString())).append(" dev \"$1\"\n")
                     .append("ip -6 route add ").append(Safe.token("prefix", a.prefix().toString())).append(" dev \"$1\"\n");
         } else {
@@ -195,7 +195,7 @@ final class ServerConfigs {
     }
 
     private static void requireActive(Client c) {
-        if (c.status() != net.v6broker.store.ClientStatus.ACTIVE) {
+        if (c.status() != net.v6broker.client.ClientStatus.ACTIVE) {
             throw new IllegalStateException("client '" + c.name() + "' is " + c.status().dbName()
                     + ": only active clients have server-side files");
         }

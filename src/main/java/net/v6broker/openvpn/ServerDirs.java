@@ -1,5 +1,7 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.error.InvalidInputException;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -28,7 +30,7 @@ import net.v6broker.broker.Client;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.Validation;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientStatus;
 
 /**
  * The server directories rendered from this home, and keeping them in step with the database.
@@ -76,6 +78,16 @@ public final class ServerDirs {
     record Entry(String path, String layout) {
     }
 
+    /** The directory the daemon renders and runs OpenVPN from in a layout: {@code HOME/openvpn} or {@code HOME/openvpn-per-client}. */
+    public static Path daemonDirectory(Home home, Layout layout) {
+        return home.dir().resolve(layout == Layout.SHARED ? "openvpn" : "openvpn-per-client");
+    }
+
+    /** The management socket of the shared-layout server rendered into {@code dir}: the one place that names it. */
+    public static Path managementSocket(Path dir) {
+        return dir.resolve("run/management.sock");
+    }
+
     /**
      * Refuses a home whose path OpenVPN's config files could not name: the daemon renders
      * {@code HOME/openvpn} (paths written into server.conf, which allow no spaces or quotes here) with
@@ -85,9 +97,9 @@ public final class ServerDirs {
      */
     public static void requireRenderableHome(Path home) {
         try {
-            Safe.socketPath("management socket", home.resolve("openvpn-per-client/run/management.sock"));
+            Safe.socketPath("management socket", managementSocket(daemonDirectory(new Home(home), Layout.PER_CLIENT)));
         } catch (UnsafeValueException e) {
-            throw new IllegalArgumentException("cannot use " + Validation.quote(home.toAbsolutePath().normalize().toString())
+            throw new InvalidInputException("cannot use " + Validation.quote(home.toAbsolutePath().normalize().toString())
                     + " as a broker home: its path goes into OpenVPN's config files, which accept only letters, digits and "
                     + ". _ : / @ + - there, and its management socket path must fit 107 bytes (" + e.getMessage() + ")");
         }

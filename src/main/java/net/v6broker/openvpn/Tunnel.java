@@ -6,7 +6,7 @@ import net.v6broker.broker.Client;
 import net.v6broker.ipam.Assignment;
 import net.v6broker.ipam.InterfaceAddress;
 import net.v6broker.ipam.Ipv6Prefix;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /**
  * One client's tunnel as seen from its side, in one layout: where it connects, the address its tun
@@ -21,7 +21,7 @@ import net.v6broker.ipam.Pool;
  *                      per-client subnet {@code T::XXXX:1}; per-client hermit {@code fe80::1})
  * @param lanAddress    a subnet client's LAN address {@code S::1/64}; null for a hermit
  */
-record Tunnel(String name, Pool type, Layout layout, String host, int port, String prefix, String tunnelAddress,
+record Tunnel(String name, ClientKind type, Layout layout, String host, int port, String prefix, String tunnelAddress,
               String serverAddress, List<String> routes, String lanAddress) {
 
     private static final BigInteger IID_MASK = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -45,7 +45,7 @@ record Tunnel(String name, Pool type, Layout layout, String host, int port, Stri
 
     static Tunnel of(Site site, Client c, Layout layout) {
         Assignment a = c.assignment();
-        boolean hermit = c.type() == Pool.HERMIT;
+        boolean hermit = c.type() == ClientKind.HERMIT;
         String tunnel;
         String server;
         if (layout == Layout.SHARED) {
@@ -78,14 +78,14 @@ record Tunnel(String name, Pool type, Layout layout, String host, int port, Stri
      * uses the plan's {@code fe80::1/64}.
      */
     static InterfaceAddress serverLinkLocal(Assignment a) {
-        if (a.pool() == Pool.HERMIT) {
+        if (a.pool() == ClientKind.HERMIT) {
             return a.transferServer();
         }
         return new InterfaceAddress(LINK_LOCAL.or(a.transferServer().value().and(IID_MASK)), 64);
     }
 
     boolean hermit() {
-        return type == Pool.HERMIT;
+        return type == ClientKind.HERMIT;
     }
 
     /** The address of {@link #tunnelAddress} without its length. */

@@ -1,5 +1,7 @@
 package net.v6broker.store;
 
+import net.v6broker.client.ClientOs;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /**
  * The typed operations on API tokens, subscription requests and allocation usage, inside the
@@ -90,14 +92,14 @@ public final class AccessTx {
     // ---- subscription requests
 
     /** A subscriber's request as stored (without its secrets' hashes). */
-    public record RequestRow(long id, String name, String email, Pool type, ClientOs os, String reason, String status,
+    public record RequestRow(long id, String name, String email, ClientKind type, ClientOs os, String reason, String status,
                              Instant createdAt, Instant decidedAt, String decidedBy, Long clientId, String clientName,
                              Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued, int linksIssued,
                              Instant linksWindowStart) {
     }
 
     /** Stores a pending request; a pending one of the same name makes this throw {@link UniqueViolation}. */
-    public long insertRequest(String name, String email, Pool type, ClientOs os, String reason, String subscriberHash,
+    public long insertRequest(String name, String email, ClientKind type, ClientOs os, String reason, String subscriberHash,
                               Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO subscription_requests (name, email, type, os, reason, "
                 + "status, subscriber_hash, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id")) {
@@ -221,7 +223,7 @@ public final class AccessTx {
             while (r.next()) {
                 long cid = r.getLong(11);
                 Long clientId = r.wasNull() ? null : cid;
-                out.add(new RequestRow(r.getLong(1), r.getString(2), r.getString(3), Pool.parse(r.getString(4)),
+                out.add(new RequestRow(r.getLong(1), r.getString(2), r.getString(3), ClientKind.parse(r.getString(4)),
                         ClientOs.parse(r.getString(5)), r.getString(6), r.getString(7), instant(r, 8), instant(r, 9),
                         r.getString(10), clientId, r.getString(12), instant(r, 13), instant(r, 14), r.getBoolean(15),
                         r.getInt(16), instant(r, 17)));
@@ -233,7 +235,7 @@ public final class AccessTx {
     // ---- allocation usage
 
     /** One allocation row: held by a client (quarantined false) or in quarantine at {@code now}. */
-    public record AllocationUse(Pool pool, long index, boolean quarantined) {
+    public record AllocationUse(ClientKind pool, long index, boolean quarantined) {
     }
 
     /** Every allocation that is not free at {@code now}: clients' and (subnet pool) links'. */
@@ -246,7 +248,7 @@ public final class AccessTx {
              ResultSet r = s.executeQuery()) {
             List<AllocationUse> out = new ArrayList<>();
             while (r.next()) {
-                out.add(new AllocationUse(Pool.parse(r.getString(1)), r.getLong(2), r.getBoolean(3)));
+                out.add(new AllocationUse(ClientKind.parse(r.getString(1)), r.getLong(2), r.getBoolean(3)));
             }
             return out;
         }

@@ -1,9 +1,13 @@
 package net.v6broker.store;
 
+import net.v6broker.client.ClientOs;
+
+import net.v6broker.client.ClientStatus;
+
 import java.time.Instant;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /** One client as stored. {@code serial} is its current certificate (lower-case hex). */
-public record ClientRow(long id, String name, Pool type, ClientOs os, String email, ClientStatus status,
+public record ClientRow(long id, String name, ClientKind type, ClientOs os, String email, ClientStatus status,
                         long poolIndex, String serial, Instant createdAt, Instant updatedAt, Instant deletedAt) {
 }

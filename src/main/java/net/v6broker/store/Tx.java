@@ -1,5 +1,9 @@
 package net.v6broker.store;
 
+import net.v6broker.client.ClientOs;
+
+import net.v6broker.client.ClientStatus;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /**
  * The typed operations of one transaction. SQL lives here and only here. Not thread-safe: it
@@ -141,7 +145,7 @@ public final class Tx {
         }
     }
 
-    public long insertClient(String name, Pool type, ClientOs os, String email, long poolIndex, String serial,
+    public long insertClient(String name, ClientKind type, ClientOs os, String email, long poolIndex, String serial,
                              Instant now, String idempotencyKey) throws SQLException {
         try {
             PreparedStatement s = reused("INSERT INTO clients (name, type, os, email, status, "
@@ -192,7 +196,7 @@ public final class Tx {
      * Indices of a pool that are not free at {@code now}: held by a client or (subnet pool) a link,
      * or still in quarantine.
      */
-    public List<Long> takenIndices(Pool pool, Instant now) throws SQLException {
+    public List<Long> takenIndices(ClientKind pool, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pool_index FROM allocations WHERE pool = ? "
                 + "AND (reusable_at IS NULL OR reusable_at > ?) "
                 + "UNION SELECT pool_index FROM links WHERE ? = 'subnet' AND pool_index IS NOT NULL "
@@ -215,7 +219,7 @@ public final class Tx {
      * Ends every quarantine of {@code pool} that is over at {@code now}: those indices are free
      * again (every reader skips such rows). Run once per transaction before {@link #claim}.
      */
-    public void endQuarantines(Pool pool, Instant now) throws SQLException {
+    public void endQuarantines(ClientKind pool, Instant now) throws SQLException {
         update("DELETE FROM allocations WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
                 pool.cliName(), now.toEpochMilli());
     }
@@ -224,7 +228,7 @@ public final class Tx {
      * Takes an index for a client, once {@link #endQuarantines} ran for the pool in this
      * transaction; an index that is held or still in quarantine makes this throw {@link UniqueViolation}.
      */
-    public void claim(Pool pool, long index, long clientId, Instant now) throws SQLException {
+    public void claim(ClientKind pool, long index, long clientId, Instant now) throws SQLException {
         try {
             update("INSERT INTO allocations (pool, pool_index, client_id, allocated_at) VALUES (?, ?, ?, ?)",
                     pool.cliName(), index, clientId, now.toEpochMilli());
@@ -240,7 +244,7 @@ public final class Tx {
     }
 
     /** Allocation rows (held and quarantined) per pool, for usage reports and checks. */
-    public long countAllocations(Pool pool, Instant now) throws SQLException {
+    public long countAllocations(ClientKind pool, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM allocations WHERE pool = ? "
                 + "AND (reusable_at IS NULL OR reusable_at > ?)")) {
             s.setString(1, pool.cliName());
@@ -538,7 +542,7 @@ public final class Tx {
     // ---- helpers
 
     private ClientRow clientRow(ResultSet r) throws SQLException {
-        return new ClientRow(r.getLong(1), r.getString(2), Pool.parse(r.getString(3)), ClientOs.parse(r.getString(4)),
+        return new ClientRow(r.getLong(1), r.getString(2), ClientKind.parse(r.getString(3)), ClientOs.parse(r.getString(4)),
                 r.getString(5), ClientStatus.of(r.getString(6)), r.getLong(7), r.getString(8), instant(r, 9),
                 instant(r, 10), instant(r, 11));
     }
@@ -607,14 +611,28 @@ public final class Tx {
         }
     }
 
-    /** Unique-constraint failures become {@link UniqueViolation}; others {@link StoreException}. */
+    /**
+     * Unique-constraint failures become {@link UniqueViolation}; others {@link StoreException}. Told
+     * apart by the database's own code, never by the message: PostgreSQL's SQLState 23505 (which our
+     * triggers raise too), SQLite's extended result codes for a unique index, a primary key, and our
+     * triggers' {@code RAISE(ABORT)} (every trigger of the schema guards a uniqueness).
+     */
     static RuntimeException translate(String what, SQLException e) {
-        String state = e.getSQLState();
         String msg = String.valueOf(e.getMessage());
-        if ("23505".equals(state) || msg.contains("UNIQUE constraint failed") || msg.contains("SQLITE_CONSTRAINT_PRIMARYKEY")) {
+        if (isUniqueViolation(e)) {
             return new UniqueViolation(what + ": " + msg, e);
         }
         return new StoreException(what + " failed: " + msg, e);
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        if (e instanceof org.sqlite.SQLiteException s) {
+            return switch (s.getResultCode()) {
+                case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_TRIGGER -> true;
+                default -> false;
+            };
+        }
+        return "23505".equals(e.getSQLState());
     }
 
     // ---- access (API tokens, subscription requests, allocation usage): appended for the HTTP API

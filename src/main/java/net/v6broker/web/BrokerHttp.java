@@ -1,5 +1,7 @@
 package net.v6broker.web;
 
+import net.v6broker.error.BrokerException;
+
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
@@ -15,7 +17,6 @@ import io.javalin.http.NotFoundResponse;
 import net.v6broker.api.ApiRoutes;
 import net.v6broker.api.Auth;
 import net.v6broker.api.Errors;
-import net.v6broker.api.HttpFailure;
 import net.v6broker.api.Json;
 import net.v6broker.api.RateLimiter;
 import net.v6broker.api.Services;
@@ -137,15 +138,15 @@ public final class BrokerHttp implements AutoCloseable {
             auth.guard(ctx); // refused (429) as every request of the address is
         } else if (body == BoundedBody.Outcome.NOT_ACCEPTED) {
             ctx.header("Connection", "close");
-            throw new HttpFailure(HttpFailure.Kind.UNSUPPORTED_MEDIA_TYPE, "no endpoint takes a multipart body: send "
+            throw new BrokerException(BrokerException.Kind.UNSUPPORTED_MEDIA_TYPE, "no endpoint takes a multipart body: send "
                     + "application/json (API) or application/x-www-form-urlencoded (forms)");
         } else if (body == BoundedBody.Outcome.TOO_LARGE) {
             ctx.header("Connection", "close"); // the rest of the body is not read
-            throw new HttpFailure(HttpFailure.Kind.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBody
+            throw new BrokerException(BrokerException.Kind.TOO_LARGE, "the body is larger than " + maxBody
                     + " bytes: accepted at most " + maxBody);
         } else if (body == BoundedBody.Outcome.TOO_SLOW) {
             ctx.header("Connection", "close");
-            throw new HttpFailure(HttpFailure.Kind.REQUEST_TIMEOUT, "the body did not arrive within "
+            throw new BrokerException(BrokerException.Kind.TIMEOUT, "the body did not arrive within "
                     + BODY_DEADLINE.toSeconds() + " s");
         }
     }

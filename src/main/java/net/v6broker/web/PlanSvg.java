@@ -2,7 +2,7 @@ package net.v6broker.web;
 
 import java.util.Map;
 import net.v6broker.api.PlanUsage;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 
 /**
  * The address plan as an SVG grid: one square per cell of {@link PlanUsage}, row by row, coloured
@@ -61,7 +61,7 @@ final class PlanSvg {
 
     /** The legend with the pools' numbers. */
     static String legend(PlanUsage u) {
-        long capacity = u.plan().capacity(Pool.SUBNET);
+        long capacity = u.plan().capacity(ClientKind.SUBNET);
         return "<ul class=\"legend\">"
                 + item("transfer", "transfer /64", u.plan().transferNetwork().toString())
                 + item("hermit", "hermits", u.plan().hermitNetwork() + " · " + u.hermitsUsed() + " in use")

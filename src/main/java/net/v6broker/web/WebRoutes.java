@@ -1,5 +1,9 @@
 package net.v6broker.web;
 
+import net.v6broker.error.BrokerException;
+
+import net.v6broker.error.InvalidInputException;
+
 import static net.v6broker.web.Html.button;
 import static net.v6broker.web.Html.csrf;
 import static net.v6broker.web.Html.esc;
@@ -13,7 +17,6 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import net.v6broker.api.Auth;
 import net.v6broker.api.BrokerOps;
-import net.v6broker.api.HttpFailure;
 import net.v6broker.api.Listing;
 import net.v6broker.api.PlanUsage;
 import net.v6broker.api.RateLimiter;
@@ -23,10 +26,10 @@ import net.v6broker.api.Traffic;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.Outcome;
 import net.v6broker.config.Validation;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -57,7 +60,7 @@ final class WebRoutes {
     /** Refuses a login beyond the address's allowance (429): logins are what fill the session store. */
     private void limitLogins(Context ctx) {
         if (!logins.tryAcquire(Auth.client(ctx))) {
-            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many logins from this address; wait a minute");
+            throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many logins from this address; wait a minute");
         }
     }
 
@@ -117,7 +120,7 @@ final class WebRoutes {
     private void subscribe(Context ctx) {
         sessions.check(ctx);
         if (!subscribeLimit.tryAcquire(Auth.client(ctx))) {
-            throw new HttpFailure(HttpFailure.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
+            throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Subscriptions.Submitted sub = subscriptions.submit(ctx.formParam("name"), ctx.formParam("email"),
                 ctx.formParam("type"), ctx.formParam("os"), ctx.formParam("reason"));
@@ -149,7 +152,7 @@ final class WebRoutes {
 
     private RequestRow subscriberRequest(Context ctx) {
         WebSessions.Session session = sessions.current(ctx).filter(x -> x.requestId() != null).orElseThrow(() ->
-                new HttpFailure(HttpFailure.Kind.UNAUTHORIZED, "enter your token first"));
+                new BrokerException(BrokerException.Kind.UNAUTHORIZED, "enter your token first"));
         return subscriptions.request(session.requestId());
     }
 
@@ -178,7 +181,7 @@ final class WebRoutes {
         }
         b.append("<dl class=\"facts\">")
                 .append(fact("Tunnel state", t.get("status")))
-                .append(fact(r.type() == Pool.HERMIT ? "Your address" : "Your prefix", t.get("prefix")))
+                .append(fact(r.type() == ClientKind.HERMIT ? "Your address" : "Your prefix", t.get("prefix")))
                 .append(fact("Tunnel address (server)", t.get("transferServer")))
                 .append(fact("Tunnel address (you)", t.get("transferClient")))
                 .append(fact("Server", t.get("endpoint")))
@@ -250,7 +253,7 @@ final class WebRoutes {
 
     private String operator(Context ctx) {
         String op = sessions.current(ctx).map(WebSessions.Session::operator)
-                .orElseThrow(() -> new HttpFailure(HttpFailure.Kind.UNAUTHORIZED, "log in as an operator first"));
+                .orElseThrow(() -> new BrokerException(BrokerException.Kind.UNAUTHORIZED, "log in as an operator first"));
         Auth.vouch(ctx, op);
         return op;
     }
@@ -370,7 +373,7 @@ final class WebRoutes {
                 .append("<dl class=\"facts\">")
                 .append(fact("Kind", c.type().cliName())).append(fact("OS", c.os().cliName()))
                 .append(fact("E-mail", c.email() == null ? "—" : c.email()))
-                .append(fact(c.type() == Pool.HERMIT ? "Address" : "Prefix", c.assignment().prefix()))
+                .append(fact(c.type() == ClientKind.HERMIT ? "Address" : "Prefix", c.assignment().prefix()))
                 .append(fact("Transfer (server)", c.assignment().transferServer()))
                 .append(fact("Transfer (client)", c.assignment().transferClient()))
                 .append(fact("Certificate serial", c.serial()))
@@ -440,7 +443,7 @@ final class WebRoutes {
         try {
             id = Long.parseLong(idText);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("request id " + Validation.quote(idText) + " is not a number");
+            throw new InvalidInputException("request id " + Validation.quote(idText) + " is not a number");
         }
         RequestRow r = approve ? subscriptions.approve(id, op) : subscriptions.reject(id, op);
         ctx.redirect("/admin?done=" + url("request " + r.id() + " (" + r.name() + ") " + r.status()));
@@ -452,7 +455,7 @@ final class WebRoutes {
         Map<Long, String> names = new HashMap<>();
         if (usage.span() == 1) {
             for (Client c : s.broker().list()) {
-                if (c.type() == Pool.SUBNET) {
+                if (c.type() == ClientKind.SUBNET) {
                     names.put(c.assignment().index(), c.name());
                 }
             }

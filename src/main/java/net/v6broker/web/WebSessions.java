@@ -1,5 +1,7 @@
 package net.v6broker.web;
 
+import net.v6broker.error.BrokerException;
+
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongPredicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import net.v6broker.api.HttpFailure;
 import net.v6broker.api.Secrets;
 
 /**
@@ -121,15 +122,15 @@ final class WebSessions {
     void check(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null || origin.equals("null")) {
-            throw new HttpFailure(HttpFailure.Kind.CSRF, "a form post must come from this site's own page (the browser sent "
+            throw new BrokerException(BrokerException.Kind.CSRF, "a form post must come from this site's own page (the browser sent "
                     + (origin == null ? "no Origin" : "Origin: null") + "): reload the page and try again");
         }
         if (!origin.equals(ctx.scheme() + "://" + ctx.host())) {
-            throw new HttpFailure(HttpFailure.Kind.CSRF, "cross-site form post refused");
+            throw new BrokerException(BrokerException.Kind.CSRF, "cross-site form post refused");
         }
         String id = sessionId(ctx);
         if (id == null || !Secrets.same(token(id), ctx.formParam("csrf"))) {
-            throw new HttpFailure(HttpFailure.Kind.CSRF, "the form's security token is missing or stale: reload the page and try again");
+            throw new BrokerException(BrokerException.Kind.CSRF, "the form's security token is missing or stale: reload the page and try again");
         }
     }
 

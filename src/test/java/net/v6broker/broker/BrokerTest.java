@@ -14,11 +14,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import net.v6broker.ca.Pem;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.ipam.PoolExhaustedException;
 import net.v6broker.store.CertificateRow;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,13 +46,13 @@ abstract class BrokerTest {
         t.close();
     }
 
-    private Client add(String name, Pool type) {
+    private Client add(String name, ClientKind type) {
         return t.broker.add(new NewClient(name, type, ClientOs.LINUX, null)).value();
     }
 
     @Test
     void addsASubnetClientWithTheFirstFreeSlash64AndACertificateForItsName() {
-        Client c = add("site-a", Pool.SUBNET);
+        Client c = add("site-a", ClientKind.SUBNET);
         assertThat(c.assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
         assertThat(c.assignment().transferServer()).hasToString("2001:db8:abba:f100::f101:1/112");
         assertThat(Pem.readCertificate(c.certificatePem()).getSubjectX500Principal().getName()).isEqualTo("CN=site-a");
@@ -61,16 +61,16 @@ abstract class BrokerTest {
 
     @Test
     void refusesADuplicateNameCaseInsensitivelyAndAllocatesNothing() {
-        add("alice", Pool.HERMIT);
-        assertThatThrownBy(() -> add("Alice", Pool.SUBNET)).isInstanceOf(ConflictException.class)
+        add("alice", ClientKind.HERMIT);
+        assertThatThrownBy(() -> add("Alice", ClientKind.SUBNET)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("exists already");
         assertThat(t.broker.list()).hasSize(1);
-        assertThat(add("bob", Pool.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
+        assertThat(add("bob", ClientKind.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
     }
 
     @Test
     void revokeRevokesTheCertificateInANewCrlAndKeepsThePrefixOutOfUse() throws Exception {
-        Client a = add("a", Pool.SUBNET);
+        Client a = add("a", ClientKind.SUBNET);
         long crlBefore = t.broker.currentCrl().number();
         Outcome<Client> o = t.broker.revoke("a");
         assertThat(o.value().status()).isEqualTo(ClientStatus.REVOKED);
@@ -79,7 +79,7 @@ abstract class BrokerTest {
         var crl = Pem.readCrl(t.broker.currentCrl().pem());
         assertThat(crl.getRevokedCertificate(Serials.parse(a.serial()))).isNotNull();
         t.clock.advance(Duration.ofDays(400));
-        assertThat(add("b", Pool.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f102::/64");
+        assertThat(add("b", ClientKind.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f102::/64");
         assertThatThrownBy(() -> t.broker.revoke("a")).isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> t.broker.suspend("a")).isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> t.broker.renew("a")).isInstanceOf(ConflictException.class);
@@ -87,7 +87,7 @@ abstract class BrokerTest {
 
     @Test
     void suspendAndResumeChangeOnlyTheStatusNotTheCertificate() {
-        Client a = add("a", Pool.HERMIT);
+        Client a = add("a", ClientKind.HERMIT);
         Outcome<Client> s = t.broker.suspend("a");
         assertThat(s.value().status()).isEqualTo(ClientStatus.SUSPENDED);
         assertThat(s.value().serial()).isEqualTo(a.serial());
@@ -100,7 +100,7 @@ abstract class BrokerTest {
 
     @Test
     void renewIssuesANewCertificateForTheSamePrefixAndRevokesTheOld() throws Exception {
-        Client a = add("a", Pool.SUBNET);
+        Client a = add("a", ClientKind.SUBNET);
         Client r = t.broker.renew("a").value();
         assertThat(r.serial()).isNotEqualTo(a.serial());
         assertThat(r.assignment()).isEqualTo(a.assignment());
@@ -111,15 +111,15 @@ abstract class BrokerTest {
 
     @Test
     void deleteQuarantinesThePrefixForTheConfiguredPeriodThenReusesIt() {
-        Client a = add("a", Pool.SUBNET);
+        Client a = add("a", ClientKind.SUBNET);
         t.broker.delete("a");
         assertThat(t.broker.list()).isEmpty();
         assertThatThrownBy(() -> t.broker.show("a")).isInstanceOf(ClientNotFoundException.class);
-        assertThat(add("b", Pool.SUBNET).assignment().index()).isEqualTo(2);
+        assertThat(add("b", ClientKind.SUBNET).assignment().index()).isEqualTo(2);
         t.clock.advance(Duration.ofDays(30).minusSeconds(1));
-        assertThat(add("c", Pool.SUBNET).assignment().index()).isEqualTo(3);
+        assertThat(add("c", ClientKind.SUBNET).assignment().index()).isEqualTo(3);
         t.clock.advance(Duration.ofSeconds(1));
-        Client again = add("a", Pool.SUBNET);
+        Client again = add("a", ClientKind.SUBNET);
         assertThat(again.assignment()).isEqualTo(a.assignment());
         assertThat(again.serial()).isNotEqualTo(a.serial());
     }
@@ -130,7 +130,7 @@ abstract class BrokerTest {
         List<Callable<Client>> tasks = new ArrayList<>();
         for (int i = 0; i < 160; i++) {
             String name = "c" + i;
-            Pool type = i % 2 == 0 ? Pool.HERMIT : Pool.SUBNET;
+            ClientKind type = i % 2 == 0 ? ClientKind.HERMIT : ClientKind.SUBNET;
             tasks.add(() -> add(name, type));
         }
         Set<String> prefixes = new HashSet<>();
@@ -150,19 +150,19 @@ abstract class BrokerTest {
         t.close();
         t = open(dir.resolve("small"), "2001:db8:abba:f0::/60", 30);
         for (int i = 0; i < 14; i++) {
-            add("s" + i, Pool.SUBNET);
+            add("s" + i, ClientKind.SUBNET);
         }
-        assertThatThrownBy(() -> add("s14", Pool.SUBNET)).isInstanceOf(PoolExhaustedException.class)
+        assertThatThrownBy(() -> add("s14", ClientKind.SUBNET)).isInstanceOf(PoolExhaustedException.class)
                 .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: 14 of 14 /64s in use");
         assertThat(t.broker.list()).hasSize(14);
-        assertThat(add("h", Pool.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
+        assertThat(add("h", ClientKind.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
     }
 
     @Test
     void aBatchStopsAtADuplicateAndKeepsTheRowsBeforeIt() {
-        add("taken", Pool.HERMIT);
-        List<NewClient> reqs = List.of(new NewClient("n1", Pool.SUBNET, null, null),
-                new NewClient("TAKEN", Pool.SUBNET, null, null), new NewClient("n3", Pool.SUBNET, null, null));
+        add("taken", ClientKind.HERMIT);
+        List<NewClient> reqs = List.of(new NewClient("n1", ClientKind.SUBNET, null, null),
+                new NewClient("TAKEN", ClientKind.SUBNET, null, null), new NewClient("n3", ClientKind.SUBNET, null, null));
         var certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
         Broker.BatchResult r = t.broker.addBatch(reqs, certs);
         assertThat(r.added()).extracting(Client::name).containsExactly("n1");
@@ -172,10 +172,10 @@ abstract class BrokerTest {
 
     @Test
     void aBatchStopsAtANameItHasAlreadyAddedInAnotherCase() {
-        add("deleted", Pool.HERMIT);
+        add("deleted", ClientKind.HERMIT);
         t.broker.delete("deleted");
-        List<NewClient> reqs = List.of(new NewClient("deleted", Pool.HERMIT, null, null),
-                new NewClient("site-a", Pool.SUBNET, null, null), new NewClient("Site-A", Pool.HERMIT, null, null));
+        List<NewClient> reqs = List.of(new NewClient("deleted", ClientKind.HERMIT, null, null),
+                new NewClient("site-a", ClientKind.SUBNET, null, null), new NewClient("Site-A", ClientKind.HERMIT, null, null));
         var certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
 
         Broker.BatchResult r = t.broker.addBatch(reqs, certs);
@@ -187,16 +187,16 @@ abstract class BrokerTest {
 
     @Test
     void aBatchReusesPrefixesOnlyOnceTheirQuarantineIsOver() {
-        add("a", Pool.SUBNET);
-        add("b", Pool.SUBNET);
+        add("a", ClientKind.SUBNET);
+        add("b", ClientKind.SUBNET);
         t.broker.delete("a");
         t.broker.delete("b");
-        List<NewClient> early = List.of(new NewClient("early", Pool.SUBNET, null, null));
+        List<NewClient> early = List.of(new NewClient("early", ClientKind.SUBNET, null, null));
         assertThat(t.broker.addBatch(early, List.of(t.broker.issue("early"))).added())
                 .extracting(c -> c.assignment().index()).containsExactly(3L);
         t.clock.advance(Duration.ofDays(30));
-        List<NewClient> later = List.of(new NewClient("x", Pool.SUBNET, null, null),
-                new NewClient("y", Pool.SUBNET, null, null), new NewClient("z", Pool.SUBNET, null, null));
+        List<NewClient> later = List.of(new NewClient("x", ClientKind.SUBNET, null, null),
+                new NewClient("y", ClientKind.SUBNET, null, null), new NewClient("z", ClientKind.SUBNET, null, null));
 
         Broker.BatchResult r = t.broker.addBatch(later, later.stream().map(c -> t.broker.issue(c.name())).toList());
 
@@ -205,16 +205,16 @@ abstract class BrokerTest {
 
     @Test
     void aBatchStoresEachClientsClaimCertificateAndEvent() throws Exception {
-        List<NewClient> reqs = List.of(new NewClient("b1", Pool.HERMIT, null, null),
-                new NewClient("b2", Pool.SUBNET, null, null), new NewClient("b3", Pool.SUBNET, null, null));
+        List<NewClient> reqs = List.of(new NewClient("b1", ClientKind.HERMIT, null, null),
+                new NewClient("b2", ClientKind.SUBNET, null, null), new NewClient("b3", ClientKind.SUBNET, null, null));
         List<Credentials> certs = reqs.stream().map(r -> t.broker.issue(r.name())).toList();
 
         Broker.BatchResult r = t.broker.addBatch(reqs, certs);
 
         assertThat(r.failure()).isEmpty();
         t.store.read(tx -> {
-            assertThat(tx.takenIndices(Pool.SUBNET, t.clock.instant())).containsExactlyInAnyOrder(1L, 2L);
-            assertThat(tx.takenIndices(Pool.HERMIT, t.clock.instant())).hasSize(1);
+            assertThat(tx.takenIndices(ClientKind.SUBNET, t.clock.instant())).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(tx.takenIndices(ClientKind.HERMIT, t.clock.instant())).hasSize(1);
             for (int i = 0; i < reqs.size(); i++) {
                 CertificateRow row = tx.certificate(certs.get(i).serial()).orElseThrow();
                 assertThat(row.commonName()).isEqualTo(reqs.get(i).name());

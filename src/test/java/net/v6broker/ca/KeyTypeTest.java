@@ -1,5 +1,7 @@
 package net.v6broker.ca;
 
+import net.v6broker.error.InvalidInputException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,13 +24,13 @@ class KeyTypeTest {
     @ValueSource(strings = {"", "dsa", "ec384", "rsa4096", "ecdsa", " ec"})
     void rejectsUnknownNamesListingTheAcceptedOnes(String name) {
         assertThatThrownBy(() -> KeyType.parse(name))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("unknown key type '" + name + "': accepted ec, rsa, rsa2048, rsa3072");
     }
 
     @Test
     void rejectsNull() {
-        assertThatThrownBy(() -> KeyType.parse(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KeyType.parse(null)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("accepted ec, rsa, rsa2048, rsa3072");
     }
 

@@ -19,12 +19,12 @@ import net.v6broker.ca.KeyType;
 import net.v6broker.ca.TlsCryptKey;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ClientExport;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.openvpn.Site;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -40,9 +40,9 @@ final class ClientArchive {
     }
 
     /** A subnet (index 1) or hermit client on the documentation prefix, exported for the shared layout, into dir. */
-    static Path unpack(Path dir, Pool type, Instant notBefore, Instant notAfter) {
+    static Path unpack(Path dir, ClientKind type, Instant notBefore, Instant notAfter) {
         IssuedCertificate cert = CA.issueClient("site", Duration.ofDays(10));
-        long index = type == Pool.HERMIT ? AddressPlan.FIRST_HERMIT : 1;
+        long index = type == ClientKind.HERMIT ? AddressPlan.FIRST_HERMIT : 1;
         Client c = new Client(7, "site", type, ClientOs.LINUX, null, ClientStatus.ACTIVE, PLAN.assignment(type, index), "01",
                 notBefore, notAfter, notBefore, cert.certificatePem(), cert.privateKeyPem());
         Site site = new Site(PLAN, BrokerConfig.Endpoint.parse("198.51.100.1:1194"), new BrokerConfig.OpenVpn("default", 0, null));

@@ -17,7 +17,6 @@ import net.v6broker.broker.Client;
 import net.v6broker.cli.Cli;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
-import net.v6broker.daemon.KernelRoutes;
 import net.v6broker.ipam.Ipv6Prefix;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.management.Session;

@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import net.v6broker.ipam.Pool;
+import net.v6broker.client.ClientKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class DoctorTest {
 
     @BeforeEach
     void archive() {
-        archive = ClientArchive.unpack(dir, Pool.SUBNET, NOT_BEFORE, NOT_AFTER);
+        archive = ClientArchive.unpack(dir, ClientKind.SUBNET, NOT_BEFORE, NOT_AFTER);
         manifest = Manifest.read(archive.resolve("manifest.json"));
     }
 

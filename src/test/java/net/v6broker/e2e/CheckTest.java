@@ -115,7 +115,7 @@ class CheckTest {
         E2e.cli("client", "add", "h2", "--type", "hermit", "--home", h());
         daemon = net.spawn(srv, dir, dir.resolve("daemon.log"), java("serve", "--home", h(), "--http", "127.0.0.1:0", "--node", "srv")
                 .toArray(String[]::new));
-        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock"))))
+        assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home)))
                 .as("daemon started openvpn: " + TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
         connect(c1, "h1");
         connect(c2, "h2");

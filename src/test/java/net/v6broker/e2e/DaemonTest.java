@@ -128,7 +128,7 @@ class DaemonTest {
         String lanHost = "2001:db8:abba:f101::2";
 
         daemon = serve();
-        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock"))))
+        assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home)))
                 .as("daemon started openvpn: " + TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
         Process h1 = connect(hermit, "h1");
         Process s1 = connect(subnet, "s1");
@@ -215,7 +215,7 @@ class DaemonTest {
         cli("client", "add", "s1", "--type", "subnet", "--home", h());
         daemon = serve();
         reconciledAt(1);
-        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock")))).isTrue();
+        assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home))).isTrue();
         Process h1 = connect(hermit, "h1");
         Process s1 = connect(subnet, "s1");
         String h1Address = tunnelAddress("h1");
@@ -259,7 +259,7 @@ class DaemonTest {
         cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
         cli("client", "add", "h1", "--type", "hermit", "--home", h());
         daemon = serve();
-        assertThat(Netns.await(UP, () -> Files.exists(home.resolve("openvpn/run/management.sock")))).isTrue();
+        assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home))).isTrue();
         Process h1 = connect(hermit, "h1", "--reneg-sec", "20");
         String address = tunnelAddress("h1");
         assertThat(Netns.await(UP, () -> net.ping6(srv, address))).isTrue();

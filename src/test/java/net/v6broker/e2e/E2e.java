@@ -44,6 +44,12 @@ final class E2e {
         return out.toString();
     }
 
+    /** Whether the shared-layout daemon of this home has its openvpn's management socket up. */
+    static boolean managementSocketUp(Path home) {
+        return Files.exists(net.v6broker.openvpn.ServerDirs.managementSocket(
+                net.v6broker.openvpn.ServerDirs.daemonDirectory(new net.v6broker.config.Home(home), net.v6broker.openvpn.Layout.SHARED)));
+    }
+
     /**
      * Stops the openvpn a daemon of this test started (it outlives the daemon by design), by the pid
      * file in the broker home; nothing when there is none.

@@ -138,7 +138,7 @@ class MultiNodeTest {
         daemons.add(v6async(nodeA, "daemon-a.log", "serve", "--home", a, "--node", "node-a", "--http", "127.0.0.1:0"));
         daemons.add(v6async(nodeB, "daemon-b.log", "serve", "--home", b, "--node", "node-b", "--http", "127.0.0.1:0"));
         for (String h : List.of(a, b)) {
-            assertThat(Netns.await(UP, () -> Files.exists(Path.of(h, "openvpn/run/management.sock")))).as(h).isTrue();
+            assertThat(Netns.await(UP, () -> E2e.managementSocketUp(Path.of(h)))).as(h).isTrue();
         }
 
         // the roaming client: its profile lists both nodes

@@ -1,5 +1,9 @@
 package net.v6broker.ipam;
 
+import net.v6broker.error.InvalidInputException;
+
+import net.v6broker.client.ClientKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +17,7 @@ class AddressPlanTest {
 
     @Test
     void reproducesTheSeedsFirstSubnetClientExactly() {
-        Assignment a = new Allocator(seed, Pool.SUBNET, List.of()).next();
+        Assignment a = new Allocator(seed, ClientKind.SUBNET, List.of()).next();
         assertThat(a.prefix()).hasToString("2001:638:500:f101::/64");
         assertThat(a.transferServer()).hasToString("2001:638:500:f100::f101:1/112");
         assertThat(a.transferClient()).hasToString("2001:638:500:f100::f101:2/112");
@@ -21,7 +25,7 @@ class AddressPlanTest {
 
     @Test
     void reproducesTheSeedsF1abExample() {
-        Assignment a = seed.assignment(Pool.SUBNET, 0xab);
+        Assignment a = seed.assignment(ClientKind.SUBNET, 0xab);
         assertThat(a.prefix()).hasToString("2001:638:500:f1ab::/64");
         assertThat(a.transferServer()).hasToString("2001:638:500:f100::f1ab:1/112");
         assertThat(a.transferClient()).hasToString("2001:638:500:f100::f1ab:2/112");
@@ -29,11 +33,11 @@ class AddressPlanTest {
 
     @Test
     void seedsLastSubnetIsF1feAndHermitsComeFromF1ff() {
-        assertThat(seed.assignment(Pool.SUBNET, seed.last(Pool.SUBNET)).prefix()).hasToString("2001:638:500:f1fe::/64");
-        assertThat(seed.capacity(Pool.SUBNET)).isEqualTo(254);
+        assertThat(seed.assignment(ClientKind.SUBNET, seed.last(ClientKind.SUBNET)).prefix()).hasToString("2001:638:500:f1fe::/64");
+        assertThat(seed.capacity(ClientKind.SUBNET)).isEqualTo(254);
         assertThat(seed.transferNetwork()).hasToString("2001:638:500:f100::/64");
         assertThat(seed.hermitNetwork()).hasToString("2001:638:500:f1ff::/64");
-        Assignment h = new Allocator(seed, Pool.HERMIT, List.of()).next();
+        Assignment h = new Allocator(seed, ClientKind.HERMIT, List.of()).next();
         assertThat(h.prefix()).hasToString("2001:638:500:f1ff::100/128");
         assertThat(h.transferServer()).hasToString("fe80::1/64");
         assertThat(seed.hermitNetwork().contains(h.prefix())).isTrue();
@@ -42,18 +46,18 @@ class AddressPlanTest {
     @Test
     void appliesTheSameRuleToAllSixtyFiveThousandSlash64sOfASlash48() {
         AddressPlan p = AddressPlan.parse("2001:db8:abba::/48");
-        assertThat(p.capacity(Pool.SUBNET)).isEqualTo(65534);
-        assertThat(p.assignment(Pool.SUBNET, 1).prefix()).hasToString("2001:db8:abba:1::/64");
-        assertThat(p.assignment(Pool.SUBNET, 1).transferServer()).hasToString("2001:db8:abba::1:1/112");
-        assertThat(p.assignment(Pool.SUBNET, 0xfffe).prefix()).hasToString("2001:db8:abba:fffe::/64");
-        assertThat(p.assignment(Pool.SUBNET, 0xfffe).transferClient()).hasToString("2001:db8:abba::fffe:2/112");
+        assertThat(p.capacity(ClientKind.SUBNET)).isEqualTo(65534);
+        assertThat(p.assignment(ClientKind.SUBNET, 1).prefix()).hasToString("2001:db8:abba:1::/64");
+        assertThat(p.assignment(ClientKind.SUBNET, 1).transferServer()).hasToString("2001:db8:abba::1:1/112");
+        assertThat(p.assignment(ClientKind.SUBNET, 0xfffe).prefix()).hasToString("2001:db8:abba:fffe::/64");
+        assertThat(p.assignment(ClientKind.SUBNET, 0xfffe).transferClient()).hasToString("2001:db8:abba::fffe:2/112");
         assertThat(p.hermitNetwork()).hasToString("2001:db8:abba:ffff::/64");
     }
 
     @Test
     void keepsTransferNetworksDistinctForASlash32() {
         AddressPlan p = AddressPlan.parse("2001:db8::/32");
-        Assignment a = p.assignment(Pool.SUBNET, 0x12345678L);
+        Assignment a = p.assignment(ClientKind.SUBNET, 0x12345678L);
         assertThat(a.prefix()).hasToString("2001:db8:1234:5678::/64");
         assertThat(a.transferServer()).hasToString("2001:db8::1234:5678:1/112");
         assertThat(p.transferNetwork().contains(a.transferServer().value())).isTrue();
@@ -63,11 +67,11 @@ class AddressPlanTest {
     void transferAddressesStayInsideTheTransferSlash64AndNeverInsideTheClientsPrefix() {
         for (String prefix : List.of("2001:db8:abba:f100::/56", "2001:db8:abba:f0::/60", "2001:db8:ab00::/40")) {
             AddressPlan p = AddressPlan.parse(prefix);
-            for (long i : new long[] {p.first(Pool.SUBNET), p.last(Pool.SUBNET), (p.first(Pool.SUBNET) + p.last(Pool.SUBNET)) / 2}) {
-                Assignment a = p.assignment(Pool.SUBNET, i);
+            for (long i : new long[] {p.first(ClientKind.SUBNET), p.last(ClientKind.SUBNET), (p.first(ClientKind.SUBNET) + p.last(ClientKind.SUBNET)) / 2}) {
+                Assignment a = p.assignment(ClientKind.SUBNET, i);
                 assertThat(p.transferNetwork().contains(a.transferServer().value())).as(prefix + " #" + i).isTrue();
                 assertThat(a.prefix().contains(a.transferClient().value())).isFalse();
-                assertThat(p.indexOf(Pool.SUBNET, a.prefix())).isEqualTo(i);
+                assertThat(p.indexOf(ClientKind.SUBNET, a.prefix())).isEqualTo(i);
             }
         }
     }
@@ -79,7 +83,7 @@ class AddressPlanTest {
         "::ffff:c633:6400/48", "2001:db8::%eth0/48", "[2001:db8::]/48", "vpn.example.net/48", "2001:db8::/", "2001:db8::/+48"})
     void refusesAPrefixOutsideThePlanWithTheAcceptedForm(String text) {
         assertThatThrownBy(() -> AddressPlan.parse(text))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("accepted: an IPv6 prefix from /32 to /60");
     }
 
@@ -92,7 +96,7 @@ class AddressPlanTest {
     @Test
     void exhaustionNamesThePoolAndItsUsage() {
         AddressPlan p = AddressPlan.parse("2001:db8:abba:f0::/60");
-        Allocator a = new Allocator(p, Pool.SUBNET, List.of());
+        Allocator a = new Allocator(p, ClientKind.SUBNET, List.of());
         for (int i = 0; i < 14; i++) {
             a.next();
         }
@@ -102,7 +106,7 @@ class AddressPlanTest {
 
     @Test
     void allocatesTheLowestFreeIndexFirst() {
-        Allocator a = new Allocator(seed, Pool.SUBNET, List.of(1L, 2L, 4L));
+        Allocator a = new Allocator(seed, ClientKind.SUBNET, List.of(1L, 2L, 4L));
         assertThat(a.next().index()).isEqualTo(3);
         assertThat(a.next().index()).isEqualTo(5);
     }

@@ -1,5 +1,7 @@
 package net.v6broker.ipam;
 
+import net.v6broker.client.ClientKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ class AllocatorProperties {
     @Property(tries = 10_000)
     void neverHandsOutAnOverlappingPrefix(@ForAll("operations") List<Integer> ops, @ForAll boolean hermits) {
         AddressPlan plan = AddressPlan.parse("2001:db8:abba:f0::/60");
-        Pool pool = hermits ? Pool.HERMIT : Pool.SUBNET;
+        ClientKind pool = hermits ? ClientKind.HERMIT : ClientKind.SUBNET;
         Map<Long, Ipv6Prefix> live = new HashMap<>();
         List<Long> order = new ArrayList<>();
         for (int op : ops) {
@@ -44,7 +46,7 @@ class AllocatorProperties {
                 }
                 assertThat(plan.prefix().contains(a.prefix())).isTrue();
                 assertThat(a.prefix().overlaps(plan.transferNetwork())).isFalse();
-                if (pool == Pool.SUBNET) {
+                if (pool == ClientKind.SUBNET) {
                     assertThat(a.prefix().overlaps(plan.hermitNetwork())).isFalse();
                 }
                 live.put(a.index(), a.prefix());
@@ -65,9 +67,9 @@ class AllocatorProperties {
     void everySubnetOfAnyPlanMapsBackToItsIndex(@ForAll @IntRange(min = 32, max = 60) int length,
                                                  @ForAll @IntRange(min = 0, max = 1_000_000) int seed) {
         AddressPlan plan = new AddressPlan(Ipv6Prefix.of(Ipv6Prefix.parse("2001:db8::/32").network(), length));
-        long index = 1 + Math.floorMod((long) seed * 2654435761L, plan.capacity(Pool.SUBNET));
-        Assignment a = plan.assignment(Pool.SUBNET, index);
-        assertThat(plan.indexOf(Pool.SUBNET, a.prefix())).isEqualTo(index);
+        long index = 1 + Math.floorMod((long) seed * 2654435761L, plan.capacity(ClientKind.SUBNET));
+        Assignment a = plan.assignment(ClientKind.SUBNET, index);
+        assertThat(plan.indexOf(ClientKind.SUBNET, a.prefix())).isEqualTo(index);
         assertThat(plan.transferNetwork().contains(a.transferServer().value())).isTrue();
         assertThat(a.transferServer().network()).isEqualTo(a.transferClient().network());
     }

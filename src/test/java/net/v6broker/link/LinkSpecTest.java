@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.error.InvalidInputException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +39,7 @@ class LinkSpecTest {
 
     @Test
     void aDefaultInterfaceNameOverFifteenCharactersAsksForIfname() {
-        assertThatThrownBy(() -> parse("laptop-of-alice", "gw.example.net")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("laptop-of-alice", "gw.example.net")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("'tap_laptop-of-alice' is longer than Linux's 15 characters")
                 .hasMessageContaining("--ifname");
         assertThat(LinkSpec.parse("laptop-of-alice", "gw.example.net", null, null, null, null, "tap_alice", false).ifname())
@@ -48,20 +50,20 @@ class LinkSpecTest {
     @ValueSource(strings = {"tap;reboot", "tap x", "tap$(id)", "tap/0", "0123456789abcdef", ""})
     void anInterfaceNameOutsideTheWhitelistIsRefused(String ifname) {
         assertThatThrownBy(() -> LinkSpec.parse("laptop", "gw.example.net", null, null, null, null, ifname, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid --ifname");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("invalid --ifname");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"-x", ".hidden", "a b", "a;b", "a/b", "a\nb"})
     void aLinkNameOutsideTheClientNameWhitelistIsRefused(String name) {
-        assertThatThrownBy(() -> parse(name, "gw.example.net")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse(name, "gw.example.net")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("invalid client name");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"gw.example.net;id", "gw example", "[2001:db8::1]:1194", "2001:db8::1", "gw:99999", "$(id)"})
     void aGatewayThatIsNotAnIpv4AddressOrDnsNameIsRefused(String gateway) {
-        assertThatThrownBy(() -> parse("laptop", gateway)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("laptop", gateway)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("gateway");
     }
 
@@ -74,14 +76,14 @@ class LinkSpecTest {
     @ValueSource(strings = {"2001:db8:abba:1000::/56", "2001:db8:abba:1000::1/64", "198.51.100.0/24", "nonsense"})
     void aPrefixThatIsNotAnIpv6SlashSixtyFourIsRefused(String prefix) {
         assertThatThrownBy(() -> LinkSpec.parse("laptop", "gw.example.net", null, null, prefix, null, null, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--prefix");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--prefix");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2001:db8:abba:2000::1/64", "2001:db8:abba:1000::/56", "::/0", "x"})
     void aBehindNetworkThatIsNoPrefixOrOverlapsTheLinkIsRefused(String behind) {
         assertThatThrownBy(() -> LinkSpec.parse("laptop", "gw.example.net", null, null, "2001:db8:abba:1000::/64", behind, null,
-                false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--behind");
+                false)).isInstanceOf(InvalidInputException.class).hasMessageContaining("--behind");
     }
 
     @ParameterizedTest

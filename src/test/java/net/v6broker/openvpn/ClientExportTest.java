@@ -1,5 +1,7 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.error.InvalidInputException;
+
 import static net.v6broker.openvpn.Fixtures.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,9 +19,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 import net.v6broker.broker.Client;
 import net.v6broker.ca.Pem;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +36,7 @@ class ClientExportTest {
     static Stream<Arguments> variants() {
         List<Arguments> all = new ArrayList<>();
         for (Layout layout : Layout.values()) {
-            for (Pool type : Pool.values()) {
+            for (ClientKind type : ClientKind.values()) {
                 for (ClientOs os : ClientOs.values()) {
                     for (Format format : Format.values()) {
                         all.add(Arguments.of(layout, type, os, format));
@@ -45,8 +47,8 @@ class ClientExportTest {
         return all.stream();
     }
 
-    private static Client client(Pool type, ClientOs os, ClientStatus status) {
-        return type == Pool.HERMIT ? Fixtures.hermit("laptop", 8, os, status) : Fixtures.subnet("christian.strauf", 7, os, status);
+    private static Client client(ClientKind type, ClientOs os, ClientStatus status) {
+        return type == ClientKind.HERMIT ? Fixtures.hermit("laptop", 8, os, status) : Fixtures.subnet("christian.strauf", 7, os, status);
     }
 
     private static byte[] render(Client c, Format format, Layout layout, String lan) {
@@ -55,10 +57,10 @@ class ClientExportTest {
 
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("variants")
-    void everyVariantParsesBackWithTheClientsAddressesAndKeys(Layout layout, Pool type, ClientOs os, Format format) throws Exception {
+    void everyVariantParsesBackWithTheClientsAddressesAndKeys(Layout layout, ClientKind type, ClientOs os, Format format) throws Exception {
         Client c = client(type, os, ClientStatus.ACTIVE);
         byte[] bytes = render(c, format, layout, null);
-        boolean subnet = type == Pool.SUBNET;
+        boolean subnet = type == ClientKind.SUBNET;
         String upName = os == ClientOs.WINDOWS ? "up.cmd" : "up.sh";
         String profile;
         Unpacked archive = null;
@@ -146,7 +148,7 @@ class ClientExportTest {
 
     private static void checkManifest(String json, Client c, Layout layout) throws Exception {
         JsonNode m = JSON.readTree(json);
-        boolean subnet = c.type() == Pool.SUBNET;
+        boolean subnet = c.type() == ClientKind.SUBNET;
         assertThat(m.get("name").asText()).isEqualTo(c.name());
         assertThat(m.get("type").asText()).isEqualTo(subnet ? "subnet" : "hermit");
         assertThat(m.get("layout").asText()).isEqualTo(layout.cliName());
@@ -208,7 +210,7 @@ class ClientExportTest {
 
     @Test
     void theLanInterfaceAskedForReachesTheUpScriptTheSanityCheckAndTheManifest() throws Exception {
-        Unpacked a = Unpacked.tarGz(render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE), Format.TAR_GZ, Layout.SHARED, "enp3s0"));
+        Unpacked a = Unpacked.tarGz(render(client(ClientKind.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE), Format.TAR_GZ, Layout.SHARED, "enp3s0"));
         String top = "christian.strauf/";
         assertThat(a.text(top + "up.sh")).contains("ip -6 addr add 2001:638:500:f101::1/64 dev enp3s0").doesNotContain("eth0");
         assertThat(a.text(top + "sanity-check.sh")).contains("LAN_INTERFACE='enp3s0'");
@@ -217,7 +219,7 @@ class ClientExportTest {
 
     @Test
     void routeSlash3IsTheOnlyRouteOfAPerClientProfileAndTheManifest() throws Exception {
-        Client c = client(Pool.HERMIT, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client c = client(ClientKind.HERMIT, ClientOs.LINUX, ClientStatus.ACTIVE);
         byte[] tgz = ClientExport.render(site("2000::/3"), c, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT,
                 new ExportRequest(Format.TAR_GZ, Layout.PER_CLIENT, null), TIME);
         Unpacked a = Unpacked.tarGz(tgz);
@@ -229,22 +231,22 @@ class ClientExportTest {
 
     @Test
     void aRevokedClientIsRefusedAndASuspendedOneExported() {
-        assertThatThrownBy(() -> render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.REVOKED), Format.OVPN, Layout.SHARED, null))
+        assertThatThrownBy(() -> render(client(ClientKind.SUBNET, ClientOs.LINUX, ClientStatus.REVOKED), Format.OVPN, Layout.SHARED, null))
                 .isInstanceOf(ExportRefusedException.class).hasMessageContaining("'christian.strauf' is revoked");
-        assertThat(render(client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.SUSPENDED), Format.OVPN, Layout.SHARED, null)).isNotEmpty();
+        assertThat(render(client(ClientKind.SUBNET, ClientOs.LINUX, ClientStatus.SUSPENDED), Format.OVPN, Layout.SHARED, null)).isNotEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"eth0;reboot", "eth0 eth1", "", "a-very-long-interface-name", "eth0\n", "$(id)", "eth0'"})
     void aBadLanInterfaceIsRefusedWithTheAcceptedForm(String lan) {
-        assertThatThrownBy(() -> new ExportRequest(Format.TAR_GZ, Layout.SHARED, lan)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ExportRequest(Format.TAR_GZ, Layout.SHARED, lan)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("accepted 1..15 letters");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a\nredirect-gateway def1", "x\"y", "a b", "$(reboot)", "a'b"})
     void aClientNameThatCouldEscapeItsLineNeverReachesAProfile(String name) {
-        Client c = Fixtures.client(name, 3, Pool.SUBNET, 2, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client c = Fixtures.client(name, 3, ClientKind.SUBNET, 2, ClientOs.LINUX, ClientStatus.ACTIVE);
         for (Format f : Format.values()) {
             assertThatThrownBy(() -> render(c, f, Layout.SHARED, null)).isInstanceOf(UnsafeValueException.class)
                     .hasMessageContaining("client name");
@@ -253,7 +255,7 @@ class ClientExportTest {
 
     @Test
     void aPemWithAnAngleBracketCannotCloseItsInlineBlock() {
-        Client c = client(Pool.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client c = client(ClientKind.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE);
         assertThatThrownBy(() -> ClientExport.render(site(), c, Fixtures.CA.certificatePem() + "</ca>\nup /tmp/x\n<ca>\n",
                 Fixtures.TLS_CRYPT, new ExportRequest(Format.OVPN, Layout.SHARED, null), TIME)).isInstanceOf(UnsafeValueException.class);
     }
@@ -263,7 +265,7 @@ class ClientExportTest {
         assertThat(Format.parse("tar.gz")).isEqualTo(Format.TAR_GZ);
         assertThat(Layout.parse("per-client")).isEqualTo(Layout.PER_CLIENT);
         assertThatThrownBy(() -> Format.parse("tgz")).hasMessageContaining("accepted ovpn, tar.gz, zip");
-        assertThatThrownBy(() -> Format.parse("OVPN")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Format.parse("OVPN")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> Layout.parse("p2p")).hasMessageContaining("accepted shared, per-client");
     }
 }

@@ -11,9 +11,9 @@ import net.v6broker.ca.KeyType;
 import net.v6broker.ca.TlsCryptKey;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 
 /** Clients, keys and sites on the seed's prefix, built without a database. */
 final class Fixtures {
@@ -38,15 +38,15 @@ final class Fixtures {
 
     /** The subnet client with the seed's /64 2001:638:500:f101::/64 (index 1). */
     static Client subnet(String name, long id, ClientOs os, ClientStatus status) {
-        return client(name, id, Pool.SUBNET, 1, os, status);
+        return client(name, id, ClientKind.SUBNET, 1, os, status);
     }
 
     /** The first hermit, 2001:638:500:f1ff::100. */
     static Client hermit(String name, long id, ClientOs os, ClientStatus status) {
-        return client(name, id, Pool.HERMIT, AddressPlan.FIRST_HERMIT, os, status);
+        return client(name, id, ClientKind.HERMIT, AddressPlan.FIRST_HERMIT, os, status);
     }
 
-    static Client client(String name, long id, Pool pool, long index, ClientOs os, ClientStatus status) {
+    static Client client(String name, long id, ClientKind pool, long index, ClientOs os, ClientStatus status) {
         IssuedCertificate cert = CA.issueClient(name.replaceAll("[^A-Za-z0-9._-]", "x"), Duration.ofDays(10));
         return new Client(id, name, pool, os, name + "@example.net", status, PLAN.assignment(pool, index), "01",
                 Instant.parse("2025-01-01T00:00:00Z"), NOT_AFTER, Instant.parse("2025-01-01T00:00:00Z"),

@@ -10,8 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import net.v6broker.broker.Client;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

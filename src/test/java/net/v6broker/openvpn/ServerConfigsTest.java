@@ -18,9 +18,9 @@ import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Assignment;
 import net.v6broker.ipam.Ipv6Prefix;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,8 +85,8 @@ class ServerConfigsTest {
         AddressPlan plan = Fixtures.PLAN;
         Ipv6Prefix pool = Ipv6Prefix.parse(OvpnConfig.parse(ServerConfigs.shared(site(), DIR)).one("ifconfig-ipv6-pool").get(0));
         assertThat(plan.transferNetwork().contains(pool)).isTrue();
-        for (long i = plan.first(Pool.SUBNET); i <= plan.last(Pool.SUBNET); i++) {
-            Assignment a = plan.assignment(Pool.SUBNET, i);
+        for (long i = plan.first(ClientKind.SUBNET); i <= plan.last(ClientKind.SUBNET); i++) {
+            Assignment a = plan.assignment(ClientKind.SUBNET, i);
             assertThat(pool.overlaps(a.transferServer().network())).as(a.toString()).isFalse();
         }
         assertThat(pool.contains(plan.transferNetwork().network().add(BigInteger.ONE))).isFalse();
@@ -94,7 +94,7 @@ class ServerConfigsTest {
         AddressPlan big = AddressPlan.parse("2001:db8::/32");
         Ipv6Prefix bigPool = Ipv6Prefix.parse(new Site(big, BrokerConfig.Endpoint.parse("vpn.example.net"),
                 new BrokerConfig.OpenVpn(null, 0, null)).dynamicPool());
-        assertThat(bigPool.overlaps(big.assignment(Pool.SUBNET, big.last(Pool.SUBNET)).transferServer().network())).isFalse();
+        assertThat(bigPool.overlaps(big.assignment(ClientKind.SUBNET, big.last(ClientKind.SUBNET)).transferServer().network())).isFalse();
     }
 
     @Test
@@ -182,11 +182,11 @@ class ServerConfigsTest {
     @Test
     void theLinkLocalAddressCarriesTheTransferIdentifierAlsoInA32BitPlan() {
         AddressPlan plan = AddressPlan.parse("2001:db8::/40");
-        Assignment a = plan.assignment(Pool.SUBNET, 0x12345L);
+        Assignment a = plan.assignment(ClientKind.SUBNET, 0x12345L);
         BigInteger iid = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
         assertThat(Tunnel.serverLinkLocal(a).value().and(iid)).isEqualTo(a.transferServer().value().and(iid));
         assertThat(Tunnel.serverLinkLocal(a).network()).isEqualTo(Ipv6Prefix.parse("fe80::/64"));
-        assertThat(Tunnel.serverLinkLocal(a).value()).isNotEqualTo(Tunnel.serverLinkLocal(plan.assignment(Pool.SUBNET, 0x12346L)).value());
+        assertThat(Tunnel.serverLinkLocal(a).value()).isNotEqualTo(Tunnel.serverLinkLocal(plan.assignment(ClientKind.SUBNET, 0x12346L)).value());
     }
 
     @Test
@@ -199,7 +199,7 @@ class ServerConfigsTest {
     @ParameterizedTest
     @ValueSource(strings = {"a\nroute-ipv6 ::/0", "x\"y", "a b", "a;b", "$(id)", "a'b", "a\\b", "a`b`"})
     void theRendererRefusesANameThatCouldEscapeItsLineEvenWhenHandedDirectly(String name) {
-        Client c = Fixtures.client(name, 3, Pool.SUBNET, 2, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client c = Fixtures.client(name, 3, ClientKind.SUBNET, 2, ClientOs.LINUX, ClientStatus.ACTIVE);
         assertThatThrownBy(() -> ServerConfigs.ccd(site(), c)).isInstanceOf(UnsafeValueException.class).hasMessageContaining("client name");
         assertThatThrownBy(() -> ServerConfigs.perClient(site(), c, DIR)).isInstanceOf(UnsafeValueException.class);
         assertThatThrownBy(() -> ServerConfigs.perClientUp(site(), c)).isInstanceOf(UnsafeValueException.class);

@@ -1,5 +1,7 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.error.InvalidInputException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,9 +17,9 @@ import net.v6broker.broker.HomeSetup;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
-import net.v6broker.ipam.Pool;
-import net.v6broker.store.ClientOs;
-import net.v6broker.store.ClientStatus;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientOs;
+import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +46,9 @@ class ServerDirsTest {
 
     @Test
     void namesWithUnderscoresAndDotsRenderAndOnlyActiveClientsGetFiles() throws Exception {
-        Client a = Fixtures.client("_lab.gw-1", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
-        Client b = Fixtures.client("b_b", 2, Pool.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.SUSPENDED);
-        Client c = Fixtures.client("c", 3, Pool.HERMIT, 0x101, ClientOs.LINUX, ClientStatus.REVOKED);
+        Client a = Fixtures.client("_lab.gw-1", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client b = Fixtures.client("b_b", 2, ClientKind.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.SUSPENDED);
+        Client c = Fixtures.client("c", 3, ClientKind.HERMIT, 0x101, ClientOs.LINUX, ClientStatus.REVOKED);
         Path out = dir.resolve("srv");
         ServerDirs.Rendered r = dirs.render(out, Layout.SHARED, List.of(a, b, c));
         assertThat(r.clients()).isEqualTo(1);
@@ -56,7 +58,7 @@ class ServerDirsTest {
 
     @Test
     void aClientChangeReachesOnlyExistingRecordedDirectoriesAndADeletedClientLosesItsFile() throws Exception {
-        Client a = Fixtures.client("a", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client a = Fixtures.client("a", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
         Path kept = dir.resolve("kept");
         Path gone = dir.resolve("gone");
         dirs.render(kept, Layout.SHARED, List.of(a));
@@ -73,7 +75,7 @@ class ServerDirsTest {
     void aNameThatIsNotAClientNameNeverBecomesAPath() {
         dirs.render(dir.resolve("srv"), Layout.SHARED, List.of());
         for (String bad : List.of("../home/config.json", "a/b", ".hidden", "")) {
-            assertThatThrownBy(() -> dirs.clientChanged(bad, name -> Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> dirs.clientChanged(bad, name -> Optional.empty())).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("invalid client name");
         }
         assertThat(home.config()).exists();
@@ -85,8 +87,8 @@ class ServerDirsTest {
         Path perClient = dir.resolve("p");
         dirs.render(shared, Layout.SHARED, List.of());
         dirs.render(perClient, Layout.PER_CLIENT, List.of());
-        List<Client> imported = List.of(Fixtures.client("x1", 1, Pool.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE),
-                Fixtures.client("x2", 2, Pool.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.ACTIVE));
+        List<Client> imported = List.of(Fixtures.client("x1", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE),
+                Fixtures.client("x2", 2, ClientKind.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.ACTIVE));
         assertThat(dirs.renderAll(() -> imported)).hasSize(2);
         assertThat(ls(shared.resolve("ccd"))).containsExactly("x1", "x2");
         assertThat(Files.readAllLines(perClient.resolve("units.txt"))).containsExactly("v6broker-openvpn@x1.service",

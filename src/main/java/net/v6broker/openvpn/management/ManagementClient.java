@@ -102,9 +102,9 @@ public final class ManagementClient implements AutoCloseable {
         throw new ManagementException("'status 3' answered " + m);
     }
 
-    /** Ends a client's session; false when OpenVPN says there is no such client. */
-    public boolean kill(long clientId) {
-        return send(Command.kill(clientId)) instanceof Message.Success;
+    /** Ends a client's session: OpenVPN's {@code SUCCESS:} or {@code ERROR:} reply (such as "client-kill command failed"). */
+    public Message kill(long clientId) {
+        return send(Command.kill(clientId));
     }
 
     public boolean isOpen() {

@@ -1,4 +1,4 @@
-package net.v6broker.store;
+package net.v6broker.client;
 
 import java.util.Locale;
 
@@ -10,7 +10,8 @@ public enum ClientStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static ClientStatus of(String db) {
+    /** From its stored name ({@link #dbName}). */
+    public static ClientStatus of(String db) {
         return valueOf(db.toUpperCase(Locale.ROOT));
     }
 }

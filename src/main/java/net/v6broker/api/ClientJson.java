@@ -1,4 +1,4 @@
-package net.v6broker.cli;
+package net.v6broker.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import net.v6broker.broker.Client;

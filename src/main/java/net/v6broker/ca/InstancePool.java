@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * @param <T> the pooled type
  */
-final class Pool<T> {
+final class InstancePool<T> {
 
     /** Work done with a borrowed instance. */
     interface Action<T, R> {
@@ -25,7 +25,7 @@ final class Pool<T> {
     private final Supplier<T> factory;
     private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
 
-    Pool(Supplier<T> factory) {
+    InstancePool(Supplier<T> factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
     }
 

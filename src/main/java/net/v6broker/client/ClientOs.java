@@ -1,4 +1,6 @@
-package net.v6broker.store;
+package net.v6broker.client;
+
+import net.v6broker.error.InvalidInputException;
 
 import java.util.Locale;
 
@@ -14,7 +16,7 @@ public enum ClientOs {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown os '" + text + "': accepted linux, windows, macos");
+        throw new InvalidInputException("unknown os '" + text + "': accepted linux, windows, macos");
     }
 
     public String cliName() {
