@@ -18,6 +18,7 @@ import java.util.function.BiFunction;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
+import net.v6broker.broker.Subscriptions;
 import net.v6broker.config.Validation;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
@@ -38,10 +39,10 @@ public final class ApiRoutes {
     private final RateLimiter subscribeLimit;
     private final String openapi;
 
-    public ApiRoutes(Services services, Auth auth, Subscriptions subscriptions, RateLimiter subscribeLimit) {
+    public ApiRoutes(Services services, Auth auth, RateLimiter subscribeLimit) {
         this.s = services;
         this.auth = auth;
-        this.subscriptions = subscriptions;
+        this.subscriptions = services.subscriptions();
         this.subscribeLimit = subscribeLimit;
         this.openapi = resource("/web/openapi.json");
     }
@@ -75,16 +76,16 @@ public final class ApiRoutes {
         app.get(PREFIX + "/subscriptions", this::listRequests);
         app.get(PREFIX + "/subscriptions/{id}", ctx -> {
             auth.operator(ctx);
-            json(ctx, 200, Subscriptions.json(subscriptions.request(id(ctx))));
+            json(ctx, 200, SubscriptionViews.json(subscriptions.request(id(ctx))));
         });
         app.post(PREFIX + "/subscriptions/{id}/approve", this::approve);
         app.post(PREFIX + "/subscriptions/{id}/reject", ctx -> {
             Auth.Operator op = auth.operator(ctx);
             emptyBody(ctx);
-            json(ctx, 200, Subscriptions.json(subscriptions.reject(id(ctx), op.name())));
+            json(ctx, 200, SubscriptionViews.json(subscriptions.reject(id(ctx), op.name())));
         });
 
-        app.get(PREFIX + "/me", ctx -> json(ctx, 200, subscriptions.info(auth.subscriber(ctx))));
+        app.get(PREFIX + "/me", ctx -> json(ctx, 200, SubscriptionViews.info(s, auth.subscriber(ctx))));
         app.post(PREFIX + "/me/download-link", ctx -> {
             RequestRow r = auth.subscriber(ctx);
             emptyBody(ctx);
@@ -97,7 +98,7 @@ public final class ApiRoutes {
         app.post(PREFIX + "/downloads/{secret}", ctx -> {
             emptyBody(ctx);
             ExportRequest req = exportRequest(ctx);
-            send(ctx, subscriptions.download(ctx.pathParam("secret"), req));
+            send(ctx, SubscriptionViews.download(s, ctx.pathParam("secret"), req));
         });
     }
 
@@ -125,7 +126,6 @@ public final class ApiRoutes {
         NewClient request = NewClient.parse(b.required("name"), b.required("type"), b.text("os"), b.text("email"));
         String key = ctx.header("Idempotency-Key");
         Outcome<Client> o = s.broker().add(key == null ? request : request.withIdempotencyKey(key));
-        s.effects().apply(o.effects());
         ctx.header("Location", PREFIX + "/clients/" + o.value().name());
         json(ctx, 201, ClientJson.of(o.value(), true));
     }
@@ -140,7 +140,6 @@ public final class ApiRoutes {
         String name = name(ctx);
         emptyBody(ctx);
         Outcome<Client> o = action.apply(s.broker(), name);
-        s.effects().apply(o.effects());
         json(ctx, 200, ClientJson.of(o.value(), false));
     }
 
@@ -148,7 +147,7 @@ public final class ApiRoutes {
         auth.operator(ctx);
         Client c = s.broker().show(name(ctx));
         ExportRequest req = exportRequest(ctx);
-        send(ctx, Subscriptions.file(c, req, s.exporter().render(c, req)));
+        send(ctx, SubscriptionViews.file(c, req, s.exporter().render(c, req)));
     }
 
     private void clientSessions(Context ctx) {
@@ -193,14 +192,14 @@ public final class ApiRoutes {
         int offset = Listing.integer("offset", ctx.queryParam("offset"), 0, 0, Integer.MAX_VALUE);
         int limit = Listing.integer("limit", ctx.queryParam("limit"), Listing.DEFAULT_LIMIT, 1, s.limits().pageSizeMax());
         json(ctx, 200, new Listing.Page<>(subscriptions.count(status), offset, limit,
-                subscriptions.list(status, offset, limit).stream().map(Subscriptions::json).toList()));
+                subscriptions.list(status, offset, limit).stream().map(SubscriptionViews::json).toList()));
     }
 
     private void approve(Context ctx) {
         Auth.Operator op = auth.operator(ctx);
         emptyBody(ctx);
         RequestRow r = subscriptions.approve(id(ctx), op.name());
-        Map<String, Object> m = Subscriptions.json(r);
+        Map<String, Object> m = SubscriptionViews.json(r);
         m.put("clientDetail", subscriptions.clientOf(r).map(c -> ClientJson.of(c, false)).orElse(null));
         json(ctx, 200, m);
     }
@@ -258,7 +257,7 @@ public final class ApiRoutes {
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 
-    static void send(Context ctx, Subscriptions.Download d) {
+    static void send(Context ctx, SubscriptionViews.Download d) {
         ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
         ctx.contentType(d.contentType()).result(d.bytes());
     }

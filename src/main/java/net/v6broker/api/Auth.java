@@ -1,5 +1,7 @@
 package net.v6broker.api;
 
+import net.v6broker.broker.Secrets;
+
 import net.v6broker.error.BrokerException;
 
 import io.javalin.http.Context;

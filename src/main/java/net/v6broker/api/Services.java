@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import net.v6broker.broker.Subscriptions;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.store.Store;
 
@@ -12,7 +13,7 @@ import net.v6broker.store.Store;
  * Everything the HTTP layer calls, wired once by {@code serve} (or a test).
  *
  * @param broker        the coordinator every change goes through
- * @param effects       applies a change's effects as the command line does
+ * @param subscriptions the subscription workflow
  * @param exporter      renders profiles and archives
  * @param store         tokens, subscription requests, sessions and allocation usage
  * @param endpoint      where clients connect (shown to subscribers)
@@ -20,12 +21,12 @@ import net.v6broker.store.Store;
  * @param http          the listener's trusted proxies
  * @param health        what {@code GET /api/v1/health} reports besides {@code status}
  */
-public record Services(BrokerOps broker, EffectApplier effects, Exporter exporter, Store store,
+public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter exporter, Store store,
                        BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
                        Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health) {
     public Services {
         Objects.requireNonNull(broker, "broker");
-        Objects.requireNonNull(effects, "effects");
+        Objects.requireNonNull(subscriptions, "subscriptions");
         Objects.requireNonNull(exporter, "exporter");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(endpoint, "endpoint");

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,24 +16,27 @@ import java.util.function.Supplier;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.GeneratedKey;
 import net.v6broker.ca.RevokedEntry;
+import net.v6broker.client.ClientKind;
+import net.v6broker.client.ClientStatus;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Assignment;
-import net.v6broker.client.ClientKind;
 import net.v6broker.store.CertificateRow;
 import net.v6broker.store.ClientRow;
-import net.v6broker.client.ClientStatus;
 import net.v6broker.store.CrlRow;
+import net.v6broker.store.EventKind;
 import net.v6broker.store.Store;
 import net.v6broker.store.Tx;
 import net.v6broker.store.UniqueViolation;
 
 /**
  * The one coordinator: every change to clients goes through here, in one database transaction
- * that writes the rows and an event, and returns the effects the caller must apply (publish the
- * CRL, end a session, rewrite a client's file). Certificates are issued before the transaction
- * starts, so the database lock is never held during key generation.
+ * that writes the rows and an event per thing that happened. The effects of the change are derived
+ * from those events ({@link Effects#of}, as every daemon derives them from the stream) and, once
+ * the transaction has committed, handed to the {@link EffectSink} this broker was made with: no
+ * caller can forget them. Certificates are issued before the transaction starts, so the database
+ * lock is never held during key generation.
  *
  * <p>Thread-safe: it holds no mutable state of its own; the database serialises writers.
  */
@@ -44,9 +48,10 @@ public final class Broker {
     private final Supplier<Store> store;
     private final Supplier<CertificateAuthority> ca;
     private final Clock clock;
+    private final EffectSink effects;
 
-    public Broker(BrokerConfig config, Store store, Supplier<CertificateAuthority> ca, Clock clock) {
-        this(config, constant(Objects.requireNonNull(store, "store")), ca, clock);
+    public Broker(BrokerConfig config, Store store, Supplier<CertificateAuthority> ca, Clock clock, EffectSink effects) {
+        this(config, constant(Objects.requireNonNull(store, "store")), ca, clock, effects);
     }
 
     /**
@@ -54,12 +59,14 @@ public final class Broker {
      * issues: {@link #issue} needs no database, so a bulk import starts issuing while the database
      * is still being opened.
      */
-    public Broker(BrokerConfig config, Supplier<Store> store, Supplier<CertificateAuthority> ca, Clock clock) {
+    public Broker(BrokerConfig config, Supplier<Store> store, Supplier<CertificateAuthority> ca, Clock clock,
+                  EffectSink effects) {
         this.config = Objects.requireNonNull(config, "config");
         this.plan = config.plan();
         this.store = Objects.requireNonNull(store, "store");
         this.ca = Objects.requireNonNull(ca, "ca");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.effects = Objects.requireNonNull(effects, "effects");
     }
 
     private static Supplier<Store> constant(Store store) {
@@ -74,6 +81,14 @@ public final class Broker {
 
     public Client show(String name) {
         return store.get().read(tx -> view(tx, live(tx, name)));
+    }
+
+    /** The client of that name, or empty when there is none (deleted, never added). */
+    public Optional<Client> find(String name) {
+        return store.get().read(tx -> {
+            Optional<ClientRow> row = tx.client(name);
+            return row.isPresent() ? Optional.of(view(tx, row.get())) : Optional.empty();
+        });
     }
 
     public List<Client> list() {
@@ -113,18 +128,19 @@ public final class Broker {
     }
 
     private Outcome<Client> add(NewClient request, Credentials cert) {
+        return retryingUniqueViolations(() -> commit((tx, r) -> {
+            Client c = addIn(tx, r, request, cert);
+            crlIfDue(tx, r);
+            return c;
+        }));
+    }
+
+    /** Runs a change again when another writer took the name or the prefix between its read and its write. */
+    static <T> T retryingUniqueViolations(Supplier<T> change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return store.get().inTransaction(tx -> {
-                    Instant now = now();
-                    List<Effect> effects = new ArrayList<>();
-                    Client c = addIn(tx, request, cert, now);
-                    effects.add(new Effect.ClientFileChanged(c.name()));
-                    crlIfDue(tx, now, effects);
-                    return new Outcome<>(c, effects);
-                });
+                return change.get();
             } catch (UniqueViolation e) {
-                // another writer took the name or the prefix between our read and our write
                 if (attempt == MAX_ATTEMPTS) {
                     throw e;
                 }
@@ -148,34 +164,29 @@ public final class Broker {
         if (requests.size() != certs.size()) {
             throw new IllegalArgumentException("one certificate per request expected");
         }
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
-            List<Effect> effects = new ArrayList<>();
-            crlIfDue(tx, now, effects);
-            Allocator hermits = new Allocator(plan, ClientKind.HERMIT, tx.takenIndices(ClientKind.HERMIT, now));
-            Allocator subnets = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, now));
-            tx.endQuarantines(ClientKind.HERMIT, now);
-            tx.endQuarantines(ClientKind.SUBNET, now);
+        return commit((tx, r) -> {
+            crlIfDue(tx, r);
+            Allocator hermits = new Allocator(plan, ClientKind.HERMIT, tx.takenIndices(ClientKind.HERMIT, r.now));
+            Allocator subnets = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, r.now));
+            tx.endQuarantines(ClientKind.HERMIT, r.now);
+            tx.endQuarantines(ClientKind.SUBNET, r.now);
             List<Client> added = new ArrayList<>(requests.size());
             // one query for the whole batch, then the batch's own names as they are added
             Set<String> taken = tx.liveNames(requests.stream().map(NewClient::name).toList());
             for (int i = 0; i < requests.size(); i++) {
-                NewClient r = requests.get(i);
-                if (!taken.add(r.name().toLowerCase(Locale.ROOT))) {
-                    return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(r.name()))), effects);
+                NewClient request = requests.get(i);
+                if (!taken.add(request.name().toLowerCase(Locale.ROOT))) {
+                    return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(request.name()))));
                 }
-                Allocator allocator = r.type() == ClientKind.HERMIT ? hermits : subnets;
-                added.add(insert(tx, r, certs.get(i), allocator.next(), now));
+                Allocator allocator = request.type() == ClientKind.HERMIT ? hermits : subnets;
+                added.add(insert(tx, r, request, certs.get(i), allocator.next()));
             }
-            return new BatchResult(added, Optional.empty(), effects);
-        });
+            return new BatchResult(added, Optional.empty());
+        }).value();
     }
 
-    /**
-     * What a batch added, and where it stopped if it did; {@code effects} holds a CRL re-issued on the
-     * way (the clients' files are rendered by the caller once for the whole import).
-     */
-    public record BatchResult(List<Client> added, Optional<BatchFailure> failure, List<Effect> effects) {
+    /** What a batch added, and where it stopped if it did. */
+    public record BatchResult(List<Client> added, Optional<BatchFailure> failure) {
     }
 
     /** The position in the batch of the request that could not be added, and why. */
@@ -184,47 +195,41 @@ public final class Broker {
 
     /** Revokes a client's certificate for good; the prefix stays out of use until the client is deleted. */
     public Outcome<Client> revoke(String name) {
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
+        return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             if (c.status() == ClientStatus.REVOKED) {
                 throw new ConflictException("client '" + c.name() + "' is already revoked");
             }
-            tx.revokeCertificates(c.id(), now);
-            tx.setStatus(c.id(), ClientStatus.REVOKED, now);
-            tx.appendEvent(now, "revoke", c.id(), c.name(), "serial " + c.serial());
-            CrlRow crl = issueCrl(tx, now);
-            return new Outcome<>(view(tx, live(tx, name)), List.of(new Effect.PublishCrl(crl.number()),
-                    new Effect.EndSession(c.name()), new Effect.ClientFileChanged(c.name())));
+            tx.revokeCertificates(c.id(), r.now);
+            tx.setStatus(c.id(), ClientStatus.REVOKED, r.now);
+            Client after = view(tx, live(tx, name));
+            r.client(EventKind.REVOKE, after, "serial " + c.serial());
+            issueCrl(tx, r);
+            return after;
         });
     }
 
     /** Refuses the client at connect until resumed; its certificate stays valid. */
     public Outcome<Client> suspend(String name) {
-        return changeStatus(name, ClientStatus.ACTIVE, ClientStatus.SUSPENDED, "suspend");
+        return changeStatus(name, ClientStatus.ACTIVE, ClientStatus.SUSPENDED, EventKind.SUSPEND);
     }
 
     public Outcome<Client> resume(String name) {
-        return changeStatus(name, ClientStatus.SUSPENDED, ClientStatus.ACTIVE, "resume");
+        return changeStatus(name, ClientStatus.SUSPENDED, ClientStatus.ACTIVE, EventKind.RESUME);
     }
 
-    private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, String kind) {
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
+    private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, EventKind kind) {
+        return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             if (c.status() != from) {
-                throw new ConflictException("cannot " + kind + " client '" + c.name() + "': it is "
+                throw new ConflictException("cannot " + kind.dbName() + " client '" + c.name() + "': it is "
                         + c.status().dbName() + ", not " + from.dbName());
             }
-            tx.setStatus(c.id(), to, now);
-            tx.appendEvent(now, kind, c.id(), c.name(), null);
-            List<Effect> effects = new ArrayList<>();
-            if (to == ClientStatus.SUSPENDED) {
-                effects.add(new Effect.EndSession(c.name()));
-            }
-            effects.add(new Effect.ClientFileChanged(c.name()));
-            crlIfDue(tx, now, effects);
-            return new Outcome<>(view(tx, live(tx, name)), effects);
+            tx.setStatus(c.id(), to, r.now);
+            Client after = view(tx, live(tx, name));
+            r.client(kind, after, null);
+            crlIfDue(tx, r);
+            return after;
         });
     }
 
@@ -235,19 +240,18 @@ public final class Broker {
             throw new ConflictException("cannot renew client '" + before.name() + "': it is revoked; delete it and add it again");
         }
         Credentials cert = issue(before.name());
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
+        return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.serial())) {
                 throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
             }
-            tx.revokeCertificate(c.serial(), now);
-            tx.insertCertificate(certificateRow(c.id(), c.name(), cert, now));
-            tx.setSerial(c.id(), cert.serial(), now);
-            tx.appendEvent(now, "renew", c.id(), c.name(), "serial " + c.serial() + " -> " + cert.serial());
-            CrlRow crl = issueCrl(tx, now);
-            return new Outcome<>(view(tx, live(tx, name)), List.of(new Effect.PublishCrl(crl.number()),
-                    new Effect.ClientFileChanged(c.name())));
+            tx.revokeCertificate(c.serial(), r.now);
+            tx.insertCertificate(certificateRow(c.id(), c.name(), cert, r.now));
+            tx.setSerial(c.id(), cert.serial(), r.now);
+            Client after = view(tx, live(tx, name));
+            r.client(EventKind.RENEW, after, "serial " + c.serial() + " -> " + cert.serial());
+            issueCrl(tx, r);
+            return after;
         });
     }
 
@@ -256,33 +260,27 @@ public final class Broker {
      * for {@code clients.quarantineDays}. The name is free again at once.
      */
     public Outcome<Client> delete(String name) {
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
+        return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             Client shown = view(tx, c);
-            int revoked = tx.revokeCertificates(c.id(), now);
-            tx.markDeleted(c.id(), now);
-            Instant reusable = now.plus(Duration.ofDays(config.clients().quarantineDays()));
+            int revoked = tx.revokeCertificates(c.id(), r.now);
+            tx.markDeleted(c.id(), r.now);
+            Instant reusable = r.now.plus(Duration.ofDays(config.clients().quarantineDays()));
             tx.release(c.id(), reusable);
-            tx.appendEvent(now, "delete", c.id(), c.name(), shown.assignment().prefix() + " quarantined until " + reusable);
-            List<Effect> effects = new ArrayList<>();
+            r.event(EventKind.DELETE, c.id(), c.name(), shown.assignment().prefix() + " quarantined until " + reusable,
+                    Optional.empty());
             if (revoked > 0) {
-                effects.add(new Effect.PublishCrl(issueCrl(tx, now).number()));
+                issueCrl(tx, r);
             } else {
-                crlIfDue(tx, now, effects);
+                crlIfDue(tx, r);
             }
-            effects.add(new Effect.EndSession(c.name()));
-            effects.add(new Effect.ClientFileChanged(c.name()));
-            return new Outcome<>(shown, effects);
+            return shown;
         });
     }
 
     /** Issues a fresh CRL from the database's revocations (also when nothing changed, to renew nextUpdate). */
     public Outcome<CrlRow> reissueCrl() {
-        return store.get().inTransaction(tx -> {
-            CrlRow crl = issueCrl(tx, now());
-            return new Outcome<>(crl, List.of(new Effect.PublishCrl(crl.number())));
-        });
+        return commit(this::issueCrl);
     }
 
     /**
@@ -290,75 +288,113 @@ public final class Broker {
      * The daemon calls it every minute; every change does the same inside its own transaction, so
      * a broker run by the command line alone never lets its CRL expire either.
      */
-    public Optional<Outcome<CrlRow>> reissueCrlIfDue() {
-        return store.get().inTransaction(tx -> {
-            Instant now = now();
-            if (!crlDue(tx, now)) {
-                return Optional.empty();
-            }
-            CrlRow crl = issueCrl(tx, now);
-            return Optional.of(new Outcome<>(crl, List.of(new Effect.PublishCrl(crl.number()))));
-        });
-    }
-
-    /** Whether the newest CRL has less than a third of its validity left (or there is none). */
-    private boolean crlDue(Tx tx, Instant now) throws SQLException {
-        Optional<CrlRow> crl = tx.latestCrl();
-        return crl.isEmpty() || Duration.between(now, crl.get().nextUpdate())
-                .compareTo(Duration.ofDays(config.ca().crlDays()).dividedBy(3)) < 0;
-    }
-
-    /** Adds a fresh CRL to {@code effects} when the current one is due. */
-    private void crlIfDue(Tx tx, Instant now, List<Effect> effects) throws SQLException {
-        if (crlDue(tx, now)) {
-            effects.add(new Effect.PublishCrl(issueCrl(tx, now).number()));
-        }
+    public Optional<CrlRow> reissueCrlIfDue() {
+        return commit((tx, r) -> crlIfDue(tx, r)).value();
     }
 
     /** Now, to the millisecond the database keeps. */
     private Instant now() {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    // ---- the transaction of a change and its effects
+
+    /** One change's work inside its transaction; what it appends goes through the {@link Recorder}. */
+    @FunctionalInterface
+    interface Change<T> {
+        T run(Tx tx, Recorder recorder) throws SQLException;
+    }
+
+    /**
+     * Runs a change in one transaction, then applies the effects of the events it appended, both in
+     * the order of the sink ({@link EffectSink#inOrder}).
+     */
+    <T> Outcome<T> commit(Change<T> change) {
+        return effects.inOrder(() -> {
+            Outcome<T> o = store.get().inTransaction(tx -> {
+                Recorder r = new Recorder(tx, now());
+                T value = change.run(tx, r);
+                return new Outcome<>(value, r.effects);
+            });
+            effects.apply(o.effects());
+            return o;
+        });
+    }
+
+    /**
+     * Appends a change's events and collects their effects, derived as a daemon derives them from
+     * the stream. Not thread-safe: it belongs to one transaction.
+     */
+    static final class Recorder {
+        private final Tx tx;
+        final Instant now;
+        private final List<Effect> effects = new ArrayList<>();
+
+        Recorder(Tx tx, Instant now) {
+            this.tx = tx;
+            this.now = now;
+        }
+
+        /** An event about a client, as the change left it. */
+        void client(EventKind kind, Client after, String detail) throws SQLException {
+            event(kind, after.id(), after.name(), detail, Optional.of(after));
+        }
+
+        void event(EventKind kind, long clientId, String name, String detail, Optional<Client> after) throws SQLException {
+            tx.appendEvent(now, kind, clientId, name, detail);
+            effects.addAll(Effects.of(kind, name, after, () -> {
+                throw new IllegalStateException("a client event publishes no CRL");
+            }));
+        }
+
+        void crl(CrlRow crl) throws SQLException {
+            tx.appendEvent(now, EventKind.CRL, null, null, "CRL #" + crl.number() + ", next update " + crl.nextUpdate());
+            effects.addAll(Effects.of(EventKind.CRL, null, Optional.empty(), () -> crl));
+        }
     }
 
     // ---- inside transactions
 
-    private Client addIn(Tx tx, NewClient r, Credentials cert, Instant now) throws SQLException {
-        if (r.idempotencyKey() != null) {
-            Optional<ClientRow> earlier = tx.clientByIdempotencyKey(r.idempotencyKey());
+    /** Adds one client (or finds the one an earlier attempt of this very request made). */
+    Client addIn(Tx tx, Recorder r, NewClient request, Credentials cert) throws SQLException {
+        if (request.idempotencyKey() != null) {
+            Optional<ClientRow> earlier = tx.clientByIdempotencyKey(request.idempotencyKey());
             if (earlier.isPresent()) {
-                return replay(tx, r, earlier.get());
+                return replay(tx, request, earlier.get());
             }
         }
-        if (tx.client(r.name()).isPresent()) {
-            throw new ConflictException(duplicate(r.name()));
+        if (tx.client(request.name()).isPresent()) {
+            throw new ConflictException(duplicate(request.name()));
         }
-        Allocator allocator = new Allocator(plan, r.type(), tx.takenIndices(r.type(), now));
-        tx.endQuarantines(r.type(), now);
-        return insert(tx, r, cert, allocator.next(), now);
+        Allocator allocator = new Allocator(plan, request.type(), tx.takenIndices(request.type(), r.now));
+        tx.endQuarantines(request.type(), r.now);
+        return insert(tx, r, request, cert, allocator.next());
     }
 
     /** The client an earlier attempt of this very request made, when the key and the request match. */
-    private Client replay(Tx tx, NewClient r, ClientRow earlier) throws SQLException {
+    private Client replay(Tx tx, NewClient request, ClientRow earlier) throws SQLException {
         if (earlier.deletedAt() != null) {
-            throw new ConflictException("Idempotency-Key " + r.idempotencyKey() + " made client '" + earlier.name()
+            throw new ConflictException("Idempotency-Key " + request.idempotencyKey() + " made client '" + earlier.name()
                     + "', which was deleted since; a new create needs a new key");
         }
         Client c = view(tx, earlier);
-        if (!r.describes(c)) {
-            throw new ConflictException("Idempotency-Key " + r.idempotencyKey() + " was used for another request (client '"
+        if (!request.describes(c)) {
+            throw new ConflictException("Idempotency-Key " + request.idempotencyKey() + " was used for another request (client '"
                     + c.name() + "'); a new create needs a new key");
         }
         return c;
     }
 
     /** Stores one client; {@link Tx#endQuarantines} ran for its pool in this transaction. */
-    private Client insert(Tx tx, NewClient r, Credentials cert, Assignment a, Instant now) throws SQLException {
-        long id = tx.insertClient(r.name(), r.type(), r.os(), r.email(), a.index(), cert.serial(), now, r.idempotencyKey());
-        tx.claim(r.type(), a.index(), id, now);
-        tx.insertCertificate(certificateRow(id, r.name(), cert, now));
-        tx.appendEvent(now, "add", id, r.name(), a.prefix().toString());
-        return new Client(id, r.name(), r.type(), r.os(), r.email(), ClientStatus.ACTIVE, a, cert.serial(),
-                cert.notBefore(), cert.notAfter(), now, cert.certificatePem(), cert.privateKeyPem());
+    private Client insert(Tx tx, Recorder r, NewClient request, Credentials cert, Assignment a) throws SQLException {
+        long id = tx.insertClient(request.name(), request.type(), request.os(), request.email(), a.index(), cert.serial(), r.now,
+                request.idempotencyKey());
+        tx.claim(request.type(), a.index(), id, r.now);
+        tx.insertCertificate(certificateRow(id, request.name(), cert, r.now));
+        Client c = new Client(id, request.name(), request.type(), request.os(), request.email(), ClientStatus.ACTIVE, a,
+                cert.serial(), cert.notBefore(), cert.notAfter(), r.now, cert.certificatePem(), cert.privateKeyPem());
+        r.client(EventKind.ADD, c, a.prefix().toString());
+        return c;
     }
 
     private static CertificateRow certificateRow(long clientId, String name, Credentials cert, Instant now) {
@@ -366,24 +402,34 @@ public final class Broker {
                 cert.certificatePem(), cert.privateKeyPem(), now, null);
     }
 
-    private CrlRow issueCrl(Tx tx, Instant now) throws SQLException {
+    /** Issues a CRL of every unexpired revocation, stores it and records its event. */
+    private CrlRow issueCrl(Tx tx, Recorder r) throws SQLException {
         List<RevokedEntry> entries = new ArrayList<>();
-        for (Tx.Revoked r : tx.revokedUnexpired(now)) {
-            entries.add(new RevokedEntry(Serials.parse(r.serial()), r.revokedAt()));
+        for (Tx.Revoked revoked : tx.revokedUnexpired(r.now)) {
+            entries.add(new RevokedEntry(Serials.parse(revoked.serial()), revoked.revokedAt()));
         }
         long number = tx.nextCrlNumber();
         Duration validity = Duration.ofDays(config.ca().crlDays());
         String pem = ca.get().issueCrlPem(entries, BigInteger.valueOf(number), validity);
-        CrlRow row = new CrlRow(number, now, now.plus(validity), pem);
+        CrlRow row = new CrlRow(number, r.now, r.now.plus(validity), pem);
         tx.insertCrl(row);
+        r.crl(row);
         return row;
     }
 
-    private static ClientRow live(Tx tx, String name) throws SQLException {
+    /** Issues a CRL when the newest has less than a third of its validity left (or there is none). */
+    private Optional<CrlRow> crlIfDue(Tx tx, Recorder r) throws SQLException {
+        Optional<CrlRow> crl = tx.latestCrl();
+        boolean due = crl.isEmpty() || Duration.between(r.now, crl.get().nextUpdate())
+                .compareTo(Duration.ofDays(config.ca().crlDays()).dividedBy(3)) < 0;
+        return due ? Optional.of(issueCrl(tx, r)) : Optional.empty();
+    }
+
+    static ClientRow live(Tx tx, String name) throws SQLException {
         return tx.client(name).orElseThrow(() -> new ClientNotFoundException(name));
     }
 
-    private Client view(Tx tx, ClientRow c) throws SQLException {
+    Client view(Tx tx, ClientRow c) throws SQLException {
         CertificateRow cert = tx.certificate(c.serial()).orElseThrow(() -> new IllegalStateException(
                 "client '" + c.name() + "' refers to certificate " + c.serial() + " which is not stored"));
         return new Client(c.id(), c.name(), c.type(), c.os(), c.email(), c.status(), plan.assignment(c.type(), c.poolIndex()),

@@ -10,4 +10,8 @@ import net.v6broker.client.ClientStatus;
 public record Client(long id, String name, ClientKind type, ClientOs os, String email, ClientStatus status,
                      Assignment assignment, String serial, Instant notBefore, Instant notAfter,
                      Instant createdAt, String certificatePem, String privateKeyPem) {
+    /** Whether it may connect: active (not suspended, not revoked). */
+    public boolean active() {
+        return status == ClientStatus.ACTIVE;
+    }
 }

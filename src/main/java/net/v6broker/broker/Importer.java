@@ -51,8 +51,8 @@ public final class Importer {
     public record Parsed(List<Row> rows, Optional<Failure> failure) {
     }
 
-    /** How many were added, where it stopped if it did, and what the batches ask for besides the clients' files. */
-    public record Result(int added, Optional<Failure> failure, List<Effect> effects) {
+    /** How many were added, and where it stopped if it did. */
+    public record Result(int added, Optional<Failure> failure) {
     }
 
     /** Receives progress after each committed batch. */
@@ -111,7 +111,6 @@ public final class Importer {
             Deque<Future<Credentials>> issuing = new ArrayDeque<>();
             int submitted = 0;
             int added = 0;
-            List<Effect> effects = new ArrayList<>();
             for (int start = 0; start < rows.size(); start += batchSize) {
                 List<Row> batch = rows.subList(start, Math.min(rows.size(), start + batchSize));
                 for (int ahead = Math.min(rows.size(), start + (1 + BATCHES_AHEAD) * batchSize); submitted < ahead; submitted++) {
@@ -126,14 +125,13 @@ public final class Importer {
                 }
                 Broker.BatchResult result = broker.addBatch(requests, certs);
                 added += result.added().size();
-                effects.addAll(result.effects());
                 progress.committed(added, rows.size());
                 if (result.failure().isPresent()) {
                     Broker.BatchFailure f = result.failure().get();
-                    return new Result(added, Optional.of(new Failure(batch.get(f.index()).line(), f.message())), effects);
+                    return new Result(added, Optional.of(new Failure(batch.get(f.index()).line(), f.message())));
                 }
             }
-            return new Result(added, Optional.empty(), effects);
+            return new Result(added, Optional.empty());
         } finally {
             pool.shutdownNow();
         }

@@ -134,6 +134,21 @@ public final class Pem {
         }
     }
 
+    /** The CRL number of the first {@code X509 CRL} block (read with Bouncy Castle: no JDK parse of its entries). */
+    public static long crlNumber(String pem) {
+        byte[] der = decode(pem, "CRL", "X509 CRL");
+        try {
+            org.bouncycastle.cert.X509CRLHolder crl = new org.bouncycastle.cert.X509CRLHolder(der);
+            org.bouncycastle.asn1.x509.Extension number = crl.getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber);
+            if (number == null) {
+                throw new CaException("the CRL has no CRL number");
+            }
+            return org.bouncycastle.asn1.x509.CRLNumber.getInstance(number.getParsedValue()).getCRLNumber().longValueExact();
+        } catch (IOException | RuntimeException e) {
+            throw new CaException("PEM X509 CRL block is not a valid CRL: " + e.getMessage(), e);
+        }
+    }
+
     /** Parses the first {@code X509 CRL} block. */
     public static X509CRL readCrl(String pem) {
         byte[] der = decode(pem, "CRL", "X509 CRL");

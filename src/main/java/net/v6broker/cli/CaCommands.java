@@ -45,7 +45,7 @@ final class CaCommands implements Runnable {
         @Override
         public void run() {
             if (reissue) {
-                context.effects().apply(context.broker().reissueCrl().effects());
+                context.broker().reissueCrl();
             }
             context.out.print(context.broker().currentCrl().pem());
         }

@@ -105,9 +105,7 @@ final class ClientCommands implements Runnable {
             NewClient request = NewClient.parse(name, type, os, email);
             // the client's key needs no CA: made here, while the CA and the database load
             GeneratedKey key = GeneratedKey.generate(KeyType.parse(context.config().ca().keyType()), context.random());
-            Outcome<Client> o = context.broker().add(request, key);
-            context.effects().apply(o.effects());
-            print(context, o.value(), json);
+            print(context, context.broker().add(request, key).value(), json);
         }
     }
 
@@ -177,7 +175,6 @@ final class ClientCommands implements Runnable {
         @Override
         public void run() {
             Outcome<Client> o = action.apply(context.broker(), name);
-            context.effects().apply(o.effects());
             if (json) {
                 context.out.print(Home.toJson(ClientJson.of(o.value(), false)));
             } else {
@@ -238,10 +235,6 @@ final class ClientCommands implements Runnable {
             Progress bar = new Progress(context, parsed.rows().size());
             Importer.Result result = importer.run(parsed.rows(), bar::show);
             bar.done();
-            context.effects().apply(result.effects());
-            if (result.added() > 0) {
-                context.effects().refreshServerDirs();
-            }
             double seconds = (System.nanoTime() - start) / 1e9;
             context.out.printf("imported %d clients in %.2f s (%.0f/s)%n", result.added(), seconds,
                     seconds > 0 ? result.added() / seconds : 0);

@@ -2,7 +2,7 @@ package net.v6broker.cli;
 
 import net.v6broker.error.InvalidInputException;
 
-import net.v6broker.broker.HomeSetup;
+import net.v6broker.home.HomeSetup;
 import net.v6broker.ca.KeyType;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;

@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.store.EventKind;
+
 import net.v6broker.error.InvalidInputException;
 
 import java.io.ByteArrayOutputStream;
@@ -78,7 +80,7 @@ final class NodeCommands implements Runnable {
             context.store().inTransaction(tx -> {
                 tx.addNode(config.endpoint().host(), config.endpoint().port(), context.clock.instant());
                 tx.addNode(ep.host(), ep.port(), context.clock.instant());
-                tx.appendEvent(context.clock.instant(), "node-add", null, null, ep.toString());
+                tx.appendEvent(context.clock.instant(), EventKind.NODE_ADD, null, null, ep.toString());
                 return null;
             });
             context.out.printf("node %s prepared: bundle %s (mode 0600, holds keys%s); on that machine run%n"

@@ -14,6 +14,7 @@ import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
 import net.v6broker.config.Validation;
 import net.v6broker.daemon.Daemon;
+import net.v6broker.web.HttpServices;
 import net.v6broker.openvpn.Layout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +61,8 @@ final class ServeCommand implements Runnable {
         net.v6broker.web.BrokerHttp server;
         try {
             server = net.v6broker.web.BrokerHttp.start(listen.getHostString(), listen.getPort(),
-                    HttpServices.of(context, net.v6broker.api.Limits.defaults(), () -> {
+                    HttpServices.of(context.home(), config, context.store(), context.broker(), context.clock, context.random(),
+                            net.v6broker.api.Limits.defaults(), () -> {
                         Map<String, Object> body = new LinkedHashMap<>();
                         List<String> problems = daemon.problems();
                         body.put("status", problems.isEmpty() ? "ok" : "degraded");

@@ -3,7 +3,7 @@ package net.v6broker.cli;
 import net.v6broker.error.InvalidInputException;
 
 import java.util.List;
-import net.v6broker.api.Secrets;
+import net.v6broker.broker.Secrets;
 import net.v6broker.config.Validation;
 import net.v6broker.store.AccessTx;
 import picocli.CommandLine;

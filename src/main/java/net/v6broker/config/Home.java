@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 /**
@@ -67,39 +65,9 @@ public record Home(Path dir) {
         return dir.resolve("ca/crl.pem");
     }
 
-    /**
-     * The record that the CA key in ca.key belongs to the certificate in ca.crt: the SHA-256 of the
-     * two files as they were when that was established (by init, or by a signature of the key
-     * verified under the certificate). Mode 0600: it is derived from the key.
-     */
+    /** The record that the CA key in ca.key belongs to the certificate in ca.crt (see broker.KeyMatchRecord). */
     public Path caKeyMatch() {
         return dir.resolve("ca/key-matches-cert");
-    }
-
-    /** Whether {@link #caKeyMatch} records these very contents of ca.crt and ca.key. */
-    public boolean caKeyMatchRecorded(String certificatePem, String keyPem) {
-        try {
-            return Files.readString(caKeyMatch()).equals(caKeyMatchLine(certificatePem, keyPem));
-        } catch (IOException e) {
-            return false; // none yet, or unreadable: the CA proves its key again
-        }
-    }
-
-    /** Records that the key {@code keyPem} belongs to the certificate {@code certificatePem}. */
-    public void recordCaKeyMatch(String certificatePem, String keyPem) {
-        writeAtomically(caKeyMatch(), caKeyMatchLine(certificatePem, keyPem), PRIVATE);
-    }
-
-    private static String caKeyMatchLine(String certificatePem, String keyPem) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(certificatePem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            sha256.update((byte) 0);
-            sha256.update(keyPem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "sha256 " + java.util.HexFormat.of().formatHex(sha256.digest()) + "\n";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK lacks SHA-256", e);
-        }
     }
 
     public Path serverCertificate() {

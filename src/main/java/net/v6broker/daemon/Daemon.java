@@ -15,9 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.v6broker.broker.Broker;
-import net.v6broker.broker.HomeCheck;
+import net.v6broker.broker.Effect;
+import net.v6broker.broker.Effects;
+import net.v6broker.effects.EffectApplier;
+import net.v6broker.effects.Tunnels;
+import net.v6broker.home.HomeCheck;
 import net.v6broker.broker.Client;
-import net.v6broker.broker.ClientNotFoundException;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.Validation;
@@ -66,6 +69,8 @@ public final class Daemon implements AutoCloseable {
     private final Store store;
     private final Broker broker;
     private final ServerDirs dirs;
+    /** The one applier, with this daemon's tunnels. */
+    private final EffectApplier applier;
     private final Clock clock;
     private final Options options;
     private final Path serverDir;
@@ -89,6 +94,7 @@ public final class Daemon implements AutoCloseable {
         this.store = store;
         this.broker = broker;
         this.dirs = new ServerDirs(home, config);
+        this.applier = new EffectApplier(home, dirs, new DaemonTunnels());
         this.clock = clock;
         this.options = options;
         this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
@@ -242,48 +248,44 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
+    /**
+     * Applies one event: its effects, derived from its kind and the client as it is now, exactly as
+     * the broker derived them for its own change ({@link Effects#of}), by the one applier. Under the
+     * applier's order, so that a change committing meanwhile is applied after this one.
+     */
     private void apply(EventRow e) {
-        String name = e.clientName();
-        if (name == null) {
-            return;
+        List<String> did = applier.inOrder(() -> {
+            Optional<Client> client = e.clientName() == null ? Optional.empty() : broker.find(e.clientName());
+            return applier.applyAndDescribe(Effects.of(e.kind(), e.clientName(), client, broker::currentCrl));
+        });
+        if (!did.isEmpty()) {
+            LOG.info("event #{} {}{}: {}", e.id(), e.kind().dbName(), e.clientName() == null ? "" : " " + e.clientName(),
+                    String.join(", ", did));
         }
-        Optional<Client> client = lookup(name);
-        StringBuilder did = new StringBuilder();
-        dirs.clientChanged(name, n -> client); // the state just read: one lookup per event
-        did.append(client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent() ? "client file written" : "client file removed");
-        switch (e.kind()) {
-            case "revoke", "delete", "renew" -> {
-                CrlRow crl = publishCrl();
-                did.append(", CRL #").append(crl.number()).append(" published");
+    }
+
+    /**
+     * This daemon's tunnels: sessions end over the management interface (shared layout), and a
+     * client's own instance starts and stops with its state (per-client layout).
+     */
+    private final class DaemonTunnels implements Tunnels {
+        @Override
+        public void clientChanged(String name, Optional<Client> client) {
+            if (options.layout() != Layout.PER_CLIENT || !options.runOpenvpn()) {
+                return;
             }
-            default -> {
-            }
-        }
-        if (options.layout() == Layout.PER_CLIENT && options.runOpenvpn()) {
-            boolean active = client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent();
+            boolean active = client.filter(Client::active).isPresent();
             Supervisor s = supervisors.get(name);
             if (active && s == null) {
                 supervise(name, serverDir.resolve(name + ".conf"));
-                did.append(", openvpn started");
             } else if (!active && s != null) {
                 supervisors.remove(name).stop(true);
-                did.append(", openvpn stopped");
             }
         }
-        boolean activeNow = client.filter(c -> c.status() == ClientStatus.ACTIVE).isPresent();
-        if ((e.kind().equals("revoke") || e.kind().equals("suspend") || e.kind().equals("delete")) && !activeNow) {
-            // only while the client is not active now: replaying a suspend that a resume followed must not cut it
-            int killed = endSessions(name);
-            did.append(killed > 0 ? ", " + killed + " session(s) ended" : ", no live session");
-        }
-        LOG.info("event #{} {} {}: {}", e.id(), e.kind(), name, did);
-    }
 
-    private Optional<Client> lookup(String name) {
-        try {
-            return Optional.of(broker.show(name));
-        } catch (ClientNotFoundException e) {
-            return Optional.empty();
+        @Override
+        public int endSessions(String name) {
+            return Daemon.this.endSessions(name);
         }
     }
 
@@ -397,22 +399,16 @@ public final class Daemon implements AutoCloseable {
     /** Re-issues the CRL once a third of its validity is left, so it can never expire under a running server. */
     void refreshCrlIfDue() {
         CrlRow before = broker.currentCrl();
-        if (broker.reissueCrlIfDue().isPresent()) {
-            CrlRow fresh = publishCrl();
-            LOG.info("CRL #{} re-issued ({} left on #{}), next update {}", fresh.number(),
-                    Duration.between(clock.instant(), before.nextUpdate()), before.number(), fresh.nextUpdate());
-        }
+        broker.reissueCrlIfDue().ifPresent(fresh -> LOG.info("CRL #{} re-issued ({} left on #{}), next update {}",
+                fresh.number(), Duration.between(clock.instant(), before.nextUpdate()), before.number(), fresh.nextUpdate()));
     }
 
     /**
-     * Writes the database's newest CRL to the home and every rendered directory. The change may
+     * Publishes the database's newest CRL to the home and every rendered directory. The change may
      * come from another process or another node, so the home's file is never trusted to be current.
      */
-    private CrlRow publishCrl() {
-        CrlRow crl = broker.currentCrl();
-        Home.writeAtomically(home.crl(), crl.pem(), Home.PUBLIC);
-        dirs.crlChanged();
-        return crl;
+    private void publishCrl() {
+        applier.apply(List.of(new Effect.PublishCrl(broker.currentCrl())));
     }
 
     private Runnable guard(String what, Runnable task) {

@@ -1,5 +1,7 @@
 package net.v6broker.link;
 
+import net.v6broker.store.EventKind;
+
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +94,7 @@ public final class LinkRegistry {
         }
         LinkSpec resolved = spec.withPrefix(prefix);
         tx.insertLink(resolved.name(), prefix.toString(), index, resolved.device().cliName(), resolved.gateway(), now);
-        tx.appendEvent(now, "link-create", null, null, "link " + resolved.name() + " " + prefix);
+        tx.appendEvent(now, EventKind.LINK_CREATE, null, null, "link " + resolved.name() + " " + prefix);
         return resolved;
     }
 
@@ -136,7 +138,7 @@ public final class LinkRegistry {
             LinkRow l = tx.link(name).orElseThrow(() -> new LinkNotFoundException(name));
             Instant reusable = now.plus(quarantine);
             tx.deleteLink(l.id(), now, reusable);
-            tx.appendEvent(now, "link-delete", null, null, "link " + l.name() + " " + l.prefix() + " quarantined until " + reusable);
+            tx.appendEvent(now, EventKind.LINK_DELETE, null, null, "link " + l.name() + " " + l.prefix() + " quarantined until " + reusable);
             return l;
         });
     }
@@ -150,7 +152,7 @@ public final class LinkRegistry {
             Instant now = now();
             LinkRow l = tx.link(name).orElseThrow(() -> new LinkNotFoundException(name));
             tx.deleteLink(l.id(), now, now);
-            tx.appendEvent(now, "link-cancel", null, null, "link " + l.name() + " " + l.prefix() + " not written: freed");
+            tx.appendEvent(now, EventKind.LINK_CANCEL, null, null, "link " + l.name() + " " + l.prefix() + " not written: freed");
             return null;
         });
     }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import net.v6broker.broker.Client;
 import net.v6broker.config.BrokerConfig;
@@ -165,25 +164,6 @@ public final class ServerDirs {
         });
     }
 
-    /**
-     * Renders every recorded directory that still exists again from {@code clients} (for changes
-     * that come without per-client effects, such as {@code client import}); returns what was done.
-     */
-    public List<Rendered> renderAll(Supplier<List<Client>> clients) {
-        List<Recorded> dirs = recorded();
-        if (dirs.isEmpty()) {
-            return List.of();
-        }
-        List<Client> all = clients.get();
-        List<Rendered> done = new ArrayList<>();
-        for (Recorded r : dirs) {
-            if (Files.isDirectory(r.path())) {
-                done.add(render(r.path(), r.layout(), all));
-            }
-        }
-        return done;
-    }
-
     /** The copies every layout reads: CA, server certificate and key, tls-crypt key, CRL. */
     private Map<String, Content> sharedFiles() {
         Map<String, Content> files = new LinkedHashMap<>();
@@ -235,58 +215,55 @@ public final class ServerDirs {
     // ---- keeping recorded directories in step
 
     /**
-     * Rewrites one client's files in every recorded directory if it is active, deletes them if it
-     * is suspended, revoked or gone. {@code lookup} reads the client's current state (empty: deleted);
-     * it is called under the lock, after the change has committed.
+     * Brings the files of these clients, in every recorded directory, to the state given: rewritten
+     * for an active client, deleted for one that is suspended, revoked or gone (empty). The caller
+     * orders concurrent changes (the effect applier's lock), so the state given is the newest.
      */
-    public void clientChanged(String name, Function<String, Optional<Client>> lookup) {
-        String file = fileName(name);
+    public void clientsChanged(Map<String, Optional<Client>> clients) {
+        if (clients.isEmpty()) {
+            return;
+        }
         locked(() -> {
             List<Recorded> dirs = readRegistry();
-            if (dirs.isEmpty()) {
-                return null;
-            }
-            Optional<Client> client = lookup.apply(name).filter(c -> c.status() == ClientStatus.ACTIVE);
             for (Recorded r : dirs) {
                 Path d = r.path();
                 if (!Files.isDirectory(d)) {
                     continue; // removed by its owner: nothing to keep in step
                 }
-                if (r.layout() == Layout.SHARED) {
-                    Path ccd = d.resolve("ccd").resolve(file);
-                    if (client.isPresent()) {
-                        Home.writeAtomically(ccd, ServerConfigs.ccd(site, client.get()), Home.PUBLIC);
+                for (Map.Entry<String, Optional<Client>> e : clients.entrySet()) {
+                    String file = fileName(e.getKey());
+                    Optional<Client> client = e.getValue().filter(c -> c.status() == ClientStatus.ACTIVE);
+                    if (r.layout() == Layout.SHARED) {
+                        Path ccd = d.resolve("ccd").resolve(file);
+                        if (client.isPresent()) {
+                            Home.writeAtomically(ccd, ServerConfigs.ccd(site, client.get()), Home.PUBLIC);
+                        } else {
+                            delete(ccd);
+                        }
                     } else {
-                        delete(ccd);
+                        if (client.isPresent()) {
+                            String conf = ServerConfigs.perClient(site, client.get(), d);
+                            String up = ServerConfigs.perClientUp(site, client.get());
+                            Home.writeAtomically(d.resolve(file + ".up"), up, EXECUTABLE);
+                            Home.writeAtomically(d.resolve(file + ".conf"), conf, Home.PUBLIC);
+                        } else {
+                            delete(d.resolve(file + ".conf"));
+                            delete(d.resolve(file + ".up"));
+                        }
+                        updateUnits(d, file, client.isPresent());
                     }
-                } else {
-                    if (client.isPresent()) {
-                        String conf = ServerConfigs.perClient(site, client.get(), d);
-                        String up = ServerConfigs.perClientUp(site, client.get());
-                        Home.writeAtomically(d.resolve(file + ".up"), up, EXECUTABLE);
-                        Home.writeAtomically(d.resolve(file + ".conf"), conf, Home.PUBLIC);
-                    } else {
-                        delete(d.resolve(file + ".conf"));
-                        delete(d.resolve(file + ".up"));
-                    }
-                    updateUnits(d, file, client.isPresent());
                 }
             }
             return null;
         });
     }
 
-    /** Copies the home's current CRL into every recorded directory. */
-    public void crlChanged() {
+    /** Writes this CRL into every recorded directory. */
+    public void crlChanged(String crlPem) {
         locked(() -> {
-            List<Recorded> dirs = readRegistry();
-            if (dirs.isEmpty()) {
-                return null;
-            }
-            String crl = home.read(home.crl());
-            for (Recorded r : dirs) {
+            for (Recorded r : readRegistry()) {
                 if (Files.isDirectory(r.path())) {
-                    Home.writeAtomically(r.path().resolve("crl.pem"), crl, Home.PUBLIC);
+                    Home.writeAtomically(r.path().resolve("crl.pem"), crlPem, Home.PUBLIC);
                 }
             }
             return null;

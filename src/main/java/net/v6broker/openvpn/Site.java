@@ -38,6 +38,15 @@ public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfi
         return new Site(config.plan(), config.endpoint(), config.openvpn());
     }
 
+    /** What profiles are rendered from: the plan, this node's endpoint and every other node's (from the database). */
+    public static Site forHome(BrokerConfig config, net.v6broker.store.Store store) {
+        List<BrokerConfig.Endpoint> nodes = new java.util.ArrayList<>();
+        for (String[] n : store.read(tx -> tx.nodes())) {
+            nodes.add(new BrokerConfig.Endpoint(n[0], Integer.parseInt(n[1])));
+        }
+        return of(config).withNodes(nodes);
+    }
+
     /** The server's address on the shared tun: {@code T::1}. */
     String transferServer() {
         return Ipv6Prefix.format(plan.transferNetwork().network().add(BigInteger.ONE));

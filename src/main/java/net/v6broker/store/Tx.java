@@ -407,10 +407,10 @@ public final class Tx {
 
     // ---- events
 
-    public void appendEvent(Instant at, String kind, Long clientId, String clientName, String detail)
+    public void appendEvent(Instant at, EventKind kind, Long clientId, String clientName, String detail)
             throws SQLException {
         update("INSERT INTO events (at, kind, client_id, client_name, detail) VALUES (?, ?, ?, ?, ?)",
-                at.toEpochMilli(), kind, clientId, clientName, detail);
+                at.toEpochMilli(), kind.dbName(), clientId, clientName, detail);
     }
 
     public List<EventRow> eventsAfter(long id, int limit) throws SQLException {
@@ -423,7 +423,7 @@ public final class Tx {
                 while (r.next()) {
                     long cid = r.getLong(4);
                     Long clientId = r.wasNull() ? null : cid;
-                    out.add(new EventRow(r.getLong(1), instant(r, 2), r.getString(3), clientId, r.getString(5),
+                    out.add(new EventRow(r.getLong(1), instant(r, 2), EventKind.of(r.getString(3)), clientId, r.getString(5),
                             r.getString(6)));
                 }
                 return out;

@@ -20,7 +20,6 @@ import net.v6broker.api.Errors;
 import net.v6broker.api.Json;
 import net.v6broker.api.RateLimiter;
 import net.v6broker.api.Services;
-import net.v6broker.api.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,6 @@ public final class BrokerHttp implements AutoCloseable {
         ProxyTrust proxies = new ProxyTrust(services.http().trustedProxies());
         RateLimiter subscribe = new RateLimiter(services.limits().subscribePerHour(), 3600, services.clock());
         Auth auth = new Auth(services, failures);
-        Subscriptions subscriptions = new Subscriptions(services);
         WebSessions sessions = new WebSessions(services.random(), services.clock(), services.limits().sessionLifetime(),
                 tokenId -> services.store().read(tx -> tx.access().tokenLive(tokenId)));
         Javalin app = Javalin.create(config -> {
@@ -95,9 +93,9 @@ public final class BrokerHttp implements AutoCloseable {
                 ctx.header("Cache-Control", "max-age=300");
                 ctx.contentType("text/css; charset=utf-8").result(css);
             });
-            new ApiRoutes(services, auth, subscriptions, subscribe).register(routes);
-            new WebRoutes(services, auth, subscriptions, subscribe, new RateLimiter(LOGINS_PER_MINUTE, 60, services.clock()),
-                    sessions).register(routes);
+            new ApiRoutes(services, auth, subscribe).register(routes);
+            new WebRoutes(services, auth, subscribe, new RateLimiter(LOGINS_PER_MINUTE, 60, services.clock()), sessions)
+                    .register(routes);
             routes.exception(Exception.class, (e, ctx) -> fail(ctx, e, failures));
             // Javalin's own 404 and 405 (no such route), answered as every failure is; a 404 of ours was answered already
             routes.error(404, ctx -> {

@@ -21,7 +21,8 @@ import net.v6broker.api.Listing;
 import net.v6broker.api.PlanUsage;
 import net.v6broker.api.RateLimiter;
 import net.v6broker.api.Services;
-import net.v6broker.api.Subscriptions;
+import net.v6broker.api.SubscriptionViews;
+import net.v6broker.broker.Subscriptions;
 import net.v6broker.api.Traffic;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.Outcome;
@@ -47,11 +48,10 @@ final class WebRoutes {
     private final WebSessions sessions;
 
     /** @param logins web logins (operator and subscriber) per client address: each makes a stored session */
-    WebRoutes(Services services, Auth auth, Subscriptions subscriptions, RateLimiter subscribeLimit, RateLimiter logins,
-              WebSessions sessions) {
+    WebRoutes(Services services, Auth auth, RateLimiter subscribeLimit, RateLimiter logins, WebSessions sessions) {
         this.s = services;
         this.auth = auth;
-        this.subscriptions = subscriptions;
+        this.subscriptions = services.subscriptions();
         this.subscribeLimit = subscribeLimit;
         this.logins = logins;
         this.sessions = sessions;
@@ -168,7 +168,7 @@ final class WebRoutes {
 
     @SuppressWarnings("unchecked")
     private String myPage(Context ctx, RequestRow r, Subscriptions.Link link) {
-        Map<String, Object> info = subscriptions.info(r);
+        Map<String, Object> info = SubscriptionViews.info(s, r);
         StringBuilder b = new StringBuilder("<section class=\"card\"><h1>" + esc(r.name()) + " <span class=\"badge "
                 + esc(r.status()) + "\">" + esc(r.status()) + "</span></h1>");
         Map<String, Object> t = (Map<String, Object>) info.get("tunnel");
@@ -225,7 +225,7 @@ final class WebRoutes {
         sessions.check(ctx);
         String format = ctx.formParam("format");
         ExportRequest req = ExportRequest.parse(format == null ? "ovpn" : format, "shared", null);
-        Subscriptions.Download d = subscriptions.download(ctx.pathParam("secret"), req);
+        SubscriptionViews.Download d = SubscriptionViews.download(s, ctx.pathParam("secret"), req);
         ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
         ctx.contentType(d.contentType()).result(d.bytes());
     }
@@ -419,7 +419,6 @@ final class WebRoutes {
         sessions.check(ctx);
         String name = Validation.name(ctx.pathParam("name"));
         Outcome<Client> o = action.apply(s.broker(), name);
-        s.effects().apply(o.effects());
         String msg = o.value().name() + " " + past;
         ctx.redirect(past.equals("deleted") ? "/admin?done=" + url(msg) : "/admin/clients/" + o.value().name() + "?done=" + url(msg));
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongPredicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import net.v6broker.api.Secrets;
+import net.v6broker.broker.Secrets;
 
 /**
  * Web logins and CSRF tokens.

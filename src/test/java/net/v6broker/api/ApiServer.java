@@ -15,7 +15,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import net.v6broker.cli.Cli;
-import net.v6broker.cli.HttpServices;
+import net.v6broker.ca.CertificateAuthority;
+import net.v6broker.config.BrokerConfig;
+import net.v6broker.config.Home;
+import net.v6broker.home.HomeCa;
+import net.v6broker.home.HomeSetup;
+import net.v6broker.store.Store;
+import net.v6broker.web.HttpServices;
 import net.v6broker.web.BrokerHttp;
 
 /** A real broker home made with the CLI and a real HTTP server on a free port, for tests. */
@@ -29,7 +35,14 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(Path home, Limits limits) {
         this.home = home;
-        this.services = HttpServices.forHome(home, Clock.systemUTC(), new SecureRandom(), limits,
+        Clock clock = Clock.systemUTC();
+        SecureRandom random = new SecureRandom();
+        Home h = new Home(home);
+        BrokerConfig config = h.loadConfig();
+        Store store = HomeSetup.openDatabase(h, config, clock);
+        java.util.concurrent.atomic.AtomicReference<CertificateAuthority> ca = new java.util.concurrent.atomic.AtomicReference<>();
+        this.services = HttpServices.of(h, config, store, HomeSetup.broker(h, config, () -> store,
+                () -> ca.updateAndGet(c -> c != null ? c : HomeCa.load(h, clock, random)), clock), clock, random, limits,
                 () -> Map.of("node", "test", "layout", "shared"));
         this.http = BrokerHttp.start("127.0.0.1", 0, services);
         this.base = "http://127.0.0.1:" + http.port();

@@ -1,5 +1,7 @@
 package net.v6broker.api;
 
+import net.v6broker.broker.Secrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

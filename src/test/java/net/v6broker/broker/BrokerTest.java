@@ -75,7 +75,7 @@ abstract class BrokerTest {
         Outcome<Client> o = t.broker.revoke("a");
         assertThat(o.value().status()).isEqualTo(ClientStatus.REVOKED);
         assertThat(o.effects()).contains(new Effect.EndSession("a"))
-                .anyMatch(e -> e instanceof Effect.PublishCrl p && p.number() == crlBefore + 1);
+                .anyMatch(e -> e instanceof Effect.PublishCrl p && p.crl().number() == crlBefore + 1);
         var crl = Pem.readCrl(t.broker.currentCrl().pem());
         assertThat(crl.getRevokedCertificate(Serials.parse(a.serial()))).isNotNull();
         t.clock.advance(Duration.ofDays(400));
@@ -220,10 +220,31 @@ abstract class BrokerTest {
                 assertThat(row.commonName()).isEqualTo(reqs.get(i).name());
                 assertThat(row.certificatePem()).isEqualTo(certs.get(i).certificatePem());
             }
-            assertThat(tx.eventsAfter(0, 100)).filteredOn(e -> e.kind().equals("add"))
+            assertThat(tx.eventsAfter(0, 100)).filteredOn(e -> e.kind() == net.v6broker.store.EventKind.ADD)
                     .extracting(e -> e.clientName()).containsExactly("b1", "b2", "b3");
             return null;
         });
         assertThat(t.broker.revoke("b2").value().status()).isEqualTo(ClientStatus.REVOKED);
+    }
+
+    @Test
+    void everyChangeAppliesTheEffectsItsEventsImplyOnceItCommitted() {
+        add("e1", ClientKind.SUBNET);
+        Client revoked = t.broker.revoke("e1").value();
+        List<Effect> applied = t.effects.applied();
+        assertThat(applied).contains(new Effect.ClientChanged("e1", java.util.Optional.of(revoked)), new Effect.EndSession("e1"))
+                .anyMatch(e -> e instanceof Effect.PublishCrl p && p.crl().number() == t.broker.currentCrl().number());
+        // the daemon derives the same effects from the stream: the same kinds, in the same order
+        List<String> kinds = t.store.read(tx -> tx.eventsAfter(0, 100)).stream().map(e -> e.kind().dbName()).toList();
+        assertThat(kinds).containsSubsequence("add", "revoke", "crl");
+    }
+
+    @Test
+    void aReplayedSuspendOfAClientThatIsActiveAgainEndsNoSession() {
+        Client active = add("r1", ClientKind.HERMIT);
+        assertThat(Effects.of(net.v6broker.store.EventKind.SUSPEND, "r1", java.util.Optional.of(active), () -> null))
+                .containsExactly(new Effect.ClientChanged("r1", java.util.Optional.of(active)));
+        assertThat(Effects.of(net.v6broker.store.EventKind.DELETE, "r1", java.util.Optional.empty(), () -> null))
+                .containsExactly(new Effect.ClientChanged("r1", java.util.Optional.empty()), new Effect.EndSession("r1"));
     }
 }

@@ -1,9 +1,12 @@
 package net.v6broker.broker;
 
+import net.v6broker.home.HomeSetup;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import net.v6broker.MutableClock;
+import net.v6broker.RecordedEffects;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
@@ -16,6 +19,8 @@ final class TestBroker implements AutoCloseable {
     final BrokerConfig config;
     final Store store;
     final Broker broker;
+    /** What the broker's changes applied. */
+    final RecordedEffects effects = new RecordedEffects();
 
     TestBroker(Path dir, String prefix, int quarantineDays) {
         this(dir, prefix, quarantineDays, null);
@@ -30,7 +35,7 @@ final class TestBroker implements AutoCloseable {
         store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
         CertificateAuthority ca = CertificateAuthority.load(home.read(home.caCertificate()), home.read(home.caKey()),
                 clock, random);
-        broker = new Broker(config, store, () -> ca, clock);
+        broker = new Broker(config, store, () -> ca, clock, effects);
     }
 
     @Override

@@ -66,7 +66,7 @@ class ConsistencyTest {
         store = Store.openSqlite(new Home(home).database());
         Broker broker = new Broker(config, store, () -> {
             throw new AssertionError("the check never needs the CA key");
-        }, Clock.systemUTC());
+        }, Clock.systemUTC(), new net.v6broker.RecordedEffects());
         clients = broker.list();
         crl = broker.currentCrl();
     }

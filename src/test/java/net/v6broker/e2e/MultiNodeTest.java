@@ -171,7 +171,7 @@ class MultiNodeTest {
         assertThat(Netns.await(Duration.ofSeconds(10), () -> !roamer.isAlive())).as("client halted").isTrue();
         assertThat(Duration.between(revoked, Instant.now())).isLessThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(TunnelTest.count(dir.resolve(second.equals("node-a") ? "daemon-a.log" : "daemon-b.log"),
-                "revoke roamer: client file removed")).as("the other node's daemon applied the revoke").isEqualTo(1);
+                "revoke roamer: client file of roamer removed")).as("the other node's daemon applied the revoke").isEqualTo(1);
     }
 
     /** Polls status (run on a node) until the client shows as connected, on a node other than {@code not}. */

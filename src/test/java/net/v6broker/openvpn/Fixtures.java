@@ -16,7 +16,7 @@ import net.v6broker.client.ClientOs;
 import net.v6broker.client.ClientStatus;
 
 /** Clients, keys and sites on the seed's prefix, built without a database. */
-final class Fixtures {
+public final class Fixtures {
     static final String SEED_PREFIX = "2001:638:500:f100::/56";
     static final AddressPlan PLAN = AddressPlan.parse(SEED_PREFIX);
     static final SecureRandom RANDOM = new SecureRandom();
@@ -46,7 +46,7 @@ final class Fixtures {
         return client(name, id, ClientKind.HERMIT, AddressPlan.FIRST_HERMIT, os, status);
     }
 
-    static Client client(String name, long id, ClientKind pool, long index, ClientOs os, ClientStatus status) {
+    public static Client client(String name, long id, ClientKind pool, long index, ClientOs os, ClientStatus status) {
         IssuedCertificate cert = CA.issueClient(name.replaceAll("[^A-Za-z0-9._-]", "x"), Duration.ofDays(10));
         return new Client(id, name, pool, os, name + "@example.net", status, PLAN.assignment(pool, index), "01",
                 Instant.parse("2025-01-01T00:00:00Z"), NOT_AFTER, Instant.parse("2025-01-01T00:00:00Z"),

@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.v6broker.broker.Client;
-import net.v6broker.broker.HomeSetup;
+import net.v6broker.home.HomeSetup;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
@@ -64,10 +65,10 @@ class ServerDirsTest {
         dirs.render(kept, Layout.SHARED, List.of(a));
         dirs.render(gone, Layout.PER_CLIENT, List.of(a));
         deleteTree(gone);
-        dirs.clientChanged("a", name -> Optional.empty());
+        dirs.clientsChanged(Map.of("a", Optional.empty()));
         assertThat(kept.resolve("ccd/a")).doesNotExist();
         assertThat(gone).doesNotExist();
-        dirs.clientChanged("a", name -> Optional.of(a));
+        dirs.clientsChanged(Map.of("a", Optional.of(a)));
         assertThat(kept.resolve("ccd/a")).exists();
     }
 
@@ -75,21 +76,23 @@ class ServerDirsTest {
     void aNameThatIsNotAClientNameNeverBecomesAPath() {
         dirs.render(dir.resolve("srv"), Layout.SHARED, List.of());
         for (String bad : List.of("../home/config.json", "a/b", ".hidden", "")) {
-            assertThatThrownBy(() -> dirs.clientChanged(bad, name -> Optional.empty())).isInstanceOf(InvalidInputException.class)
+            assertThatThrownBy(() -> dirs.clientsChanged(Map.of(bad, Optional.empty()))).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("invalid client name");
         }
         assertThat(home.config()).exists();
     }
 
     @Test
-    void renderAllRendersEveryRecordedDirectoryFromTheGivenClients() throws Exception {
+    void manyClientsChangedAtOnceReachEveryRecordedDirectory() throws Exception {
         Path shared = dir.resolve("s");
         Path perClient = dir.resolve("p");
         dirs.render(shared, Layout.SHARED, List.of());
         dirs.render(perClient, Layout.PER_CLIENT, List.of());
         List<Client> imported = List.of(Fixtures.client("x1", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE),
                 Fixtures.client("x2", 2, ClientKind.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.ACTIVE));
-        assertThat(dirs.renderAll(() -> imported)).hasSize(2);
+        Map<String, Optional<Client>> changed = new java.util.LinkedHashMap<>();
+        imported.forEach(c -> changed.put(c.name(), Optional.of(c)));
+        dirs.clientsChanged(changed);
         assertThat(ls(shared.resolve("ccd"))).containsExactly("x1", "x2");
         assertThat(Files.readAllLines(perClient.resolve("units.txt"))).containsExactly("v6broker-openvpn@x1.service",
                 "v6broker-openvpn@x2.service");
@@ -102,11 +105,11 @@ class ServerDirsTest {
     }
 
     @Test
-    void crlChangedCopiesTheHomesCrlIntoEveryDirectory() throws Exception {
+    void crlChangedWritesTheCrlIntoEveryDirectory() throws Exception {
         Path out = dir.resolve("srv");
         dirs.render(out, Layout.SHARED, List.of());
         Home.writeAtomically(home.crl(), Files.readString(home.crl()) + "\n", Home.PUBLIC);
-        dirs.crlChanged();
+        dirs.crlChanged(Files.readString(home.crl()));
         assertThat(Files.readString(out.resolve("crl.pem"))).isEqualTo(Files.readString(home.crl()));
     }
 

@@ -1,4 +1,4 @@
-package net.v6broker.api;
+package net.v6broker.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,9 @@
-package net.v6broker.broker;
+package net.v6broker.home;
+
+import net.v6broker.broker.Broker;
+import net.v6broker.broker.Serials;
+
+import net.v6broker.store.EventKind;
 
 import net.v6broker.error.InvalidInputException;
 
@@ -23,6 +28,9 @@ import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
 import net.v6broker.ipam.Ipv6Prefix;
+import net.v6broker.effects.EffectApplier;
+import net.v6broker.effects.Tunnels;
+import net.v6broker.openvpn.ServerDirs;
 import net.v6broker.store.BrokerIdentity;
 import net.v6broker.store.CertificateRow;
 import net.v6broker.store.NoDatabaseException;
@@ -80,6 +88,15 @@ public final class HomeSetup {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The broker of a home, as every process but the daemon uses it: its changes apply their effects
+     * here, the files and the CRL, and leave the sessions to the daemons ({@link Tunnels#ELSEWHERE}).
+     */
+    public static Broker broker(Home home, BrokerConfig config, java.util.function.Supplier<Store> store,
+                                java.util.function.Supplier<CertificateAuthority> ca, Clock clock) {
+        return new Broker(config, store, ca, clock, new EffectApplier(home, new ServerDirs(home, config), Tunnels.ELSEWHERE));
     }
 
     /** Records the identity of a home and database made before identities: in the database, then config.json. */
@@ -170,7 +187,7 @@ public final class HomeSetup {
             BrokerConfig config = tmp.loadConfig();
             try (Store store = openDatabase(tmp, config, clock)) {
                 store.inTransaction(tx -> {
-                    tx.appendEvent(clock.instant(), "node-join", null, null, config.endpoint().toString());
+                    tx.appendEvent(clock.instant(), EventKind.NODE_JOIN, null, null, config.endpoint().toString());
                     return null;
                 });
             }
@@ -192,7 +209,7 @@ public final class HomeSetup {
         home.writeConfig(config);
         Home.writeAtomically(home.caKey(), ca.privateKeyPem(), Home.PRIVATE);
         Home.writeAtomically(home.caCertificate(), ca.certificatePem(), Home.PUBLIC);
-        home.recordCaKeyMatch(ca.certificatePem(), ca.privateKeyPem());
+        HomeCa.recordNew(home, ca);
         Home.writeAtomically(home.serverKey(), server.privateKeyPem(), Home.PRIVATE);
         Home.writeAtomically(home.serverCertificate(), server.certificatePem(), Home.PUBLIC);
         Home.writeAtomically(home.tlsCryptKey(), TlsCryptKey.generate(random), Home.PRIVATE);
@@ -203,12 +220,11 @@ public final class HomeSetup {
                 tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
                         server.notBefore(), server.notAfter(),
                         server.certificatePem(), null, clock.instant(), null));
-                tx.appendEvent(clock.instant(), "init", null, null, "prefix " + config.prefix());
+                tx.appendEvent(clock.instant(), EventKind.INIT, null, null, "prefix " + config.prefix());
                 return null;
             });
-            Broker broker = new Broker(config, store, () -> ca, clock);
-            broker.reissueCrl();
-            Home.writeAtomically(home.crl(), broker.currentCrl().pem(), Home.PUBLIC);
+            // the first CRL, published into the new home by the one applier
+            broker(home, config, () -> store, () -> ca, clock).reissueCrl();
         }
         try {
             if (Files.exists(home.database())) {

@@ -1,4 +1,4 @@
-package net.v6broker.broker;
+package net.v6broker.home;
 
 import java.security.SecureRandom;
 import java.time.Clock;
