@@ -5,9 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.function.Supplier;
 import net.v6broker.cli.Cli;
-import net.v6broker.cli.Logging;
 
 /** Wires the command line to the real clock, randomness and console. */
 public final class Main {
@@ -24,17 +22,10 @@ public final class Main {
      * training runs its commands through here, so that what {@code main} uses is archived too.
      */
     public static int run(String[] args, OutputStream stdout, OutputStream stderr, boolean terminal) {
-        Logging.forCommand(args);
         PrintWriter out = new PrintWriter(stdout, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(stderr, true, StandardCharsets.UTF_8);
-        // the randomness is made on first use, by the thread that first needs it (see Context); a
-        // class, not a method reference, for the reason Context gives
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new Supplier<SecureRandom>() {
-            @Override
-            public SecureRandom get() {
-                return new SecureRandom();
-            }
-        }, out, err, terminal), args);
+        // the randomness is made on first use, by the thread that first needs it (see Context)
+        int code = Cli.run(Cli.context(Clock.systemUTC(), SecureRandom::new, out, err, terminal), args);
         out.flush();
         return code;
     }

@@ -45,10 +45,38 @@ public final class ServeProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "net.v6broker.Main", "serve", "--home", home.toString(),
                 "--http", "127.0.0.1:0"));
         cmd.addAll(List.of(args));
+        return start(cmd, log, env);
+    }
+
+    /**
+     * Starts {@code LAUNCHER --home HOME serve --http 127.0.0.1:0 ARGS}, the home before the command
+     * as an operator may type it, and waits until it listens. The launcher execs java, so the
+     * process is the JVM itself.
+     */
+    public static ServeProcess viaLauncher(Path launcher, Path home, Path log, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--home", home.toString(), "serve", "--http", "127.0.0.1:0"));
+        cmd.addAll(List.of(args));
+        ServeProcess s = start(cmd, log, Map.of());
+        s.awaitListening(Duration.ofSeconds(120));
+        return s;
+    }
+
+    private static ServeProcess start(List<String> cmd, Path log, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
         try {
             return new ServeProcess(pb.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The JVM's command line (Linux), from /proc. */
+    public List<String> commandLine() {
+        try {
+            String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return List.of(raw.split("\0"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,12 +27,12 @@ import org.bouncycastle.util.encoders.Hex;
 
 /**
  * P-256 key generation and SHA256withECDSA signing with Bouncy Castle's lightweight API (its
- * specialised P-256 arithmetic and fixed-base comb multiplier): about 6x faster than SunEC on
- * JDK 17 (see {@code CaSpeed}). No JCA provider is instantiated or registered. Private keys handed
+ * specialised P-256 arithmetic and fixed-base comb multiplier): several times faster than SunEC
+ * on JDK 17 (docs/decisions.md). No JCA provider is instantiated or registered. Private keys handed
  * out are ordinary SunEC keys, so callers cannot tell the engines apart.
  *
  * <p>Its first use in a JVM is slower than SunEC's (it builds its comb tables and loads its curve
- * classes: one certificate in a fresh launcher JVM took about 40 ms against SunEC's 20-25 ms), so
+ * classes), so
  * {@link CertificateAuthority} switches to it only once a CA has issued many certificates.
  *
  * <p>Thread-safe: curve constants are immutable, key generators are created per call, and

@@ -14,8 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.HashSet;
@@ -27,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -43,7 +40,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -100,7 +96,6 @@ public final class CertificateAuthority {
     private final AlgorithmIdentifier signatureAlgorithm;
     private final Extension authorityKeyIdentifier;
     private final Extension endEntityKeyUsage;
-    private final int fastEngineAfter;
     private final AtomicInteger issuedCount = new AtomicInteger();
     private volatile KeyEngine engine;
     /** Set once a signature of this CA verified under its certificate (see {@link #signer}). */
@@ -108,9 +103,8 @@ public final class CertificateAuthority {
     private volatile X509Certificate certificate;
 
     private CertificateAuthority(KeyType keyType, X509CertificateHolder holder, PublicKey publicKey,
-            PrivateKey privateKey, Clock clock, SecureRandom random, int fastEngineAfter) {
+            PrivateKey privateKey, Clock clock, SecureRandom random) {
         this.keyType = keyType;
-        this.fastEngineAfter = fastEngineAfter;
         this.holder = holder;
         this.certificateDer = encoded(holder, "CA certificate");
         this.publicKey = publicKey;
@@ -150,7 +144,7 @@ public final class CertificateAuthority {
         Instant now = clock.instant();
         String what = "CA certificate CN=" + commonName;
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, randomSerial(random),
-                time(now.minus(CLOCK_SKEW)), time(notAfter(now, validity)), name, publicKey);
+                X509Time.of(now.minus(CLOCK_SKEW)), X509Time.of(notAfter(now, validity)), name, publicKey);
         TbsSigner selfSigner = new TbsSigner(KeyAlgorithms.signatureAlgorithm(type), tbs -> {
             try {
                 Signature signer = KeyAlgorithms.signer(type, key.getPrivate(), random);
@@ -163,7 +157,7 @@ public final class CertificateAuthority {
         X509CertificateHolder certificate = sign(builder,
                 List.of(CA_CONSTRAINTS, CA_KEY_USAGE, subjectKeyIdentifier(publicKey)), selfSigner, what);
         CertificateAuthority ca = new CertificateAuthority(type, certificate, key.getPublic(), key.getPrivate(),
-                clock, random, FAST_ENGINE_AFTER);
+                clock, random);
         ca.keyProven = true; // it signed its own certificate with the key it was just given
         return ca;
     }
@@ -183,7 +177,7 @@ public final class CertificateAuthority {
      * As {@link #load(String, String, Clock, SecureRandom)}, for a caller that knows already that the
      * key belongs to the certificate ({@code keyProven}: it recorded that for these very two files,
      * see {@link #keyProven()}); the CA's first signature is then not verified again, which saves an
-     * ECDSA verification, some 5 ms of CPU in a {@code client add} (docs/decisions.md, 18).
+     * ECDSA verification in a {@code client add} (docs/decisions.md, 18).
      */
     public static CertificateAuthority load(String certificatePem, String privateKeyPem, Clock clock,
             SecureRandom random, boolean keyProven) {
@@ -210,8 +204,7 @@ public final class CertificateAuthority {
         } catch (CaException e) {
             throw new CaException("cannot load CA " + subject + ": " + e.getMessage(), e);
         }
-        CertificateAuthority ca = new CertificateAuthority(type, certificate, publicKey, key, clock, random,
-                FAST_ENGINE_AFTER);
+        CertificateAuthority ca = new CertificateAuthority(type, certificate, publicKey, key, clock, random);
         ca.keyProven = keyProven;
         return ca;
     }
@@ -361,8 +354,8 @@ public final class CertificateAuthority {
         }
         checkValidity(nextUpdate);
         Instant now = clock.instant();
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, time(now));
-        builder.setNextUpdate(time(notAfter(now, nextUpdate)));
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, X509Time.of(now));
+        builder.setNextUpdate(X509Time.of(notAfter(now, nextUpdate)));
         Set<BigInteger> seen = new HashSet<>();
         for (RevokedEntry entry : revoked) {
             Objects.requireNonNull(entry, "revoked entry");
@@ -370,7 +363,7 @@ public final class CertificateAuthority {
                 throw new IllegalArgumentException("serial " + entry.serial().toString(16)
                         + " is listed more than once in the revocation list");
             }
-            builder.addCRLEntry(entry.serial(), date(entry.revokedAt()), (Extensions) null);
+            builder.addCRLEntry(entry.serial(), X509Time.date(entry.revokedAt()), (Extensions) null);
         }
         String what = "CRL number " + crlNumber;
         KeyEngine keys = engine;
@@ -407,11 +400,11 @@ public final class CertificateAuthority {
         GeneratedKey key = given != null ? given : keys.generate();
         Instant now = clock.instant();
         BigInteger serial = randomSerial(random);
-        // as time() encodes them: whole seconds
+        // as X509Time encodes them: whole seconds
         Instant notBefore = now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS);
         Instant notAfter = notAfter(now, validity).truncatedTo(ChronoUnit.SECONDS);
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial, time(notBefore),
-                time(notAfter), name(commonName), key.publicKey());
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial, X509Time.of(notBefore),
+                X509Time.of(notAfter), name(commonName), key.publicKey());
         byte[] der = encoded(sign(builder, List.of(END_ENTITY_CONSTRAINTS, endEntityKeyUsage, extendedKeyUsage,
                 subjectKeyIdentifier(key.publicKey()), authorityKeyIdentifier), signer(keys, what), what), what);
         return new IssuedCertificate(der, serial, notBefore, notAfter, key.privateKey());
@@ -424,8 +417,8 @@ public final class CertificateAuthority {
      */
     private KeyEngine engineForNextCertificate() {
         KeyEngine current = engine;
-        if (current instanceof JdkKeyEngine && keyType == KeyType.EC_P256 && fastEngineAfter > 0
-                && issuedCount.incrementAndGet() == fastEngineAfter) {
+        if (current instanceof JdkKeyEngine && keyType == KeyType.EC_P256
+                && issuedCount.incrementAndGet() == FAST_ENGINE_AFTER) {
             current = switchToFastEngine();
         }
         return current;
@@ -444,11 +437,6 @@ public final class CertificateAuthority {
         return engine;
     }
 
-    /** A copy of this CA that never switches to the Bouncy Castle engine by itself; for benchmarks. */
-    CertificateAuthority withoutAutomaticEngineSwitch() {
-        return new CertificateAuthority(keyType, holder, publicKey, privateKey, clock, random, -1);
-    }
-
     /** Name of the engine in use, for tests. */
     String engineName() {
         return engine.name();
@@ -458,7 +446,7 @@ public final class CertificateAuthority {
      * Signs with {@code keys}; the CA's first signature is also verified under the CA certificate's
      * public key, which proves that the CA key belongs to the certificate (docs/decisions.md, 17)
      * before anything signed leaves this class. Doing it here rather than at load costs one
-     * verification instead of a cold signature plus one, some 10 ms of every {@code client add}.
+     * verification instead of a cold signature plus one.
      */
     private TbsSigner signer(KeyEngine keys, String what) {
         return new TbsSigner(signatureAlgorithm, tbs -> {
@@ -510,59 +498,6 @@ public final class CertificateAuthority {
     /** The distinguished name {@code CN=cn}, the common name as UTF8String like OpenSSL writes it. */
     private static X500Name name(String cn) {
         return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(cn))});
-    }
-
-    /**
-     * An X.509 Time as RFC 5280 (section 4.1.2.5) requires: whole seconds (truncated), UTCTime
-     * {@code YYMMDDHHMMSSZ} for years 1950-2049 and GeneralizedTime {@code YYYYMMDDHHMMSSZ} otherwise.
-     *
-     * <p>Written here rather than by Bouncy Castle's {@code new Time(Date)}, which formats through a
-     * new {@code SimpleDateFormat}: on a cold JVM that builds a calendar whose locale lookup parses
-     * every locale tag the JDK knows, some 15 ms of each {@code client add} (docs/decisions.md, 18).
-     * The DER is parsed back by Bouncy Castle, which checks it.
-     *
-     * @throws IllegalArgumentException for years outside 0001-9999
-     */
-    static Time time(Instant instant) {
-        OffsetDateTime t = instant.atOffset(ZoneOffset.UTC);
-        int year = t.getYear();
-        if (year < 1 || year > 9999) {
-            throw new IllegalArgumentException("time " + instant + " cannot be encoded in X.509");
-        }
-        boolean utcTime = year >= 1950 && year <= 2049;
-        byte[] der = new byte[utcTime ? 15 : 17];
-        der[0] = (byte) (utcTime ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
-        der[1] = (byte) (der.length - 2);
-        int at = utcTime ? digits(der, 2, year % 100, 2) : digits(der, 2, year, 4);
-        at = digits(der, at, t.getMonthValue(), 2);
-        at = digits(der, at, t.getDayOfMonth(), 2);
-        at = digits(der, at, t.getHour(), 2);
-        at = digits(der, at, t.getMinute(), 2);
-        at = digits(der, at, t.getSecond(), 2);
-        der[at] = 'Z';
-        try {
-            return Time.getInstance(ASN1Primitive.fromByteArray(der));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode time " + instant, e);
-        }
-    }
-
-    /** Writes {@code value} as {@code count} ASCII decimal digits at {@code at}; returns the next index. */
-    private static int digits(byte[] out, int at, int value, int count) {
-        for (int i = at + count - 1; i >= at; i--) {
-            out[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        return at + count;
-    }
-
-    /** {@code instant} as a {@link Date} for the builders, after the same check as {@link #time}. */
-    private static Date date(Instant instant) {
-        int year = instant.atOffset(ZoneOffset.UTC).getYear();
-        if (year < 1 || year > 9999) {
-            throw new IllegalArgumentException("time " + instant + " cannot be encoded in X.509");
-        }
-        return Date.from(instant);
     }
 
     /** An extension with Bouncy Castle's DER encoding of {@code value}. */

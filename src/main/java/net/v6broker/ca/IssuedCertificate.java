@@ -11,9 +11,9 @@ import java.util.Objects;
  * {@link CertificateAuthority}.
  *
  * <p>Kept as its DER encoding with the fields the broker stores (serial, validity), as the CA wrote
- * them; the JDK's {@link X509Certificate} is parsed only when asked for. Parsing every certificate
- * took 9% of the issuing threads' CPU in a 1,000-client import and loads the JDK's X.509 classes
- * in every {@code client add} (docs/decisions.md, 18).
+ * them; the JDK's {@link X509Certificate} is parsed only when asked for: parsing every certificate
+ * slowed the import and loaded the JDK's X.509 classes in every {@code client add}
+ * (docs/decisions.md, 18).
  *
  * <p>Immutable, therefore thread-safe.
  */

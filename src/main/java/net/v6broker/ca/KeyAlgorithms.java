@@ -24,7 +24,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 /**
  * Key generation, signature algorithms and key checks for the {@link KeyType}s with the JDK's own
  * providers (SunEC, SunRsaSign). For RSA the JDK measured as fast as Bouncy Castle; for P-256
- * Bouncy Castle is about 6x faster once warmed up (see {@link BcP256KeyEngine}), but slower for the
+ * Bouncy Castle is much faster once warmed up (see {@link BcP256KeyEngine}), but slower for the
  * first certificate in a JVM, which is all a one-certificate CLI command issues.
  *
  * <p>Stateless apart from immutable constants, therefore thread-safe.
@@ -33,7 +33,7 @@ final class KeyAlgorithms {
 
     /**
      * The signature algorithms, in a holder of their own: Bouncy Castle's OID classes build their
-     * OIDs by string concatenation, whose first use in a JVM costs ~6 ms of set-up, and
+     * OIDs by string concatenation, whose first use in a JVM has a set-up cost, and
      * {@link GeneratedKey#generate} (run by {@code client add} while the CA loads) needs none of
      * them (docs/decisions.md, 18).
      */

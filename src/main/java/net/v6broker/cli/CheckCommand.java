@@ -1,16 +1,13 @@
 package net.v6broker.cli;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.v6broker.broker.Client;
 import net.v6broker.config.BrokerConfig;
-import net.v6broker.config.Validation;
+import net.v6broker.config.Home;
 import net.v6broker.doctor.KernelRoutes;
 import net.v6broker.doctor.Consistency;
 import net.v6broker.doctor.CrlFile;
@@ -24,114 +21,97 @@ import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.SessionRow;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
-@CommandLine.Command(name = "check", mixinStandardHelpOptions = true, description = {
-    "On a tunnel server: compare the database (clients, statuses, prefixes, live",
-    "sessions) with the kernel's routes, OpenVPN's own view over its management",
-    "interface (while the daemon holds that connection: the sessions the daemon",
-    "recorded) and the CRL. Prints every mismatch: a route with no session, a",
-    "session with no route, a revoked or suspended client still connected, a CRL",
-    "near expiry or stale on disk. Exit status 0: all consistent, 1: mismatches."})
-final class CheckCommand implements Callable<Integer> {
+/** {@code check}: on a tunnel server, the database against the kernel's routes, OpenVPN's view and the CRL. */
+final class CheckCommand {
     static final Duration MANAGEMENT_TIMEOUT = Duration.ofSeconds(3);
-    private final Context context;
-    @Option(names = "--node", paramLabel = "NAME", description = "This tunnel server's name, as serve --node (default: the host name).")
-    String node;
-    @Option(names = "--layout", defaultValue = "shared", paramLabel = "shared|per-client",
-            description = "The layout this server runs (default: shared).")
-    String layout;
-    @Option(names = "--management", paramLabel = "SOCKET",
-            description = "OpenVPN's management socket (default: the daemon's, HOME/openvpn/run/management.sock, "
-                    + "else that of a recorded shared server directory).")
-    Path management;
 
-    CheckCommand(Context context) {
-        this.context = context;
+    private CheckCommand() {
     }
 
-    @Override
-    public Integer call() {
-        Layout l = Layout.parse(layout);
-        String nodeName = node != null ? Validation.name(node) : hostName();
-        BrokerConfig config = context.config();
-        List<Client> clients = context.broker().list();
-        List<SessionRow> sessions = context.store().read(tx -> tx.liveSessions());
-        ServerView server = l == Layout.SHARED ? serverView(config) : null;
+    static Spec spec(Context c) {
+        return Spec.command("check", a -> check(c, a), "On a tunnel server: compare the database (clients, statuses, prefixes, live",
+                "sessions) with the kernel's routes, OpenVPN's own view over its management",
+                "interface (while the daemon holds that connection: the sessions the daemon",
+                "recorded) and the CRL. Prints every mismatch: a route with no session, a",
+                "session with no route, a revoked or suspended client still connected, a CRL",
+                "near expiry or stale on disk. Exit status 0: all consistent, 1: mismatches.")
+                .option("--node", "NAME", null, "This tunnel server's name, as serve --node (default: the host name).")
+                .option("--layout", "shared|per-client", "shared", "The layout this server runs (default: shared).")
+                .option("--management", "SOCKET", null, "OpenVPN's management socket (default: the daemon's, "
+                        + "HOME/openvpn/run/management.sock, else that of a recorded shared server directory).");
+    }
+
+    private static int check(Context c, Spec.Args a) {
+        Layout l = Layout.parse(a.value("--layout"));
+        String nodeName = ServeCommand.node(a.value("--node"));
+        BrokerConfig config = c.config();
+        List<Client> clients = c.broker().list();
+        List<SessionRow> sessions = c.store().read(tx -> tx.liveSessions());
+        ServerView server = l == Layout.SHARED ? serverView(c, config, a.path("--management")) : null;
         if (l == Layout.PER_CLIENT) {
-            context.out.println("sessions: the per-client layout has no management interface; using the database's");
+            c.out.println("sessions: the per-client layout has no management interface; using the database's");
         }
         KernelRoutes routes = KernelRoutes.read();
-        CrlRow crl = context.store().read(tx -> tx.latestCrl()).orElse(null);
+        CrlRow crl = c.store().read(tx -> tx.latestCrl()).orElse(null);
         List<CrlFile> files = new ArrayList<>();
-        files.add(CrlFile.read(context.home().crl()));
-        for (ServerDirs.Recorded r : new ServerDirs(context.home(), config).recorded()) {
+        files.add(CrlFile.read(c.home().crl()));
+        for (ServerDirs.Recorded r : new ServerDirs(c.home(), config).recorded()) {
             if (Files.isDirectory(r.path())) {
                 files.add(CrlFile.read(r.path().resolve("crl.pem")));
             }
         }
         List<Mismatch> found = new ArrayList<>(Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients,
-                server, sessions, routes, crl, files, config.ca().crlDays(), context.clock.instant())));
-        context.permissionsReported = true;
-        for (net.v6broker.config.Home.LoosePermission p : context.home().loosePermissions()) {
+                server, sessions, routes, crl, files, config.ca().crlDays(), c.clock.instant())));
+        c.permissionsReported = true;
+        for (Home.LoosePermission p : c.home().loosePermissions()) {
             found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));
         }
-        context.out.printf("checked %d client(s), %d live session(s) (%s), %d kernel route(s), CRL %s on node %s%n",
+        c.out.printf("checked %d client(s), %d live session(s) (%s), %d kernel route(s), CRL %s on node %s%n",
                 clients.size(), server != null ? server.sessions().size()
                         : sessions.stream().filter(s -> s.node().equals(nodeName)).count(),
                 server != null ? "OpenVPN's management interface" : "the database", routes.routes().size(),
                 crl == null ? "none" : "#" + crl.number() + " (next update " + crl.nextUpdate() + ")", nodeName);
-        found.forEach(m -> context.out.println(m.line()));
-        context.out.println(found.isEmpty() ? "all consistent" : found.size() + " mismatch(es)");
+        found.forEach(m -> c.out.println(m.line()));
+        c.out.println(found.isEmpty() ? "all consistent" : found.size() + " mismatch(es)");
         return found.isEmpty() ? 0 : 1;
     }
 
     /** OpenVPN's view, or null (with the reason printed) when its management interface can't be asked. */
-    private ServerView serverView(BrokerConfig config) {
-        Path socket = management != null ? management : defaultSocket(config);
+    private static ServerView serverView(Context c, BrokerConfig config, Path management) {
+        Path socket = management != null ? management : defaultSocket(c, config);
         if (socket == null) {
-            context.out.println("sessions: no management socket found (is openvpn running?); using the sessions the daemon "
+            c.out.println("sessions: no management socket found (is openvpn running?); using the sessions the daemon "
                     + "recorded in the database");
             return null;
         }
         try (ManagementClient m = ManagementClient.connect(socket, MANAGEMENT_TIMEOUT, message -> { })) {
             Message reply = m.send(Command.status());
             if (reply instanceof Message.Block b) {
-                context.out.println("sessions: from OpenVPN's management interface " + socket);
+                c.out.println("sessions: from OpenVPN's management interface " + socket);
                 return ServerView.parse(b);
             }
-            context.out.println("sessions: OpenVPN answered 'status 3' with " + reply + "; using the database's");
+            c.out.println("sessions: OpenVPN answered 'status 3' with " + reply + "; using the database's");
             return null;
         } catch (ManagementException e) {
-            context.out.println("sessions: the management interface " + socket + " is busy or not answering (the daemon holds "
+            c.out.println("sessions: the management interface " + socket + " is busy or not answering (the daemon holds "
                     + "the only connection while it runs): using the sessions the daemon recorded in the database ("
                     + e.getMessage() + ")");
             return null;
         }
     }
 
-    private Path defaultSocket(BrokerConfig config) {
-        Path daemons = ServerDirs.managementSocket(ServerDirs.daemonDirectory(context.home(), Layout.SHARED));
+    private static Path defaultSocket(Context c, BrokerConfig config) {
+        Path daemons = ServerDirs.managementSocket(ServerDirs.daemonDirectory(c.home(), Layout.SHARED));
         if (Files.exists(daemons)) {
             return daemons;
         }
-        for (ServerDirs.Recorded r : new ServerDirs(context.home(), config).recorded()) {
+        for (ServerDirs.Recorded r : new ServerDirs(c.home(), config).recorded()) {
             Path s = ServerDirs.managementSocket(r.path());
             if (r.layout() == Layout.SHARED && Files.exists(s)) {
                 return s;
             }
         }
         return null;
-    }
-
-    /** The host name, if it is a valid node name. */
-    static String hostName() {
-        try {
-            String h = InetAddress.getLocalHost().getHostName();
-            return Validation.NAME.matcher(h).matches() ? h : "local";
-        } catch (IOException e) {
-            return "local";
-        }
     }
 }

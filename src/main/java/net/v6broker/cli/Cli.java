@@ -1,16 +1,26 @@
 package net.v6broker.cli;
 
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import net.v6broker.error.BrokerException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
-/** The command line: the command tree and, in one table, the exit code of every failure. */
+/**
+ * The command line: the command tree, parsed by picocli alone, and in one table the exit code of
+ * every failure. What a command line names is learned once, from picocli's parse result: which
+ * command runs, and whether it is the daemon (its logging is set up from that, before anything
+ * logs).
+ */
 public final class Cli {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -19,6 +29,11 @@ public final class Cli {
     public static final int CONFLICT = 4;
     public static final int EXHAUSTED = 5;
     public static final int NO_HOME = 6;
+
+    /** The daemon's command: the one that runs for days, and logs on its own account. */
+    static final String DAEMON = "serve";
+    /** The option every command takes before or after its name. */
+    static final String HOME = "--home";
 
     private Cli() {
     }
@@ -42,138 +57,141 @@ public final class Cli {
     }
 
     /** The context a command line runs in: real or, in tests, a fixed clock and captured output. */
-    public static Context context(java.time.Clock clock, java.security.SecureRandom random, java.io.PrintWriter out,
-                                  java.io.PrintWriter err, boolean terminal) {
+    public static Context context(Clock clock, SecureRandom random, PrintWriter out, PrintWriter err, boolean terminal) {
         return new Context(clock, () -> random, out, err, terminal);
     }
 
     /** As above, with the randomness made on first use (by whichever thread needs it first). */
-    public static Context context(java.time.Clock clock, java.util.function.Supplier<java.security.SecureRandom> random,
-                                  java.io.PrintWriter out, java.io.PrintWriter err, boolean terminal) {
+    public static Context context(Clock clock, Supplier<SecureRandom> random, PrintWriter out, PrintWriter err, boolean terminal) {
         return new Context(clock, random, out, err, terminal);
     }
 
     /**
-     * The top-level commands, in the order help lists them; {@link #command} builds each. Building a
-     * command's picocli model reflects over its annotated class (1-3 ms per class on a cold JVM, and
-     * the first annotation costs some 20 ms more), so a call builds only the command its arguments
-     * name and, of a group, only the named subcommand; help and mistyped names get the whole tree.
+     * Runs one command line and returns its exit code: picocli parses it, answers help and
+     * version requests, and reports a mistake in it; the command it names then runs here, after its
+     * logging is set up for what it is.
      */
-    private static final List<String> COMMANDS = List.of("init", "client", "server", "ca", "node", "db", "serve",
-            "status", "token", "link", "doctor", "check");
-
-    /** Runs one command line and returns its exit code. */
     public static int run(Context context, String... args) {
-        Runnable quick = QuickArgs.parse(context, args);
-        if (quick != null) {
-            try {
-                quick.run();
-                return OK;
-            } catch (Exception e) { // as picocli's execution exception handler below
-                return failed(context, e);
-            } finally {
-                context.close();
-            }
-        }
-        CommandLine cl = commandLine(context, args);
+        CommandLine cl = treeFor(context, args);
         cl.setOut(context.out);
         cl.setErr(context.err);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(context, e));
-        cl.setParameterExceptionHandler((e, args2) -> {
+        try {
+            CommandLine.ParseResult parsed = cl.parseArgs(args);
+            if (CommandLine.executeHelpRequest(parsed) != null) {
+                return OK;
+            }
+            Logging.forCommand(isDaemon(parsed));
+            List<CommandLine> commands = parsed.asCommandLineList();
+            CommandLine.Model.CommandSpec leaf = commands.get(commands.size() - 1).getCommandSpec();
+            context.homeDir = Path.of(leaf.findOption(HOME).<String>getValue());
+            return ((Spec.Run) leaf.userObject()).call();
+        } catch (CommandLine.ParameterException e) {
             context.err.println("v6broker: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, context.err);
             context.err.println("(see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return INVALID;
-        });
-        try {
-            return cl.execute(args);
+        } catch (Exception e) {
+            context.err.println("v6broker: " + message(e));
+            return exitCode(e);
         } finally {
             context.close();
         }
     }
 
-    /** Reports a command's failure and returns its exit code. */
-    private static int failed(Context context, Exception e) {
-        context.err.println("v6broker: " + message(e));
-        return exitCode(e);
-    }
-
-    /** The picocli tree for {@code args}: only the command they name, or all of them (help, mistakes). */
-    static CommandLine commandLine(Context context, String[] args) {
-        List<String> named = named(args);
-        String only = named.isEmpty() || !COMMANDS.contains(named.get(0)) ? null : named.get(0);
-        String subcommand = only != null && named.size() > 1 ? named.get(1) : null;
-        CommandLine cl = new CommandLine(new Root(context));
-        for (String name : COMMANDS) {
-            if (only == null || only.equals(name)) {
-                cl.addSubcommand(name, command(context, name, subcommand));
-            }
-        }
-        withHelp(cl);
-        return cl;
-    }
-
-    /** Every command and subcommand answers {@code --help} and {@code --version}. */
-    private static void withHelp(CommandLine cl) {
-        cl.getCommandSpec().mixinStandardHelpOptions(true);
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            withHelp(sub);
-        }
-    }
-
-    /** A top-level command; of a group, only {@code subcommand} if it names one of its subcommands. */
-    private static CommandLine command(Context c, String name, String subcommand) {
-        return switch (name) {
-            case "init" -> new CommandLine(new InitCommand(c));
-            case "client" -> group(new ClientCommands(c), ClientCommands.subcommands(c), subcommand);
-            case "server" -> group(new ServerCommands(c), ServerCommands.subcommands(c), subcommand);
-            case "ca" -> group(new CaCommands(c), List.of(new CaCommands.Cert(c), new CaCommands.Crl(c)), subcommand);
-            case "node" -> group(new NodeCommands(c), List.of(new NodeCommands.Add(c)), subcommand);
-            case "db" -> group(new DbCommands(c), List.of(new DbCommands.MigrateTo(c)), subcommand);
-            case "serve" -> new CommandLine(new ServeCommand(c));
-            case "status" -> new CommandLine(new StatusCommand(c));
-            case "token" -> group(new TokenCommands(c), TokenCommands.subcommands(c), subcommand);
-            case "link" -> group(new LinkCommands(c), LinkCommands.subcommands(c), subcommand);
-            case "doctor" -> new CommandLine(new DoctorCommand(c));
-            case "check" -> new CommandLine(new CheckCommand(c));
-            default -> throw new IllegalArgumentException("no command " + name);
-        };
-    }
-
-    private static CommandLine group(Object group, List<Object> subcommands, String only) {
-        CommandLine cl = new CommandLine(group);
-        boolean known = subcommands.stream().anyMatch(s -> name(s).equals(only));
-        for (Object sub : subcommands) {
-            if (!known || name(sub).equals(only)) {
-                CommandLine c = new CommandLine(sub);
-                if (sub instanceof ClientCommands.Change change) {
-                    c.getCommandSpec().usageMessage().description(change.description());
-                }
-                cl.addSubcommand(name(sub), c);
-            }
-        }
-        return cl;
-    }
-
-    private static String name(Object command) {
-        return command instanceof ClientCommands.Change change ? change.verb()
-                : command.getClass().getAnnotation(Command.class).name();
+    /** Whether the parsed command line runs the daemon: the one place that decides it. */
+    static boolean isDaemon(CommandLine.ParseResult parsed) {
+        return parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals(DAEMON);
     }
 
     /**
-     * The first two arguments that are neither options nor the value of {@code --home} (the only
-     * option before a subcommand that takes a value): the command and subcommand they name.
+     * What the launcher needs to know of the tree to pick the JVM's flags before Java runs: the
+     * daemon's name and the options before a command that take a value, one per line
+     * ({@code daemon serve}, {@code valued --home}). Written when the launcher prepares.
      */
-    static List<String> named(String[] args) {
-        List<String> named = new ArrayList<>(2);
-        for (int i = 0; i < args.length && named.size() < 2; i++) {
-            if (args[i].equals("--home")) {
-                i++;
-            } else if (!args[i].startsWith("-")) {
-                named.add(args[i]);
+    static String launchShape(Context context) {
+        StringBuilder shape = new StringBuilder("daemon ").append(DAEMON).append('\n');
+        for (CommandLine.Model.OptionSpec o : tree(context).getCommandSpec().options()) {
+            if (o.arity().max() > 0) {
+                for (String name : o.names()) {
+                    shape.append("valued ").append(name).append('\n');
+                }
             }
         }
-        return named;
+        return shape.toString();
+    }
+
+    /** The top-level commands, in the order help lists them, each made by its class. */
+    private static final Map<String, Function<Context, Spec>> COMMANDS = commands();
+
+    private static Map<String, Function<Context, Spec>> commands() {
+        Map<String, Function<Context, Spec>> m = new LinkedHashMap<>();
+        m.put("init", InitCommand::spec);
+        m.put("client", ClientCommands::spec);
+        m.put("server", ServerCommands::spec);
+        m.put("ca", CaCommands::spec);
+        m.put("node", NodeCommands::spec);
+        m.put("db", DbCommands::spec);
+        m.put(DAEMON, ServeCommand::spec);
+        m.put("status", StatusCommand::spec);
+        m.put("token", TokenCommands::spec);
+        m.put("link", LinkCommands::spec);
+        m.put("doctor", DoctorCommand::spec);
+        m.put("check", CheckCommand::spec);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The whole command tree. */
+    static CommandLine tree(Context c) {
+        return tree(c, COMMANDS.keySet());
+    }
+
+    /**
+     * The tree a command line runs on: the root with only the top-level command it names (and all of
+     * that command's subcommands), or the whole tree when it names none (help, a mistyped name: their
+     * messages list or suggest every command). The branch parses the line exactly as the whole tree
+     * does, since it is the same branch; building picocli's model of every command is slow on a
+     * cold JVM, and a line runs one (docs/decisions.md, 20). Which command the line names is
+     * picocli's answer too ({@link #commandNamed}).
+     */
+    static CommandLine treeFor(Context c, String[] args) {
+        String named = commandNamed(args);
+        return named != null && COMMANDS.containsKey(named) ? tree(c, List.of(named)) : tree(c);
+    }
+
+    private static CommandLine tree(Context c, Collection<String> names) {
+        Spec root = rootOptions(Spec.group("v6broker",
+                "IPv6 tunnel broker on OpenVPN: fixed public addresses and routed prefixes for IPv4-only clients."));
+        for (String name : names) {
+            root.sub(COMMANDS.get(name).apply(c));
+        }
+        return new CommandLine(root.spec());
+    }
+
+    /** The options of the root, which come before the command or after it. */
+    private static Spec rootOptions(Spec root) {
+        return root.inherited(HOME, "DIR", "${env:V6BROKER_HOME:-broker-home}",
+                "The broker home (default: $V6BROKER_HOME or ./broker-home).");
+    }
+
+    /**
+     * The first word of {@code args} that picocli reads as neither the root's option nor its value:
+     * the command the line names, or null (none, or a mistake in the root's options, which the whole
+     * tree then reports).
+     */
+    static String commandNamed(String[] args) {
+        Spec root = rootOptions(Spec.command("v6broker", a -> OK)).rest("COMMAND");
+        root.spec().parser().stopAtPositional(true);
+        try {
+            CommandLine.ParseResult parsed = new CommandLine(root.spec()).parseArgs(args);
+            // picocli refuses an option's value that names a command (--home client): the whole tree says so
+            if (parsed.matchedOptions().stream().anyMatch(o -> COMMANDS.containsKey(String.valueOf((Object) o.getValue())))) {
+                return null;
+            }
+            List<String> rest = parsed.matchedPositionalValue(0, List.of());
+            return rest.isEmpty() ? null : rest.get(0);
+        } catch (CommandLine.ParameterException e) {
+            return null;
+        }
     }
 
     /** What a failure prints: the message of a reported failure, the whole exception of a bug. */
@@ -182,28 +200,5 @@ public final class Cli {
             return u.getMessage() + ": " + u.getCause().getMessage();
         }
         return e instanceof BrokerException ? e.getMessage() : e.toString();
-    }
-
-    @Command(name = "v6broker", mixinStandardHelpOptions = true, version = "v6broker 0.1",
-            description = "IPv6 tunnel broker on OpenVPN: fixed public addresses and routed prefixes for IPv4-only clients.",
-            subcommandsRepeatable = false)
-    static final class Root implements Runnable {
-        private final Context context;
-
-        Root(Context context) {
-            this.context = context;
-        }
-
-        @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
-                defaultValue = "${env:V6BROKER_HOME:-broker-home}",
-                description = "The broker home (default: $V6BROKER_HOME or ./broker-home).")
-        void home(Path dir) {
-            context.homeDir = dir;
-        }
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: init, client, ca, server");
-        }
     }
 }

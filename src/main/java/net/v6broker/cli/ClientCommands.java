@@ -1,17 +1,13 @@
 package net.v6broker.cli;
 
-import net.v6broker.error.InvalidInputException;
-
-import net.v6broker.api.ClientJson;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import net.v6broker.api.ClientJson;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.Importer;
@@ -20,38 +16,29 @@ import net.v6broker.broker.Outcome;
 import net.v6broker.ca.GeneratedKey;
 import net.v6broker.ca.KeyType;
 import net.v6broker.config.Home;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import net.v6broker.error.InvalidInputException;
 
-@Command(name = "client", description = "Add, list, show, revoke, suspend, resume, renew, delete and import clients.")
-final class ClientCommands implements Runnable {
-    private final Context context;
-
-    ClientCommands(Context context) {
-        this.context = context;
+/** {@code client add|list|show|revoke|suspend|resume|renew|delete|import|export}. */
+final class ClientCommands {
+    private ClientCommands() {
     }
 
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing subcommand: add, list, show, revoke, suspend, resume, renew, delete, import");
-    }
-
-    static List<Object> subcommands(Context c) {
-        List<Object> subs = new ArrayList<>();
-        subs.add(new Add(c));
-        subs.add(new ListClients(c));
-        subs.add(new Show(c));
-        subs.add(new Change(c, "revoke", "Revoke the certificate for good (CRL re-issued); the prefix stays reserved.", Broker::revoke));
-        subs.add(new Change(c, "suspend", "Refuse the client at connect until resumed; the certificate stays valid.", Broker::suspend));
-        subs.add(new Change(c, "resume", "Let a suspended client connect again.", Broker::resume));
-        subs.add(new Change(c, "renew", "New key and certificate, same prefix; the old certificate is revoked.", Broker::renew));
-        subs.add(new Change(c, "delete", "Revoke, remove from listings, and quarantine the prefix before reuse.", Broker::delete));
-        subs.add(new Import(c));
-        subs.add(new ExportCommand(c));
-        return subs;
+    static Spec spec(Context c) {
+        return Spec.group("client", "Add, list, show, revoke, suspend, resume, renew, delete and import clients.")
+                .sub(add(c))
+                .sub(list(c))
+                .sub(show(c))
+                .sub(change(c, "revoke", "revoked", "Revoke the certificate for good (CRL re-issued); the prefix stays reserved.",
+                        Broker::revoke))
+                .sub(change(c, "suspend", "suspended", "Refuse the client at connect until resumed; the certificate stays valid.",
+                        Broker::suspend))
+                .sub(change(c, "resume", "resumed", "Let a suspended client connect again.", Broker::resume))
+                .sub(change(c, "renew", "renewed", "New key and certificate, same prefix; the old certificate is revoked.",
+                        Broker::renew))
+                .sub(change(c, "delete", "deleted", "Revoke, remove from listings, and quarantine the prefix before reuse.",
+                        Broker::delete))
+                .sub(importer(c))
+                .sub(ExportCommand.spec(c));
     }
 
     static void print(Context context, Client c, boolean json) {
@@ -59,166 +46,89 @@ final class ClientCommands implements Runnable {
             context.out.print(Home.toJson(ClientJson.of(c, true)));
             return;
         }
-        // appended, not printf'd: a cold Formatter costs a millisecond of every `client add`
-        String nl = System.lineSeparator();
-        StringBuilder s = new StringBuilder(512);
-        s.append("name             ").append(c.name()).append(nl);
-        s.append("type             ").append(c.type().cliName()).append(nl);
-        s.append("os               ").append(c.os().cliName()).append(nl);
+        context.out.printf("name             %s%n", c.name());
+        context.out.printf("type             %s%n", c.type().cliName());
+        context.out.printf("os               %s%n", c.os().cliName());
         if (c.email() != null) {
-            s.append("email            ").append(c.email()).append(nl);
+            context.out.printf("email            %s%n", c.email());
         }
-        s.append("status           ").append(c.status().dbName()).append(nl);
-        s.append("prefix           ").append(c.assignment().prefix()).append(nl);
-        s.append("transfer server  ").append(c.assignment().transferServer()).append(nl);
-        s.append("transfer client  ").append(c.assignment().transferClient()).append(nl);
-        s.append("serial           ").append(c.serial()).append(nl);
-        s.append("valid until      ").append(c.notAfter()).append(nl);
-        s.append("created          ").append(c.createdAt()).append(nl);
-        context.out.print(s);
+        context.out.printf("status           %s%n", c.status().dbName());
+        context.out.printf("prefix           %s%n", c.assignment().prefix());
+        context.out.printf("transfer server  %s%n", c.assignment().transferServer());
+        context.out.printf("transfer client  %s%n", c.assignment().transferClient());
+        context.out.printf("serial           %s%n", c.serial());
+        context.out.printf("valid until      %s%n", c.notAfter());
+        context.out.printf("created          %s%n", c.createdAt());
     }
 
-    @Command(name = "add", description = "Add a client: allocate its address or prefix, issue its key and certificate.")
-    static final class Add implements Runnable {
-        private final Context context;
-        @Parameters(index = "0", paramLabel = "NAME", description = "Letters, digits, '.', '_', '-'; 1..64; no leading '.' or '-'.")
-        String name;
-        @Option(names = "--type", required = true, paramLabel = "hermit|subnet", description = "hermit: one /128; subnet: a routed /64.")
-        String type;
-        @Option(names = "--os", defaultValue = "linux", paramLabel = "linux|windows|macos")
-        String os;
-        @Option(names = "--email", paramLabel = "E")
-        String email;
-        @Option(names = "--json", description = "Print the client as JSON.")
-        boolean json;
-
-        Add(Context context) {
-            this.context = context;
-        }
-
-        @Override
-        public void run() {
+    private static Spec add(Context c) {
+        return Spec.command("add", a -> {
             // the two longest first, each on its own thread: opening the database (which reads the
-            // configuration on its way) and loading the CA (docs/decisions.md, 18)
-            context.openStoreInBackground();
-            context.loadCaInBackground();
-            NewClient request = NewClient.parse(name, type, os, email);
+            // configuration on its way) and loading the CA
+            c.openStoreInBackground();
+            c.loadCaInBackground();
+            NewClient request = NewClient.parse(a.positional(0), a.value("--type"), a.value("--os"), a.value("--email"));
             // the client's key needs no CA: made here, while the CA and the database load
-            GeneratedKey key = GeneratedKey.generate(KeyType.parse(context.config().ca().keyType()), context.random());
-            print(context, context.broker().add(request, key).value(), json);
-        }
+            GeneratedKey key = GeneratedKey.generate(KeyType.parse(c.config().ca().keyType()), c.random());
+            print(c, c.broker().add(request, key).value(), a.flag("--json"));
+            return Cli.OK;
+        }, "Add a client: allocate its address or prefix, issue its key and certificate.")
+                .positional("NAME", "Letters, digits, '.', '_', '-'; 1..64; no leading '.' or '-'.")
+                .required("--type", "hermit|subnet", "hermit: one /128; subnet: a routed /64.")
+                .option("--os", "linux|windows|macos", "linux")
+                .option("--email", "E", null)
+                .flag("--json", "Print the client as JSON.");
     }
 
-    @Command(name = "list", description = "List the clients (deleted ones are not shown).")
-    static final class ListClients implements Runnable {
-        private final Context context;
-        @Option(names = "--json", description = "Print a JSON array.")
-        boolean json;
-
-        ListClients(Context context) {
-            this.context = context;
-        }
-
-        @Override
-        public void run() {
-            List<Client> clients = context.broker().list();
-            if (json) {
-                context.out.print(Home.toJson(clients.stream().map(c -> ClientJson.of(c, false)).toList()));
-                return;
+    private static Spec list(Context c) {
+        return Spec.command("list", a -> {
+            List<Client> clients = c.broker().list();
+            if (a.flag("--json")) {
+                c.out.print(Home.toJson(clients.stream().map(x -> ClientJson.of(x, false)).toList()));
+                return Cli.OK;
             }
-            context.out.printf("%-24s %-7s %-9s %-8s %s%n", "NAME", "TYPE", "STATUS", "OS", "PREFIX");
-            for (Client c : clients) {
-                context.out.printf("%-24s %-7s %-9s %-8s %s%n", c.name(), c.type().cliName(), c.status().dbName(),
-                        c.os().cliName(), c.assignment().prefix());
+            c.out.printf("%-24s %-7s %-9s %-8s %s%n", "NAME", "TYPE", "STATUS", "OS", "PREFIX");
+            for (Client x : clients) {
+                c.out.printf("%-24s %-7s %-9s %-8s %s%n", x.name(), x.type().cliName(), x.status().dbName(), x.os().cliName(),
+                        x.assignment().prefix());
             }
-        }
+            return Cli.OK;
+        }, "List the clients (deleted ones are not shown).")
+                .flag("--json", "Print a JSON array.");
     }
 
-    @Command(name = "show", description = "Show one client.")
-    static final class Show implements Runnable {
-        private final Context context;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-        @Option(names = "--json", description = "Print JSON, with the certificate PEM.")
-        boolean json;
-
-        Show(Context context) {
-            this.context = context;
-        }
-
-        @Override
-        public void run() {
-            print(context, context.broker().show(name), json);
-        }
+    private static Spec show(Context c) {
+        return Spec.command("show", a -> {
+            print(c, c.broker().show(a.positional(0)), a.flag("--json"));
+            return Cli.OK;
+        }, "Show one client.")
+                .positional("NAME", null)
+                .flag("--json", "Print JSON, with the certificate PEM.");
     }
 
     /** One of the state changes; they differ only in the broker operation. */
-    @Command(description = "")
-    static final class Change implements Runnable {
-        private final Context context;
-        private final BiFunction<Broker, String, Outcome<Client>> action;
-        private final String verb;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-        @Option(names = "--json", description = "Print the client as JSON afterwards.")
-        boolean json;
-
-        Change(Context context, String verb, String description, BiFunction<Broker, String, Outcome<Client>> action) {
-            this.context = context;
-            this.verb = verb;
-            this.action = action;
-            this.description = description;
-        }
-
-        private final String description;
-
-        @Override
-        public void run() {
-            Outcome<Client> o = action.apply(context.broker(), name);
-            if (json) {
-                context.out.print(Home.toJson(ClientJson.of(o.value(), false)));
+    private static Spec change(Context c, String verb, String past, String description,
+                               BiFunction<Broker, String, Outcome<Client>> action) {
+        return Spec.command(verb, a -> {
+            Client changed = action.apply(c.broker(), a.positional(0)).value();
+            if (a.flag("--json")) {
+                c.out.print(Home.toJson(ClientJson.of(changed, false)));
             } else {
-                context.out.printf("%s: %s (%s, %s)%n", verbPast(), o.value().name(), o.value().status().dbName(),
-                        o.value().assignment().prefix());
+                c.out.printf("%s: %s (%s, %s)%n", past, changed.name(), changed.status().dbName(), changed.assignment().prefix());
             }
-        }
-
-        String verb() {
-            return verb;
-        }
-
-        String description() {
-            return description;
-        }
-
-        private String verbPast() {
-            return switch (verb) {
-                case "revoke" -> "revoked";
-                case "suspend" -> "suspended";
-                case "resume" -> "resumed";
-                case "renew" -> "renewed";
-                default -> "deleted";
-            };
-        }
+            return Cli.OK;
+        }, description)
+                .positional("NAME", null)
+                .flag("--json", "Print the client as JSON afterwards.");
     }
 
-    @Command(name = "import", description = "Add many clients from a CSV file: name,type[,os[,email]] per line.")
-    static final class Import implements Runnable {
-        private final Context context;
-        @Parameters(index = "0", paramLabel = "FILE.csv")
-        Path file;
-        @Option(names = "--threads", paramLabel = "N", description = "Threads issuing certificates (default: all cores).")
-        int threads = Runtime.getRuntime().availableProcessors();
-
-        Import(Context context) {
-            this.context = context;
-        }
-
-        @Override
-        public void run() {
+    private static Spec importer(Context c) {
+        return Spec.command("import", a -> {
+            Path file = Path.of(a.positional(0));
+            int threads = a.integer("--threads", Runtime.getRuntime().availableProcessors(), 1, 256);
             // the database first, as for `client add`: opening it takes longest; then the CA
-            context.openStoreInBackground();
-            context.loadCaInBackground();
+            c.openStoreInBackground();
+            c.loadCaInBackground();
             List<String> lines;
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -229,21 +139,24 @@ final class ClientCommands implements Runnable {
             // The printed time starts once the CA is loaded, as the crypto-only benchmark's clock
             // starts once its CA is made (bench/README.md): what it shows is issuing, allocating,
             // writing the database and the files, not reading the CA's files.
-            context.ca();
+            c.ca();
             long start = System.nanoTime();
-            Importer importer = new Importer(context.broker(), context.config().clients().importBatch(), Math.max(1, threads));
-            Progress bar = new Progress(context, parsed.rows().size());
+            Importer importer = new Importer(c.broker(), c.config().clients().importBatch(), threads);
+            Progress bar = new Progress(c, parsed.rows().size());
             Importer.Result result = importer.run(parsed.rows(), bar::show);
             bar.done();
             double seconds = (System.nanoTime() - start) / 1e9;
-            context.out.printf("imported %d clients in %.2f s (%.0f/s)%n", result.added(), seconds,
+            c.out.printf("imported %d clients in %.2f s (%.0f/s)%n", result.added(), seconds,
                     seconds > 0 ? result.added() / seconds : 0);
             Importer.Failure failure = result.failure().or(parsed::failure).orElse(null);
             if (failure != null) {
                 throw new InvalidInputException(file + " line " + failure.line() + ": " + failure.message()
                         + " (the " + result.added() + " clients before it were added; nothing after it)");
             }
-        }
+            return Cli.OK;
+        }, "Add many clients from a CSV file: name,type[,os[,email]] per line.")
+                .positional("FILE.csv", null)
+                .option("--threads", "N", null, "Threads issuing certificates (default: all cores).");
     }
 
     /** A progress bar on a terminal; nothing otherwise. */

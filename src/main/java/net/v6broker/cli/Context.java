@@ -22,7 +22,7 @@ import net.v6broker.store.Store;
  * the broker (whose changes apply their effects in this process with {@link Tunnels#ELSEWHERE}: the
  * daemons end sessions from the event stream). A command that issues certificates has the CA loaded
  * and the database opened on threads of their own while it goes on ({@link #loadCaInBackground},
- * {@link #openStoreInBackground}): on a cold JVM each takes 15-30 ms (docs/decisions.md, 17).
+ * {@link #openStoreInBackground}): on a cold JVM each takes long (docs/decisions.md, 17).
  *
  * <p>Not thread-safe: one per CLI call; only {@link #ca} and {@link #store} may be called from
  * other threads (the importer's issuing threads reach the CA through the broker).

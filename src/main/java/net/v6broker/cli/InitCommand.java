@@ -1,63 +1,54 @@
 package net.v6broker.cli;
 
-import net.v6broker.error.InvalidInputException;
-
-import net.v6broker.home.HomeSetup;
+import java.nio.file.Path;
 import net.v6broker.ca.KeyType;
+import net.v6broker.client.ClientKind;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import net.v6broker.error.InvalidInputException;
+import net.v6broker.home.HomeSetup;
+import net.v6broker.openvpn.ServerDirs;
 
-@Command(name = "init", description = "Create a broker home: configuration, CA, server certificate, tls-crypt key, CRL and database.")
-final class InitCommand implements Runnable {
-    private final Context context;
-
-    @Option(names = "--join", paramLabel = "BUNDLE.tar.gz",
-            description = "Join an existing broker on PostgreSQL as a further node, from 'v6broker node add --out BUNDLE'.")
-    java.nio.file.Path join;
-
-    @Option(names = "--prefix", paramLabel = "P",
-            description = "The broker's IPv6 prefix, /32 to /60 (e.g. 2001:db8:abba:f100::/56).")
-    String prefix;
-
-    @Option(names = "--endpoint", paramLabel = "HOST[:PORT]",
-            description = "Where clients connect (UDP; port 1194 unless given).")
-    String endpoint;
-
-    @Option(names = "--key-type", defaultValue = "ec", paramLabel = "TYPE",
-            description = "ec (P-256, default), rsa (3072), rsa2048 or rsa3072.")
-    String keyType;
-
-    InitCommand(Context context) {
-        this.context = context;
+/** {@code init}: a new broker home, or a further node of a broker on PostgreSQL. */
+final class InitCommand {
+    private InitCommand() {
     }
 
-    @Override
-    public void run() {
-        if (join != null) {
-            if (prefix != null || endpoint != null) {
-                throw new InvalidInputException("--join takes everything from the bundle: drop --prefix and --endpoint");
+    static Spec spec(Context c) {
+        return Spec.command("init", a -> {
+            Path join = a.path("--join");
+            String prefix = a.value("--prefix");
+            String endpoint = a.value("--endpoint");
+            if (join != null) {
+                if (prefix != null || endpoint != null) {
+                    throw new InvalidInputException("--join takes everything from the bundle: drop --prefix and --endpoint");
+                }
+                ServerDirs.requireRenderableHome(c.homeDir);
+                Home home = new HomeSetup(c.clock, c.random()).join(c.homeDir, join);
+                BrokerConfig config = home.loadConfig();
+                c.out.printf("joined the broker on %s as node %s (home %s)%n", config.database().url(), config.endpoint(), home.dir());
+                return Cli.OK;
             }
-            net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
-            Home home = new HomeSetup(context.clock, context.random()).join(context.homeDir, join);
-            BrokerConfig config = home.loadConfig();
-            context.out.printf("joined the broker on %s as node %s (home %s)%n", config.database().url(), config.endpoint(), home.dir());
-            return;
-        }
-        if (prefix == null || endpoint == null) {
-            throw new InvalidInputException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
-        }
-        net.v6broker.openvpn.ServerDirs.requireRenderableHome(context.homeDir);
-        KeyType type = KeyType.parse(keyType);
-        BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
-                new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);
-        Home home = new HomeSetup(context.clock, context.random()).create(context.homeDir, config);
-        var plan = config.plan();
-        context.out.printf("created broker home %s%n", home.dir());
-        context.out.printf("  prefix     %s (transfer %s, hermits %s, %d subnet /64s)%n", plan.prefix(),
-                plan.transferNetwork(), plan.hermitNetwork(), plan.capacity(net.v6broker.client.ClientKind.SUBNET));
-        context.out.printf("  endpoint   %s%n", config.endpoint());
-        context.out.printf("  CA         %s, key %s (mode 0600)%n", type.cliName(), home.caKey());
+            if (prefix == null || endpoint == null) {
+                throw new InvalidInputException("init needs --prefix P and --endpoint HOST[:PORT] (or --join BUNDLE)");
+            }
+            ServerDirs.requireRenderableHome(c.homeDir);
+            KeyType type = KeyType.parse(a.value("--key-type"));
+            BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
+                    new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);
+            Home home = new HomeSetup(c.clock, c.random()).create(c.homeDir, config);
+            var plan = config.plan();
+            c.out.printf("created broker home %s%n", home.dir());
+            c.out.printf("  prefix     %s (transfer %s, hermits %s, %d subnet /64s)%n", plan.prefix(),
+                    plan.transferNetwork(), plan.hermitNetwork(), plan.capacity(ClientKind.SUBNET));
+            c.out.printf("  endpoint   %s%n", config.endpoint());
+            c.out.printf("  CA         %s, key %s (mode 0600)%n", type.cliName(), home.caKey());
+            return Cli.OK;
+        }, "Create a broker home: configuration, CA, server certificate, tls-crypt key, CRL and database.")
+                .option("--join", "BUNDLE.tar.gz", null,
+                        "Join an existing broker on PostgreSQL as a further node, from 'v6broker node add --out BUNDLE'.")
+                .option("--prefix", "P", null, "The broker's IPv6 prefix, /32 to /60 (e.g. 2001:db8:abba:f100::/56).")
+                .option("--endpoint", "HOST[:PORT]", null, "Where clients connect (UDP; port 1194 unless given).")
+                .option("--key-type", "TYPE", "ec", "ec (P-256, default), rsa (3072), rsa2048 or rsa3072.");
     }
 }

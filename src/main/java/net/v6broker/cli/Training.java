@@ -2,13 +2,18 @@ package net.v6broker.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 
 /**
- * A short, representative run of the commands in a throw-away home, used by the launcher to record
- * the classes they load in a class-data-sharing archive. Not a user command.
+ * What the launcher prepares from the code (see ./v6broker): the command tree's shape, and a short,
+ * representative run of the commands in a throw-away home, whose loaded classes go into the
+ * class-data-sharing archive. Not a user command: {@code Training HOME SHAPE-FILE}.
  */
 public final class Training {
     /** Enough rows for the import to switch to the fast EC engine, so its classes are archived too. */
@@ -19,6 +24,8 @@ public final class Training {
 
     public static void main(String[] args) throws IOException {
         Path home = Path.of(args[0]);
+        Files.writeString(Path.of(args[1]), Cli.launchShape(Cli.context(Clock.systemUTC(), new SecureRandom(),
+                new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), false)), StandardCharsets.UTF_8);
         Path csv = home.resolveSibling("training.csv");
         Files.createDirectories(csv.getParent());
         StringBuilder rows = new StringBuilder("name,type,os,email\n");

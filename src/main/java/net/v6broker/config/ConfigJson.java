@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * {@code config.json} to {@link BrokerConfig} and back, on Jackson's streaming parser and generator
  * (jackson-core) rather than its object mapper: every command reads the configuration, and on a
- * cold JVM creating an {@code ObjectMapper} and binding the records through it took some 30 ms of
- * a 200 ms {@code client add}; this takes about 2 ms (docs/decisions.md, 17).
+ * cold JVM creating an {@code ObjectMapper} and binding the records through it cost a good part of
+ * a {@code client add} (docs/decisions.md, 17).
  *
  * <p>The keys of each section are listed here once; an unknown key is refused with the accepted
  * ones, a value of the wrong JSON type names the key and the type expected, and the records'

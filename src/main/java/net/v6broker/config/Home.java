@@ -34,8 +34,8 @@ public record Home(Path dir) {
     public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
     /**
-     * Jackson's object mapper, for {@link #toJson} only, made on first use: creating it costs some
-     * 17 ms on a cold JVM, which commands that print no JSON should not pay (docs/decisions.md, 17).
+     * Jackson's object mapper, for {@link #toJson} only, made on first use: creating it is slow on a
+     * cold JVM, which commands that print no JSON should not pay for (docs/decisions.md, 17).
      */
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,7 +65,7 @@ public record Home(Path dir) {
         return dir.resolve("ca/crl.pem");
     }
 
-    /** The record that the CA key in ca.key belongs to the certificate in ca.crt (see broker.KeyMatchRecord). */
+    /** The record that the CA key in ca.key belongs to the certificate in ca.crt (see home.KeyMatchRecord). */
     public Path caKeyMatch() {
         return dir.resolve("ca/key-matches-cert");
     }

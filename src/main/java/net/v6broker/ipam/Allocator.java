@@ -48,9 +48,4 @@ public final class Allocator {
         cursor = candidate;
         return plan.assignment(pool, candidate);
     }
-
-    /** Marks an index as taken (after another writer won it: the retry then picks the next one). */
-    public void markTaken(long index) {
-        taken.add(index);
-    }
 }

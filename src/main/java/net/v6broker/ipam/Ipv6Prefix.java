@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * may have; arithmetic and formatting are ours. Immutable.
  *
  * <p>Not the IPAddress library here: every command parses the broker's prefix from its
- * configuration, and on a cold JVM that library's first parse took 11-18 ms against the JDK's
- * 1.3 ms (docs/decisions.md, 17). IPAddress stays where addresses are compared, in the doctor.
+ * configuration, and on a cold JVM that library's first parse is many times slower than the
+ * JDK's (docs/decisions.md, 17). IPAddress stays where addresses are compared, in the doctor.
  */
 public record Ipv6Prefix(BigInteger network, int length) implements Comparable<Ipv6Prefix> {
 

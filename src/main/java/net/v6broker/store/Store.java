@@ -251,8 +251,8 @@ public final class Store implements AutoCloseable {
             p.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
             p.setProperty("transaction_mode", "IMMEDIATE");
             // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT and UPDATE
-            // for getGeneratedKeys, which nothing here calls (ids come back by RETURNING): a third
-            // of the database time of a 1,000-client import (docs/decisions.md, 18).
+            // for getGeneratedKeys, which nothing here calls (ids come back by RETURNING)
+            // (docs/decisions.md, 18).
             p.setProperty("jdbc.get_generated_keys", "false");
             if (!mayCreate) {
                 // read-write without SQLITE_OPEN_CREATE: a missing file fails, it is never made empty
@@ -268,7 +268,7 @@ public final class Store implements AutoCloseable {
             p.setProperty("ApplicationName", "v6broker");
         }
         // The driver itself, not DriverManager: that loads and initialises every driver on the class
-        // path first (PostgreSQL's sets up java.util.logging), some 10 ms of each SQLite command.
+        // path first (PostgreSQL's sets up java.util.logging), which a SQLite command need not pay for.
         java.sql.Driver driver = dialect().equals("sqlite") ? new org.sqlite.JDBC() : new org.postgresql.Driver();
         Connection c = driver.connect(url, p);
         if (c == null) {

@@ -40,7 +40,7 @@ class X509TimePropertiesTest {
         String expected = DateTimeFormatter.ofPattern(utc ? "yyMMddHHmmss'Z'" : "yyyyMMddHHmmss'Z'")
                 .withZone(ZoneOffset.UTC).format(instant);
 
-        ASN1Primitive time = CertificateAuthority.time(instant).toASN1Primitive();
+        ASN1Primitive time = X509Time.of(instant).toASN1Primitive();
 
         assertThat(time).isEqualTo(utc ? new ASN1UTCTime(expected) : new ASN1GeneralizedTime(expected));
     }

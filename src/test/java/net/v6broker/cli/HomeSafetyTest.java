@@ -274,8 +274,8 @@ class HomeSafetyTest {
 
     @Test
     void everyCommandAndSubcommandAnswersHelp() {
-        CommandLine all = Cli.commandLine(Cli.context(java.time.Clock.systemUTC(), new java.security.SecureRandom(),
-                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false), new String[0]);
+        CommandLine all = Cli.tree(Cli.context(java.time.Clock.systemUTC(), new java.security.SecureRandom(),
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false));
         List<List<String>> paths = new ArrayList<>();
         collect(all, new ArrayList<>(), paths);
         assertThat(paths).hasSizeGreaterThan(20);

@@ -17,22 +17,4 @@ public record Command(String text, boolean expectsBlock) {
         }
         return new Command("client-kill " + clientId + " HALT", false);
     }
-
-    public static Command bytecount(int seconds) {
-        if (seconds < 0 || seconds > 3600) {
-            throw new IllegalArgumentException("bytecount interval " + seconds + " out of range 0..3600");
-        }
-        return new Command("bytecount " + seconds, false);
-    }
-
-    public static Command version() {
-        return new Command("version", true);
-    }
-
-    public static Command signal(String signal) {
-        if (!signal.matches("SIGHUP|SIGTERM|SIGUSR1|SIGUSR2")) {
-            throw new IllegalArgumentException("unknown signal '" + signal + "': accepted SIGHUP, SIGTERM, SIGUSR1, SIGUSR2");
-        }
-        return new Command("signal " + signal, false);
-    }
 }

@@ -1,4 +1,4 @@
-package net.v6broker.ca;
+package net.v6broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -92,22 +92,39 @@ class LauncherStartupTest {
     }
 
     @Test
-    void sqlitesVersionResourceComesFromASmallJarAheadOfTheBigOne() throws Exception {
-        String resource = "META-INF/maven/org.xerial/sqlite-jdbc/pom.properties";
+    void theDaemonGetsTheJvmsDefaultsAndLogsItsInfoLinesWhereverTheHomeStands() throws Exception {
+        // regression: `--home X serve` ran the daemon with the short commands' C1-only flags and
+        // without its info lines, because the launcher and the logging looked at the first argument
+        Path home = init();
 
-        Result print = launcher(Map.of("V6BROKER_PRINT_JAVA", "1"), "client", "add", "x", "--type", "hermit");
-
-        List<String> words = print.output().lines().toList();
-        assertThat(words).contains("-cp");
-        Path first = root.resolve("target/v6broker-first.jar");
-        assertThat(words.get(words.indexOf("-cp") + 1)).isEqualTo(first + ":" + root.resolve("target/v6broker.jar"));
-        try (JarFile small = new JarFile(first.toFile()); JarFile big = new JarFile(root.resolve("target/v6broker.jar").toFile())) {
-            assertThat(small.stream().map(JarEntry::getName)).containsExactly(resource);
-            JarEntry entry = small.getJarEntry(resource);
-            assertThat(entry.getMethod()).as("stored, so that reading it needs no inflater").isEqualTo(JarEntry.STORED);
-            assertThat(small.getInputStream(entry).readAllBytes())
-                    .isEqualTo(big.getInputStream(big.getJarEntry(resource)).readAllBytes());
+        try (ServeProcess serve = ServeProcess.viaLauncher(root.resolve("v6broker"), home, dir.resolve("serve.log"),
+                "--no-openvpn")) {
+            List<String> jvm = serve.commandLine();
+            assertThat(jvm).as("the daemon's JVM").contains("net.v6broker.Main", "serve")
+                    .anyMatch(w -> w.startsWith("-XX:SharedArchiveFile="))
+                    .noneMatch(w -> w.startsWith("-XX:TieredStopAtLevel") || w.startsWith("-XX:CICompilerCount"));
+            assertThat(serve.log()).as("the daemon's log").containsPattern("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\[INFO\\] ")
+                    .contains("reconciled");
         }
+    }
+
+    @Test
+    void shortCommandsGetC1OnlyWhereverTheHomeStandsAndTheDaemonDoesNot() throws Exception {
+        init(); // prepares the archive and the shape
+        List<String> add = printJava("--home", "/h", "client", "add", "serve", "--type", "hermit");
+        List<String> serve = printJava("--home", "/h", "serve");
+        List<String> serveAfter = printJava("serve", "--home", "/h");
+
+        assertThat(add).contains("-XX:TieredStopAtLevel=1");
+        assertThat(serve).doesNotContain("-XX:TieredStopAtLevel=1").anyMatch(w -> w.startsWith("-XX:SharedArchiveFile="));
+        assertThat(serveAfter).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(String.join(" ", add)).doesNotContain("COMPAT", "ArchiveRelocationMode", "C1MaxInlineSize");
+    }
+
+    private static List<String> printJava(String... args) throws Exception {
+        Result print = launcher(Map.of("V6BROKER_PRINT_JAVA", "1"), args);
+        assertThat(print.exitCode()).as(print.output()).isZero();
+        return print.output().lines().toList();
     }
 
     /** A new home; the first launcher call also trains the archive if the jar is newer than it. */
