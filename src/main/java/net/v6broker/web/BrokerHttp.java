@@ -206,9 +206,14 @@ public final class BrokerHttp implements AutoCloseable {
             case 429 -> "Slow down";
             default -> "Something went wrong";
         };
-        String body = "<section class=\"card narrow error-page\"><h1>" + Html.esc(title) + "</h1><p class=\"error\" data-code=\""
-                + Html.esc(m.code()) + "\">" + Html.esc(m.message()) + "</p><p><a href=\"/\">Start page</a></p></section>";
-        ctx.status(m.status()).contentType("text/html; charset=utf-8").result(Html.page(title, null, "", body));
+        ctx.status(m.status()).contentType("text/html; charset=utf-8")
+                .result(Pages.render("error.jte", new Pages.ErrorPage(new Pages.Frame(title, null, ""), m.code(), m.message())));
+    }
+
+    /** Every route this server answers, as {@code METHOD /path} (for the test that compares them with the OpenAPI document). */
+    java.util.List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     public int port() {

@@ -237,7 +237,7 @@ class WebFormsTest {
             assertThat(u.cells().get(2).kind()).isEqualTo(PlanUsage.Kind.FREE);
             assertThat(u.cells().get(4095).kind()).isEqualTo(PlanUsage.Kind.HERMIT);
             assertThat(u.blockPrefix(u.cells().get(1))).isEqualTo("2001:db8:abba:10::/60");
-            String svg = PlanSvg.render(u, java.util.Map.of());
+            String svg = Pages.render("plan.jte", PlanPage.of(new Pages.Frame("Address plan", "op", "x"), u, java.util.Map.of()));
             assertThat(svg).contains("2001:db8:abba:10::/60: 5 of 16 /64s in use");
             assertThat(svg.split("<rect").length - 1).isEqualTo(4096);
         }
