@@ -30,6 +30,7 @@ done
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
+. "$root/bench/lib.sh"
 results=$root/bench/results
 stamp=$(date +%Y-%m-%d-%H%M%S)
 out=$results/connect-storm-$stamp.txt
@@ -39,15 +40,10 @@ need_pkgs=()
 command -v openvpn >/dev/null || need_pkgs+=(openvpn)
 command -v ip >/dev/null && command -v ss >/dev/null || need_pkgs+=(iproute2)
 ping -V 2>/dev/null | grep -q iputils || need_pkgs+=(iputils-ping)
-if ((${#need_pkgs[@]})); then
-  log "installing ${need_pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y "${need_pkgs[@]}" >&2 || { apt-get update >&2 && apt-get install -y "${need_pkgs[@]}" >&2; }
-fi
+bench_install "${need_pkgs[@]}"
 command -v jq >/dev/null || die "jq is needed to read 'client list --json' (apt-get install -y jq)"
 
 # ---- ownership, watchdog, quiet wait, broker home: bench/lib.sh -------------------------------
-. "$root/bench/lib.sh"
 bench_start storm
 
 now() { echo "$EPOCHREALTIME"; }

@@ -1,7 +1,17 @@
-# Shared by bench/throughput.sh and bench/connect-storm.sh (sourced, not run): what each creates is
-# recorded and only that is removed, also on failure; a watchdog stops the run after MAX_RUNTIME s;
-# the wait for a quiet machine; the broker home, on the launcher or on a private copy of its jar.
-# The sourcing script defines log and die and sets MAX_RUNTIME, QUIET_WAIT and PIN_JAR first.
+# Shared by the benchmarks (sourced, not run). For all of them: the Debian packages a run needs,
+# installed when missing (bench_install). For bench/throughput.sh and bench/connect-storm.sh: what
+# each creates is recorded and only that is removed, also on failure; a watchdog stops the run after
+# MAX_RUNTIME s; the wait for a quiet machine; the broker home, on the launcher or on a private copy
+# of its jar. The sourcing script defines log and die first (and, for bench_start, sets MAX_RUNTIME,
+# QUIET_WAIT and PIN_JAR).
+
+# bench_install PKG...: installs the given Debian packages (nothing when none is given)
+bench_install() {
+  (($#)) || return 0
+  log "installing $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y "$@" >&2 || { apt-get update >&2 && apt-get install -y "$@" >&2; }
+}
 
 # bench_start NAME: a work directory $W, cleanup on exit, the watchdog
 bench_start() {

@@ -73,10 +73,9 @@ machine0=$(machine_ticks) own0=$(own_ticks) wall0=$(now)
 [ "$(id -u)" = 0 ] || log "warning: not root; installing easy-rsa would fail if it were missing"
 
 # --- tools --------------------------------------------------------------------------------------
+. "$root/bench/lib.sh"
 if [ ! -x "$easyrsa" ]; then
-  log "easy-rsa missing: apt-get install -y easy-rsa"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y easy-rsa >&2 || { apt-get update >&2 && apt-get install -y easy-rsa >&2; }
+  bench_install easy-rsa
   [ -x "$easyrsa" ] || die "easy-rsa still missing at $easyrsa after apt-get install"
 fi
 command -v openssl >/dev/null || die "openssl not found (apt-get install -y openssl)"

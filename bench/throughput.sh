@@ -29,6 +29,7 @@ case $TYPE in subnet|hermit) ;; *) die "TYPE must be subnet or hermit";; esac
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
+. "$root/bench/lib.sh"
 results=$root/bench/results
 out=$results/throughput-$(date +%Y-%m-%d-%H%M%S).txt
 
@@ -37,15 +38,10 @@ command -v openvpn >/dev/null || need_pkgs+=(openvpn)
 command -v iperf3 >/dev/null || need_pkgs+=(iperf3)
 command -v ip >/dev/null && command -v ss >/dev/null || need_pkgs+=(iproute2)
 ping -V 2>/dev/null | grep -q iputils || need_pkgs+=(iputils-ping)
-if ((${#need_pkgs[@]})); then
-  log "installing ${need_pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y "${need_pkgs[@]}" >&2 || { apt-get update >&2 && apt-get install -y "${need_pkgs[@]}" >&2; }
-fi
+bench_install "${need_pkgs[@]}"
 command -v jq >/dev/null || die "jq is needed to read iperf3 -J output (apt-get install -y jq)"
 
 # ---- ownership, watchdog, quiet wait, broker home: bench/lib.sh -------------------------------
-. "$root/bench/lib.sh"
 bench_start tput
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }       # utime + stime of a pid

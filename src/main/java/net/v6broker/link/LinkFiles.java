@@ -70,22 +70,12 @@ public final class LinkFiles {
         Conf c = new Conf().comment(MARK + " for link " + link.name() + ", gateway side (" + link.device().cliName() + ", "
                 + link.prefix() + ": this end " + link.gatewayAddress() + ", the laptop " + link.laptopAddress() + ").");
         if (keys instanceof LinkKeys.StaticKey) {
-            return legacyHeader(c, link)
-                    .comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf")
+            return staticKey(legacyHeader(c, link)
                     .directive("dev", link.device().cliName())
-                    .directive("port", link.gatewayPort())
-                    .directive("secret", link.name() + ".key")
-                    .comment("OpenVPN 2.6's static-key default BF-CBC is gone from OpenSSL 3: name a cipher on both ends")
-                    .directive("cipher", "AES-256-CBC")
-                    .directive("auth", "SHA256")
-                    .directive("script-security", 2)
-                    .directive("up", "./" + link.name() + ".up")
-                    .toString();
+                    .directive("port", link.gatewayPort()), link);
         }
         LinkKeys.Pinned pinned = (LinkKeys.Pinned) keys;
-        return c.comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf   (keep it private: it holds this end's key)")
-                .comment("or copy " + link.name() + ".conf and " + link.name() + ".up to /etc/openvpn/server/ and: "
-                        + "sudo systemctl enable --now openvpn-server@" + link.name())
+        return start(c, link, "server")
                 .directive("dev", link.device().cliName())
                 .comment("one dual-stack socket: the laptop may come over IPv4 (the usual case) or IPv6")
                 .directive("proto", "udp6")
@@ -112,23 +102,14 @@ public final class LinkFiles {
         Conf c = new Conf().comment(MARK + " for link " + link.name() + ", laptop side (" + link.device().cliName() + ", "
                 + link.prefix() + ": this end " + link.laptopAddress() + ", the gateway " + link.gatewayAddress() + ").");
         if (keys instanceof LinkKeys.StaticKey) {
-            return legacyHeader(c, link)
-                    .comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf")
+            return staticKey(legacyHeader(c, link)
                     .directive("remote", link.gatewayHost())
                     .directive("port", link.gatewayPort())
                     .directive("float")
-                    .directive("dev", link.device().cliName())
-                    .directive("secret", link.name() + ".key")
-                    .directive("cipher", "AES-256-CBC")
-                    .directive("auth", "SHA256")
-                    .directive("script-security", 2)
-                    .directive("up", "./" + link.name() + ".up")
-                    .toString();
+                    .directive("dev", link.device().cliName()), link);
         }
         LinkKeys.Pinned pinned = (LinkKeys.Pinned) keys;
-        return c.comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf   (keep it private: it holds this end's key)")
-                .comment("or copy " + link.name() + ".conf and " + link.name() + ".up to /etc/openvpn/client/ and: "
-                        + "sudo systemctl enable --now openvpn-client@" + link.name())
+        return start(c, link, "client")
                 .directive("dev", link.device().cliName())
                 .comment("IPv4 transport: IPv6 goes into the link, so the link itself must not")
                 .directive("proto", "udp4")
@@ -148,10 +129,29 @@ public final class LinkFiles {
                 .toString();
     }
 
+    /** How to start an end of the TLS variant: by hand, or as the openvpn-{@code side}@ unit. */
+    private static Conf start(Conf c, LinkSpec link, String side) {
+        return c.comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf   (keep it private: it holds this end's key)")
+                .comment("or copy " + link.name() + ".conf and " + link.name() + ".up to /etc/openvpn/" + side + "/ and: "
+                        + "sudo systemctl enable --now openvpn-" + side + "@" + link.name());
+    }
+
     private static Conf legacyHeader(Conf c, LinkSpec link) {
         return c.comment("The seed's static-key variant (--legacy-static-key). OpenVPN 2.6 still runs it, with a")
                 .comment("deprecation warning; OpenVPN 2.7 refuses --secret. Prefer the default: TLS with peer-fingerprint.")
-                .comment("Both ends hold the same " + link.name() + ".key: copy it only over a safe channel, keep it mode 0600.");
+                .comment("Both ends hold the same " + link.name() + ".key: copy it only over a safe channel, keep it mode 0600.")
+                .comment("Start: sudo openvpn --cd THIS-FOLDER --config " + link.name() + ".conf");
+    }
+
+    /** The static-key variant's key, cipher and up script, the same on both ends. */
+    private static String staticKey(Conf c, LinkSpec link) {
+        return c.directive("secret", link.name() + ".key")
+                .comment("OpenVPN 2.6's static-key default BF-CBC is gone from OpenSSL 3: name a cipher on both ends")
+                .directive("cipher", "AES-256-CBC")
+                .directive("auth", "SHA256")
+                .directive("script-security", 2)
+                .directive("up", "./" + link.name() + ".up")
+                .toString();
     }
 
     // ---- up scripts

@@ -1,10 +1,9 @@
 package net.v6broker.api;
 
+import net.v6broker.CliRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
-import net.v6broker.cli.Cli;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
@@ -48,35 +46,14 @@ public final class ApiServer implements AutoCloseable {
         this.base = "http://127.0.0.1:" + http.port();
     }
 
-    /** Creates a home with the real command line: the seed-like documentation prefix. */
+    /** A home made by the real command line, at DIR/home. */
     public static Path init(Path dir) {
-        Path home = dir.resolve("home");
-        CliResult r = cli("init", "--home", home.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "vpn.example.net");
-        if (r.code() != 0) {
-            throw new IllegalStateException("init failed: " + r.err());
-        }
-        return home;
-    }
-
-    /** What a CLI run printed. */
-    public record CliResult(int code, String out, String err) {
-    }
-
-    /** Runs the CLI in-process. */
-    public static CliResult cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        return new CliResult(code, out.toString(), err.toString());
+        return CliRunner.init(dir.resolve("home"), "vpn.example.net");
     }
 
     /** {@code v6broker token create NAME}: the token is the last line. */
     public static String operatorToken(Path home, String name) {
-        CliResult r = cli("token", "create", name, "--home", home.toString());
-        if (r.code() != 0) {
-            throw new IllegalStateException("token create failed: " + r.err());
-        }
-        String[] lines = r.out().strip().split("\n");
+        String[] lines = CliRunner.ok("token", "create", name, "--home", home.toString()).strip().split("\n");
         return lines[lines.length - 1].strip();
     }
 

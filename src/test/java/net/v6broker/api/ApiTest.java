@@ -1,5 +1,6 @@
 package net.v6broker.api;
 
+import net.v6broker.CliRunner;
 import net.v6broker.broker.Secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,38 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The JSON API against a real server on a free port and a real broker home: every endpoint and error code. */
-class ApiTest {
-    @TempDir
-    Path dir;
-    Path home;
-    ApiServer api;
-    String ops;
-
-    @BeforeEach
-    void start() {
-        home = ApiServer.init(dir);
-        ops = ApiServer.operatorToken(home, "ops");
-        api = new ApiServer(home, new Limits(16 * 1024, 1000, 1000, Duration.ofHours(1), Duration.ofHours(1), 500));
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
+class ApiTest extends WithApiServer {
     private ApiServer.Reply add(String name, String type) {
         return api.post("/api/v1/clients", ops, "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"email\":\"a@example.net\"}");
     }
@@ -70,7 +49,7 @@ class ApiTest {
         ApiServer.Reply r = add("alice", "subnet");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.header("Location")).isEqualTo("/api/v1/clients/alice");
-        ApiServer.CliResult show = ApiServer.cli("client", "show", "alice", "--json", "--home", home.toString());
+        CliRunner.Run show = CliRunner.run("client", "show", "alice", "--json", "--home", home.toString());
         assertThat(r.json()).isEqualTo(ApiServer.JSON.readTree(show.out()));
         assertThat(r.json().path("prefix").asText()).isEqualTo("2001:db8:abba:f101::/64");
         assertThat(api.get("/api/v1/clients/alice", ops).json()).isEqualTo(r.json());
@@ -173,7 +152,7 @@ class ApiTest {
             assertThat(none.code()).isEqualTo("unauthorized");
             assertThat(api.get(path, "v6bo_" + "x".repeat(43)).status()).as(path).isEqualTo(401);
         }
-        ApiServer.cli("token", "revoke", "ops", "--home", home.toString());
+        CliRunner.run("token", "revoke", "ops", "--home", home.toString());
         assertThat(api.get("/api/v1/clients", ops).status()).isEqualTo(401);
         String other = ApiServer.operatorToken(home, "ops");
         assertThat(api.get("/api/v1/clients", other).status()).isEqualTo(200);
@@ -232,14 +211,14 @@ class ApiTest {
 
     @Test
     void tokenCreatePrintsTheTokenOnItsLastLineAndStoresOnlyItsHash() {
-        ApiServer.CliResult r = ApiServer.cli("token", "create", "robot", "--home", home.toString());
+        CliRunner.Run r = CliRunner.run("token", "create", "robot", "--home", home.toString());
         assertThat(r.code()).isZero();
         String[] lines = r.out().strip().split("\n");
         String token = lines[lines.length - 1];
         assertThat(token).startsWith("v6bo_").hasSizeGreaterThan(40);
         assertThat(api.database()).doesNotContain(token).contains(Secrets.hash(token));
-        assertThat(ApiServer.cli("token", "create", "robot", "--home", home.toString()).code()).isEqualTo(2);
-        ApiServer.CliResult list = ApiServer.cli("token", "list", "--home", home.toString());
+        assertThat(CliRunner.run("token", "create", "robot", "--home", home.toString()).code()).isEqualTo(2);
+        CliRunner.Run list = CliRunner.run("token", "list", "--home", home.toString());
         assertThat(list.out()).contains("robot").doesNotContain(token);
     }
 

@@ -3,33 +3,11 @@ package net.v6broker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The subscription workflow over the API: request, approval, one-time link, tunnel info, and who may see what. */
-class SubscriptionApiTest {
-    @TempDir
-    Path dir;
-    Path home;
-    ApiServer api;
-    String ops;
-
-    @BeforeEach
-    void start() {
-        home = ApiServer.init(dir);
-        ops = ApiServer.operatorToken(home, "ops");
-        api = new ApiServer(home, new Limits(16 * 1024, 1000, 1000, Duration.ofHours(1), Duration.ofHours(1), 500));
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
+class SubscriptionApiTest extends WithApiServer {
     private JsonNode subscribe(String name, String type) {
         ApiServer.Reply r = api.post("/api/v1/subscriptions", null, "{\"name\":\"" + name + "\",\"email\":\"" + name
                 + "@example.net\",\"type\":\"" + type + "\",\"os\":\"linux\",\"reason\":\"home lab\"}");

@@ -1,7 +1,8 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
-import static net.v6broker.cli.CliRunner.snapshot;
+import net.v6broker.CliRunner;
+import net.v6broker.HomeSnapshot;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,25 +13,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import net.v6broker.ca.Pem;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CliTest {
+class CliTest extends WithHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    Path dir;
-    Path home;
-    String h;
+    @Override
+    String prefix() {
+        return "2001:638:500:f100::/56";
+    }
 
-    @BeforeEach
-    void init() {
-        home = dir.resolve("home");
-        h = home.toString();
-        CliRunner.Run r = run("init", "--home", h, "--prefix", "2001:638:500:f100::/56", "--endpoint", "vpn.example.net:1194");
-        assertThat(r.code()).as(r.err()).isZero();
+    @Override
+    String endpoint() {
+        return "vpn.example.net:1194";
     }
 
     @Test
@@ -49,11 +45,11 @@ class CliTest {
 
     @Test
     void initOnAnExistingHomeRefusesAndChangesNothing() {
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("init", "--home", h, "--prefix", "2001:db8::/48", "--endpoint", "other.example.net");
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("exists already and holds a broker home; nothing was changed");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @ParameterizedTest
@@ -85,33 +81,33 @@ class CliTest {
     @ValueSource(strings = {"", ".hidden", "-flag", "a/b", "../etc", "a b", "a;b", "a\nb", "x'y", "a\"b", "é",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "a\\b", "a$b", "a,b", "*"})
     void addRefusesEveryInvalidNameWithTheAcceptedFormAndChangesNothing(String name) {
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "add", "--home", h, "--type", "hermit", "--", name);
         assertThat(r.code()).isEqualTo(Cli.INVALID);
         assertThat(r.err()).contains("invalid client name").contains("accepted 1..64 letters, digits, '.', '_', '-'");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
     void addRefusesABadTypeOsOrEmailAndChangesNothing() {
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         assertThat(run("client", "add", "a", "--home", h, "--type", "router").err()).contains("accepted hermit, subnet");
         assertThat(run("client", "add", "a", "--home", h, "--type", "hermit", "--os", "bsd").err())
                 .contains("accepted linux, windows, macos");
         CliRunner.Run r = run("client", "add", "a", "--home", h, "--type", "hermit", "--email", "a@example.net\npush \"route ::/0\"");
         assertThat(r.code()).isEqualTo(Cli.INVALID);
         assertThat(r.err()).contains("invalid e-mail").contains("\\x0a");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
     void addRefusesADuplicateWithExitCodeConflict() {
         assertThat(run("client", "add", "a", "--home", h, "--type", "hermit").code()).isZero();
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "add", "A", "--home", h, "--type", "subnet");
         assertThat(r.code()).isEqualTo(Cli.CONFLICT);
         assertThat(r.err()).contains("a client named 'A' exists already");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
@@ -219,13 +215,13 @@ class CliTest {
         Path key = home.resolve("ca/ca.key");
         String ownKey = Files.readString(key);
         Files.writeString(key, Files.readString(other.resolve("ca/ca.key")));
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
 
         CliRunner.Run r = run("client", "add", "a", "--home", h, "--type", "hermit");
 
         assertThat(r.code()).isEqualTo(Cli.FAILED);
         assertThat(r.err()).contains("does not match the CA certificate's public key");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
         Files.writeString(key, ownKey);
         assertThat(run("client", "add", "a", "--home", h, "--type", "hermit").code()).isZero();
     }

@@ -1,5 +1,6 @@
 package net.v6broker.cli;
 
+import net.v6broker.CliRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,32 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.v6broker.store.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `db migrate-to postgres` on a broker with history, then the broker served from PostgreSQL. */
 class DbMigrateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresServer.ForClass pg = new PostgresServer.ForClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() {
-        Assumptions.assumeTrue(PostgresServer.available(),
-                "skipped: needs root and Debian's postgresql package (./run-tests installs it)");
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     @Test
     void movesEveryClientPrefixAndSerialUnchangedAndCarriesOnFromPostgres() throws Exception {
@@ -48,18 +34,18 @@ class DbMigrateTest {
         JsonNode before = JSON.readTree(run("client", "list", "--json", "--home", h).out());
         String crlBefore = run("ca", "crl", "--home", h).out();
         Path secret = dir.resolve("pw");
-        Files.writeString(secret, pg.password() + "\n");
+        Files.writeString(secret, pg.get().password() + "\n");
 
-        CliRunner.Run m = run("db", "migrate-to", "postgres", "--url", pg.jdbcUrl(), "--user", pg.user(),
+        CliRunner.Run m = run("db", "migrate-to", "postgres", "--url", pg.get().jdbcUrl(), "--user", pg.get().user(),
                 "--password-file", secret.toString(), "--home", h);
         assertThat(m.code()).as(m.err()).isZero();
         assertThat(m.out()).contains("clients").contains("6 rows");
-        assertThat(Files.readString(dir.resolve("home/config.json"))).contains(pg.jdbcUrl()).doesNotContain(pg.password());
+        assertThat(Files.readString(dir.resolve("home/config.json"))).contains(pg.get().jdbcUrl()).doesNotContain(pg.get().password());
 
         // same clients, prefixes, serials, statuses and CRL, now read from PostgreSQL
         assertThat(JSON.readTree(run("client", "list", "--json", "--home", h).out())).isEqualTo(before);
         assertThat(run("ca", "crl", "--home", h).out()).isEqualTo(crlBefore);
-        assertThat(pg.psql("v6broker", "SELECT count(*) FROM clients")).isEqualTo("6");
+        assertThat(pg.get().psql("v6broker", "SELECT count(*) FROM clients")).isEqualTo("6");
         // and it carries on: the next subnet client skips the held and quarantined /64s, ids continue
         JsonNode next = JSON.readTree(run("client", "add", "c6", "--type", "subnet", "--json", "--home", h).out());
         assertThat(next.get("prefix").asText()).isEqualTo("2001:db8:abba:f104::/64");
@@ -67,7 +53,7 @@ class DbMigrateTest {
         assertThat(run("client", "revoke", "c0", "--home", h).code()).isZero();
 
         // a second migration into the now non-empty database is refused and changes nothing
-        assertThat(run("db", "migrate-to", "postgres", "--url", pg.jdbcUrl(), "--user", pg.user(), "--password-file",
+        assertThat(run("db", "migrate-to", "postgres", "--url", pg.get().jdbcUrl(), "--user", pg.get().user(), "--password-file",
                 secret.toString(), "--home", h).err()).contains("already uses PostgreSQL");
     }
 }

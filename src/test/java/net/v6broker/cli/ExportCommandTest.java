@@ -1,6 +1,8 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,32 +16,27 @@ import net.v6broker.openvpn.OvpnConfig;
 import net.v6broker.openvpn.Unpacked;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code client export} through the real command line. */
-class ExportCommandTest {
+class ExportCommandTest extends WithHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    Path dir;
-    Path home;
-    String h;
+    @Override
+    String prefix() {
+        return "2001:638:500:f100::/56";
+    }
+
+    @Override
+    String endpoint() {
+        return "vpn.example.net:1194";
+    }
 
     @BeforeEach
-    void init() {
-        home = dir.resolve("home");
-        h = home.toString();
-        ok("init", "--home", h, "--prefix", "2001:638:500:f100::/56", "--endpoint", "vpn.example.net:1194");
+    void clients() {
         ok("client", "add", "site", "--home", h, "--type", "subnet", "--email", "ops@example.net");
         ok("client", "add", "win", "--home", h, "--type", "subnet", "--os", "windows");
         ok("client", "add", "laptop", "--home", h, "--type", "hermit", "--os", "macos");
-    }
-
-    private static CliRunner.Run ok(String... args) {
-        CliRunner.Run r = run(args);
-        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-        return r;
     }
 
     private long files() throws Exception {
@@ -51,14 +48,14 @@ class ExportCommandTest {
     @Test
     void anOvpnProfileIsWrittenPrivateWithTheHomesCaAndTheClientsCertificate() throws Exception {
         Path out = dir.resolve("site.ovpn");
-        CliRunner.Run r = ok("client", "export", "site", "--home", h, "--format", "ovpn", "--out", out.toString());
-        assertThat(r.out()).contains("wrote " + out + " (ovpn, shared layout");
+        String printed = ok("client", "export", "site", "--home", h, "--format", "ovpn", "--out", out.toString());
+        assertThat(printed).contains("wrote " + out + " (ovpn, shared layout");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
         OvpnConfig p = OvpnConfig.parse(Files.readString(out));
         assertThat(p.one("remote")).containsExactly("vpn.example.net", "1194");
         assertThat(p.one("client")).isEmpty();
         assertThat(Pem.readCertificate(p.blocks().get("ca"))).isEqualTo(Pem.readCertificate(Files.readString(home.resolve("ca/ca.crt"))));
-        String shown = JSON.readTree(ok("client", "show", "site", "--json", "--home", h).out()).get("certificate").asText();
+        String shown = JSON.readTree(ok("client", "show", "site", "--json", "--home", h)).get("certificate").asText();
         assertThat(Pem.readCertificate(p.blocks().get("cert"))).isEqualTo(Pem.readCertificate(shown));
         assertThat(Files.readString(home.resolve("server/tls-crypt.key"))).contains(p.blocks().get("tls-crypt"));
         assertThat(Files.readString(out)).doesNotContain("ops@example.net");

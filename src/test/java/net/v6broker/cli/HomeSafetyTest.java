@@ -1,7 +1,8 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
-import static net.v6broker.cli.CliRunner.snapshot;
+import net.v6broker.CliRunner;
+import net.v6broker.HomeSnapshot;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,26 +25,16 @@ import net.v6broker.MutableClock;
 import net.v6broker.ServeProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * The clumsy operator's mistakes, each pinned by the failure it caused: a command must refuse a
  * home it cannot trust, saying why, and change nothing.
  */
-class HomeSafetyTest {
+class HomeSafetyTest extends WithHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    Path dir;
-    Path home;
-    String h;
-
     @BeforeEach
-    void init() {
-        home = dir.resolve("home");
-        h = home.toString();
-        CliRunner.Run r = run("init", "--home", h, "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "vpn.example.net");
-        assertThat(r.code()).as(r.err()).isZero();
+    void clients() {
         assertThat(run("client", "add", "s1", "--type", "subnet", "--home", h).code()).isZero();
         assertThat(run("client", "add", "s2", "--type", "subnet", "--home", h).code()).isZero();
         assertThat(run("client", "revoke", "s2", "--home", h).code()).isZero();
@@ -65,7 +56,7 @@ class HomeSafetyTest {
     void aMissingDatabaseIsRefusedAndNeverReplacedByAnEmptyOne() throws Exception {
         // regression: 'client list' answered an empty list and 'client add' handed out s1's /64 again
         deleteDatabase();
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         for (String[] cmd : new String[][] {{"client", "list"}, {"client", "add", "x", "--type", "subnet"}, {"check"},
             {"ca", "crl"}, {"status"}}) {
             List<String> args = new ArrayList<>(List.of(cmd));
@@ -76,30 +67,30 @@ class HomeSafetyTest {
                     "only 'v6broker init' creates a database");
         }
         assertThat(home.resolve("broker.db")).doesNotExist();
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
     void anEmptyDatabaseFileIsRefused() throws Exception {
         deleteDatabase();
         Files.createFile(home.resolve("broker.db"));
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "add", "x", "--type", "subnet", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("holds no v6broker schema", "is database.url in config.json right?");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
         assertThat(Files.size(home.resolve("broker.db"))).isZero();
     }
 
     @Test
     void aTypoInDatabaseUrlIsRefusedWithoutCreatingAFile() throws Exception {
         editConfig("\"url\" : \"\"", "\"url\" : \"jdbc:sqlite:" + home.resolve("brokr.db") + "\"");
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "list", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("brokr.db does not exist");
         assertThat(home.resolve("brokr.db")).doesNotExist();
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
@@ -108,13 +99,13 @@ class HomeSafetyTest {
         assertThat(run("init", "--home", other.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "o.example.net")
                 .code()).isZero();
         editConfig("\"url\" : \"\"", "\"url\" : \"jdbc:sqlite:" + other.resolve("broker.db") + "\"");
-        String before = snapshot(home);
-        String otherBefore = snapshot(other);
+        String before = HomeSnapshot.of(home);
+        String otherBefore = HomeSnapshot.of(other);
         CliRunner.Run r = run("client", "add", "x", "--type", "hermit", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("belongs to another broker", "check database.url");
-        assertThat(snapshot(home)).isEqualTo(before);
-        assertThat(snapshot(other)).isEqualTo(otherBefore);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(other)).isEqualTo(otherBefore);
     }
 
     @Test
@@ -135,9 +126,9 @@ class HomeSafetyTest {
             assertThat(r.getString(1)).isEqualTo(adopted);
             assertThat(r.getString(2)).isEqualTo("2001:db8:abba:f100::/56");
         }
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         assertThat(run("client", "list", "--home", h).code()).isZero();
-        assertThat(snapshot(home)).as("adopted once").isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).as("adopted once").isEqualTo(before);
     }
 
     @Test
@@ -147,29 +138,29 @@ class HomeSafetyTest {
             s.execute("DROP TABLE broker");
             s.execute("DELETE FROM flyway_schema_history WHERE CAST(version AS INTEGER) >= 6");
         }
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "list", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("records no broker identity, so it is not the database of this home");
-        assertThat(snapshot(home)).as("neither stamped nor migrated").isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).as("neither stamped nor migrated").isEqualTo(before);
     }
 
     @Test
     void aConfigWithoutIdFacingADatabaseWithOneIsRefusedWithTheIdToAdd() throws Exception {
         String id = JSON.readTree(home.resolve("config.json").toFile()).path("brokerId").asText();
         editConfig("\"brokerId\" : \"" + id + "\",\n", "");
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "list", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("has no brokerId, but the database", "add \"brokerId\": \"" + id + "\" to config.json");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
     void aPrefixChangedInConfigIsRefusedNamingTheStoredOne() throws Exception {
         // regression: editing "prefix" moved every client to a new prefix and 'check' said "all consistent"
         editConfig("\"prefix\" : \"2001:db8:abba:f100::/56\"", "\"prefix\" : \"2001:db8:beef:f100::/56\"");
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         for (String[] cmd : new String[][] {{"client", "show", "s1"}, {"check"}, {"client", "add", "x", "--type", "subnet"}}) {
             List<String> args = new ArrayList<>(List.of(cmd));
             args.addAll(List.of("--home", h));
@@ -178,7 +169,7 @@ class HomeSafetyTest {
             assertThat(r.err()).contains("prefix 2001:db8:beef:f100::/56 is not this broker's prefix 2001:db8:abba:f100::/56",
                     "restore \"prefix\": \"2001:db8:abba:f100::/56\"");
         }
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
@@ -186,11 +177,11 @@ class HomeSafetyTest {
         // regression: the last "prefix" won, silently
         editConfig("\"prefix\" : \"2001:db8:abba:f100::/56\",", "\"prefix\" : \"2001:db8:abba:f100::/56\",\n"
                 + "  \"prefix\" : \"2001:db8:beef::/48\",");
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run r = run("client", "list", "--home", h);
         assertThat(r.code()).isEqualTo(Cli.NO_HOME);
         assertThat(r.err()).contains("Duplicate field 'prefix'");
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
 
     @Test
@@ -240,11 +231,11 @@ class HomeSafetyTest {
     void aBadCaKeyIsReportedAtStartInHealthAndTheCommandLineNamesTheFile() throws Exception {
         // regression: serve started, /health said 200, and every change then failed with "internal error (HomeException)"
         Files.writeString(home.resolve("ca/ca.key"), "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n");
-        String before = snapshot(home);
+        String before = HomeSnapshot.of(home);
         CliRunner.Run add = run("client", "add", "x", "--type", "hermit", "--home", h);
         assertThat(add.code()).isEqualTo(Cli.FAILED);
         assertThat(add.err()).contains("cannot load the CA from " + home.resolve("ca/ca.key"));
-        assertThat(snapshot(home)).isEqualTo(before);
+        assertThat(HomeSnapshot.of(home)).isEqualTo(before);
         try (ServeProcess serve = ServeProcess.listening(home, dir.resolve("serve.log"), List.of())) {
             HttpResponse<String> health = serve.get("/api/v1/health");
             assertThat(health.statusCode()).isEqualTo(503);

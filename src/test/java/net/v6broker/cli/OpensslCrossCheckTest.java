@@ -1,6 +1,6 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,8 @@
 package net.v6broker.cli;
 
-import static net.v6broker.cli.CliRunner.run;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,29 +17,24 @@ import net.v6broker.ca.Pem;
 import net.v6broker.openvpn.OvpnConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code server config} through the real command line, and how later changes keep its directories in step. */
-class ServerConfigCommandTest {
+class ServerConfigCommandTest extends WithHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    Path dir;
-    Path home;
-    String h;
-
-    @BeforeEach
-    void init() {
-        home = dir.resolve("home");
-        h = home.toString();
-        ok("init", "--home", h, "--prefix", "2001:638:500:f100::/56", "--endpoint", "vpn.example.net:1194");
-        ok("client", "add", "site", "--home", h, "--type", "subnet", "--email", "ops@example.net");
-        ok("client", "add", "laptop", "--home", h, "--type", "hermit");
+    @Override
+    String prefix() {
+        return "2001:638:500:f100::/56";
     }
 
-    private static CliRunner.Run ok(String... args) {
-        CliRunner.Run r = run(args);
-        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-        return r;
+    @Override
+    String endpoint() {
+        return "vpn.example.net:1194";
+    }
+
+    @BeforeEach
+    void clients() {
+        ok("client", "add", "site", "--home", h, "--type", "subnet", "--email", "ops@example.net");
+        ok("client", "add", "laptop", "--home", h, "--type", "hermit");
     }
 
     private static String mode(Path p) throws Exception {
@@ -53,8 +50,8 @@ class ServerConfigCommandTest {
     @Test
     void sharedLayoutWritesServerConfCcdFilesAndPrivateCopiesOfTheKeys() throws Exception {
         Path out = dir.resolve("srv");
-        CliRunner.Run r = ok("server", "config", "--home", h, "--out", out.toString());
-        assertThat(r.out()).contains("wrote shared server config to " + out + ": 2 active clients");
+        String printed = ok("server", "config", "--home", h, "--out", out.toString());
+        assertThat(printed).contains("wrote shared server config to " + out + ": 2 active clients");
         assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "run", "server.conf", "server.crt", "server.key",
                 "tls-crypt.key");
         assertThat(names(out.resolve("ccd"))).containsExactly("laptop", "site");
@@ -79,7 +76,7 @@ class ServerConfigCommandTest {
         assertThat(recorded).hasSize(1);
         assertThat(recorded.get(0).get("path").asText()).isEqualTo(out.toString());
         assertThat(recorded.get(0).get("layout").asText()).isEqualTo("shared");
-        assertThat(ok("server", "dirs", "--home", h).out()).contains("shared").contains(out.toString());
+        assertThat(ok("server", "dirs", "--home", h)).contains("shared").contains(out.toString());
     }
 
     @Test
@@ -100,7 +97,7 @@ class ServerConfigCommandTest {
         assertThat(OvpnConfig.parse(Files.readString(out.resolve("ccd/office"))).one("iroute-ipv6"))
                 .containsExactly("2001:638:500:f102::/64");
 
-        String serial = JSON.readTree(ok("client", "show", "site", "--json", "--home", h).out()).get("serial").asText();
+        String serial = JSON.readTree(ok("client", "show", "site", "--json", "--home", h)).get("serial").asText();
         ok("client", "revoke", "site", "--home", h);
         assertThat(site).doesNotExist();
         String crl = Files.readString(out.resolve("crl.pem"));
@@ -165,8 +162,8 @@ class ServerConfigCommandTest {
         ok("client", "suspend", "site", "--home", h); // not kept in step: the file stays until the next render
         assertThat(out.resolve("ccd/site")).exists();
         Files.writeString(out.resolve("ccd/mine"), "ifconfig-ipv6-push 2001:db8::5/64 2001:db8::1\n");
-        CliRunner.Run r = ok("server", "config", "--home", h, "--out", out.toString());
-        assertThat(r.out()).contains("1 active client, 1 stale file(s) removed");
+        String printed = ok("server", "config", "--home", h, "--out", out.toString());
+        assertThat(printed).contains("1 active client, 1 stale file(s) removed");
         assertThat(names(out.resolve("ccd"))).containsExactly("laptop", "mine");
     }
 

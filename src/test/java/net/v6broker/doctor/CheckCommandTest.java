@@ -1,16 +1,15 @@
 package net.v6broker.doctor;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,25 +29,11 @@ class CheckCommandTest {
     Path dir;
     Path home;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(Clock clock, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(clock, new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static Run run(String... args) {
-        return run(Clock.systemUTC(), args);
-    }
-
     @BeforeEach
     void home() {
         home = dir.resolve("home");
         String h = home.toString();
-        assertThat(run("init", "--home", h, "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194").code()).isZero();
+        CliRunner.init(home, "198.51.100.1:1194");
         assertThat(run("client", "add", "s1", "--type", "subnet", "--home", h).code()).isZero();
         assertThat(run("client", "add", "s2", "--type", "subnet", "--home", h).code()).isZero();
     }
@@ -65,7 +50,7 @@ class CheckCommandTest {
 
     @Test
     void aHomeWithNoSessionsAndNoOpenvpnIsConsistentAndExitsZero() {
-        Run r = run("check", "--node", "test", "--home", home.toString());
+        CliRunner.Run r = run("check", "--node", "test", "--home", home.toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("sessions: no management socket found (is openvpn running?); using the sessions the daemon "
                 + "recorded in the database", "checked 2 client(s), 0 live session(s) (the database)", "all consistent");
@@ -75,7 +60,7 @@ class CheckCommandTest {
     void aRevokedClientTheDatabaseStillCountsConnectedIsAMismatchAndExitsOne() {
         run("client", "revoke", "s2", "--home", home.toString());
         recordSession("s2");
-        Run r = run("check", "--node", "test", "--home", home.toString());
+        CliRunner.Run r = run("check", "--node", "test", "--home", home.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("MISMATCH s2: its certificate is revoked but it is still connected (from 198.51.100.20:1194",
                 "per the database)", "client-kill 4 HALT", "1 mismatch(es)");
@@ -84,7 +69,7 @@ class CheckCommandTest {
     @Test
     void aCrlNearItsNextUpdateIsAMismatch() {
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(25)), ZoneOffset.UTC);
-        Run r = run(later, "check", "--node", "test", "--home", home.toString());
+        CliRunner.Run r = run(later, "check", "--node", "test", "--home", home.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).containsPattern("MISMATCH CRL: CRL #1 expires at .*, in (4|5) days: less than a third of ca.crlDays "
                 + "\\(30 days\\) is left; fix: the daemon and every change re-issue the CRL");
@@ -96,7 +81,7 @@ class CheckCommandTest {
         String first = Files.readString(crl);
         run("client", "revoke", "s2", "--home", home.toString());
         Files.writeString(crl, first);
-        Run r = run("check", "--node", "test", "--home", home.toString());
+        CliRunner.Run r = run("check", "--node", "test", "--home", home.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("MISMATCH CRL: " + crl + " holds CRL #1, the database #2: OpenVPN there still accepts "
                 + "certificates revoked since");
@@ -117,7 +102,7 @@ class CheckCommandTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            Run r = run("check", "--node", "test", "--management", socket.toString(), "--home", home.toString());
+            CliRunner.Run r = run("check", "--node", "test", "--management", socket.toString(), "--home", home.toString());
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("sessions: the management interface " + socket + " is busy or not answering (the daemon "
                     + "holds the only connection while it runs): using the sessions the daemon recorded in the database",

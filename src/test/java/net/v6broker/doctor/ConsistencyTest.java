@@ -1,11 +1,10 @@
 package net.v6broker.doctor;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
-import net.v6broker.cli.Cli;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.ipam.Ipv6Prefix;
@@ -44,24 +42,17 @@ class ConsistencyTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     CrlRow crl;
 
-    static void cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-    }
-
     @BeforeEach
     void home() {
         home = dir.resolve("home");
         String h = home.toString();
-        cli("init", "--home", h, "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "s1", "--type", "subnet", "--home", h);
-        cli("client", "add", "h1", "--type", "hermit", "--home", h);
-        cli("client", "add", "s2", "--type", "subnet", "--home", h);
-        cli("client", "add", "s3", "--type", "subnet", "--home", h);
-        cli("client", "revoke", "s2", "--home", h);
-        cli("client", "suspend", "s3", "--home", h);
+        CliRunner.init(home, "198.51.100.1:1194");
+        ok("client", "add", "s1", "--type", "subnet", "--home", h);
+        ok("client", "add", "h1", "--type", "hermit", "--home", h);
+        ok("client", "add", "s2", "--type", "subnet", "--home", h);
+        ok("client", "add", "s3", "--type", "subnet", "--home", h);
+        ok("client", "revoke", "s2", "--home", h);
+        ok("client", "suspend", "s3", "--home", h);
         config = new Home(home).loadConfig();
         store = Store.openSqlite(new Home(home).database());
         Broker broker = new Broker(config, store, () -> {

@@ -1,5 +1,7 @@
 package net.v6broker.e2e;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +34,7 @@ class CheckTest {
 
     @BeforeEach
     void underlay() throws IOException {
-        Assumptions.assumeTrue(Netns.available(),
-                "skipped: the check test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        Netns.assumeAvailable("check");
         dir = E2e.workDir("check");
         home = dir.resolve("home");
         net = new Netns("chk");
@@ -103,16 +103,16 @@ class CheckTest {
         Path d = dir.resolve("clients");
         Files.createDirectories(d);
         Path archive = d.resolve(name + ".tar.gz");
-        E2e.cli("client", "export", name, "--format", "tar.gz", "--lan-if", "eth0", "--out", archive.toString(), "--home", h());
+        ok("client", "export", name, "--format", "tar.gz", "--lan-if", "eth0", "--out", archive.toString(), "--home", h());
         Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
         return net.spawn(ns, d.resolve(name), dir.resolve(name + ".log"), "openvpn", "--config", name + ".ovpn");
     }
 
     @Test
     void checkFallsBackWhileTheDaemonHoldsTheManagementInterfaceAndFindsARevokedClientStillConnected() throws Exception {
-        E2e.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        E2e.cli("client", "add", "h1", "--type", "hermit", "--home", h());
-        E2e.cli("client", "add", "h2", "--type", "hermit", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
+        ok("client", "add", "h2", "--type", "hermit", "--home", h());
         daemon = net.spawn(srv, dir, dir.resolve("daemon.log"), java("serve", "--home", h(), "--http", "127.0.0.1:0", "--node", "srv")
                 .toArray(String[]::new));
         assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home)))
@@ -138,7 +138,7 @@ class CheckTest {
                 "checked 2 client(s), 2 live session(s) (OpenVPN's management interface)", "all consistent");
 
         // a revoke with no daemon to end the session: the CRL refuses h2 only at its next renegotiation
-        E2e.cli("client", "revoke", "h2", "--home", h());
+        ok("client", "revoke", "h2", "--home", h());
         Run revoked = check();
         assertThat(revoked.code()).as(revoked.out()).isEqualTo(1);
         assertThat(revoked.out()).contains("MISMATCH h2: its certificate is revoked but it is still connected (from 198.51.100.20:",

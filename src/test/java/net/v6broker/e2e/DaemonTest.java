@@ -1,6 +1,7 @@
 package net.v6broker.e2e;
 
-import static net.v6broker.e2e.E2e.cli;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +37,7 @@ class DaemonTest {
 
     @BeforeEach
     void underlay() throws IOException {
-        Assumptions.assumeTrue(Netns.available(),
-                "skipped: the daemon test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        Netns.assumeAvailable("daemon");
         dir = E2e.workDir("daemon");
         home = dir.resolve("home");
         net = new Netns("dmn");
@@ -89,7 +88,7 @@ class DaemonTest {
         Path d = dir.resolve("clients");
         Files.createDirectories(d);
         Path archive = d.resolve(name + ".tar.gz");
-        cli("client", "export", name, "--format", "tar.gz", "--lan-if", "lan0", "--out", archive.toString(), "--home", h());
+        ok("client", "export", name, "--format", "tar.gz", "--lan-if", "lan0", "--out", archive.toString(), "--home", h());
         Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
         return reconnect(ns, name, extra);
     }
@@ -112,7 +111,7 @@ class DaemonTest {
     }
 
     private JsonNode status(String name) throws IOException {
-        for (JsonNode n : JSON.readTree(cli("status", "--json", "--home", h()))) {
+        for (JsonNode n : JSON.readTree(ok("status", "--json", "--home", h()))) {
             if (n.get("name").asText().equals(name)) {
                 return n;
             }
@@ -122,9 +121,9 @@ class DaemonTest {
 
     @Test
     void runsTheTunnelServerAppliesChangesLiveAndKeepsTunnelsUpWithoutTheDaemon() throws Exception {
-        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "h1", "--type", "hermit", "--home", h());
-        cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
+        ok("client", "add", "s1", "--type", "subnet", "--home", h());
         String lanHost = "2001:db8:abba:f101::2";
 
         daemon = serve();
@@ -152,7 +151,7 @@ class DaemonTest {
 
         // revoke: the session ends within 2 s (client-kill HALT stops the client) and it can't come back
         Instant revoked = Instant.now();
-        cli("client", "revoke", "s1", "--home", h());
+        ok("client", "revoke", "s1", "--home", h());
         assertThat(Netns.await(Duration.ofSeconds(5), () -> !s1.isAlive())).as("s1's openvpn halted").isTrue();
         Duration took = Duration.between(revoked, Instant.now());
         assertThat(took).as("session ended within 2 s").isLessThanOrEqualTo(Duration.ofSeconds(2));
@@ -163,7 +162,7 @@ class DaemonTest {
         assertThat(hasAddress(subnet, s1Address)).isFalse();
 
         // suspend / resume the hermit
-        cli("client", "suspend", "h1", "--home", h());
+        ok("client", "suspend", "h1", "--home", h());
         assertThat(Netns.await(Duration.ofSeconds(5), () -> !h1.isAlive())).as("h1 halted on suspend").isTrue();
         Process h1b = reconnect(hermit, "h1");
         assertThat(Netns.await(Duration.ofSeconds(10), () -> TunnelTest.count(home.resolve("openvpn/run/server.log"),
@@ -172,7 +171,7 @@ class DaemonTest {
                 .as("suspended hermit refused: " + TunnelTest.tail(home.resolve("openvpn/run/server.log"))).isTrue();
         assertThat(hasAddress(hermit, h1Address)).isFalse();
         Netns.stop(h1b);
-        cli("client", "resume", "h1", "--home", h());
+        ok("client", "resume", "h1", "--home", h());
         Process h1c = reconnect(hermit, "h1");
         assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address))).as("resumed hermit back").isTrue();
 
@@ -188,7 +187,7 @@ class DaemonTest {
         daemon = null;
         assertThat(ProcessHandle.of(serverPid()).map(ProcessHandle::isAlive).orElse(false)).as("openvpn outlives the daemon").isTrue();
         assertThat(net.ping6(srv, h1Address)).as("tunnel works with the daemon down").isTrue();
-        cli("client", "add", "s2", "--type", "subnet", "--home", h());
+        ok("client", "add", "s2", "--type", "subnet", "--home", h());
         Process s2 = connect(subnet, "s2");
         String s2Address = tunnelAddress("s2");
         assertThat(Netns.await(UP, () -> hasAddress(subnet, s2Address))).as("client added while the daemon was down connects").isTrue();
@@ -210,9 +209,9 @@ class DaemonTest {
     void aChangeMadeWhileTheDaemonIsDownEndsTheSessionWithinTwoSecondsOfItsStartAlsoAfterKillMinus9() throws Exception {
         // regression: the daemon started from the newest event, so a revoke made while it was down never
         // ended the live session (35 s later the revoked client still pinged through its tunnel)
-        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "h1", "--type", "hermit", "--home", h());
-        cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
+        ok("client", "add", "s1", "--type", "subnet", "--home", h());
         daemon = serve();
         reconciledAt(1);
         assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home))).isTrue();
@@ -224,7 +223,7 @@ class DaemonTest {
 
         // stopped cleanly: revoke s1 while no daemon runs; openvpn alone keeps the session up
         Netns.stop(daemon);
-        cli("client", "revoke", "s1", "--home", h());
+        ok("client", "revoke", "s1", "--home", h());
         assertThat(net.ping6(srv, s1Address)).as("nothing ends the session while the daemon is down").isTrue();
         daemon = serve();
         Instant started = reconciledAt(2);
@@ -234,8 +233,8 @@ class DaemonTest {
 
         // a suspend that a resume followed while the daemon was down: replayed, it must not cut h1
         Netns.stop(daemon);
-        cli("client", "suspend", "h1", "--home", h());
-        cli("client", "resume", "h1", "--home", h());
+        ok("client", "suspend", "h1", "--home", h());
+        ok("client", "resume", "h1", "--home", h());
         daemon = serve();
         reconciledAt(3);
         assertThat(Netns.await(Duration.ofSeconds(10), () -> TunnelTest.count(dir.resolve("daemon.log"), " resume h1:") == 1)).isTrue();
@@ -245,7 +244,7 @@ class DaemonTest {
         // killed with SIGKILL: suspend h1 while it is gone; the next daemon ends h1's session too
         daemon.destroyForcibly();
         assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        cli("client", "suspend", "h1", "--home", h());
+        ok("client", "suspend", "h1", "--home", h());
         assertThat(h1.isAlive()).isTrue();
         daemon = serve();
         Instant again = reconciledAt(4);
@@ -256,8 +255,8 @@ class DaemonTest {
 
     @Test
     void renegotiatingEveryTwentySecondsForAMinuteLosesNoPing() throws Exception {
-        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
         daemon = serve();
         assertThat(Netns.await(UP, () -> E2e.managementSocketUp(home))).isTrue();
         Process h1 = connect(hermit, "h1", "--reneg-sec", "20");
@@ -275,8 +274,8 @@ class DaemonTest {
 
     @Test
     void servesTheSeedsPerClientLayoutStartingAndStoppingOneOpenvpnPerClient() throws Exception {
-        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "h1", "--type", "hermit", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
         daemon = serve("--layout", "per-client");
         Path run = home.resolve("openvpn-per-client/run");
         assertThat(Netns.await(UP, () -> Files.exists(run.resolve("h1.pid")))).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
@@ -285,12 +284,12 @@ class DaemonTest {
         assertThat(Netns.await(UP, () -> net.ping6(srv, h1Address))).as("server -> hermit through its own instance").isTrue();
 
         // a client added while serving gets its own openvpn at once
-        cli("client", "add", "h2", "--type", "hermit", "--home", h());
+        ok("client", "add", "h2", "--type", "hermit", "--home", h());
         assertThat(Netns.await(UP, () -> Files.exists(run.resolve("h2.pid")))).as("daemon started h2's openvpn").isTrue();
 
         // revoking h1 stops its instance: the session ends and nothing answers on its port
         long pid = Long.parseLong(Files.readString(run.resolve("h1.pid")).trim());
-        cli("client", "revoke", "h1", "--home", h());
+        ok("client", "revoke", "h1", "--home", h());
         assertThat(Netns.await(Duration.ofSeconds(15), () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)))
                 .as("h1's openvpn stopped").isTrue();
         assertThat(Netns.await(Duration.ofSeconds(15), () -> !net.ping6(srv, h1Address))).isTrue();
@@ -300,7 +299,7 @@ class DaemonTest {
         long h2 = Long.parseLong(Files.readString(run.resolve("h2.pid")).trim());
         Netns.stop(daemon);
         assertThat(ProcessHandle.of(h2).map(ProcessHandle::isAlive).orElse(false)).as("instances outlive the daemon").isTrue();
-        cli("client", "suspend", "h2", "--home", h());
+        ok("client", "suspend", "h2", "--home", h());
         daemon = serve("--layout", "per-client");
         assertThat(Netns.await(UP, () -> ProcessHandle.of(h2).map(p -> !p.isAlive()).orElse(true)))
                 .as("h2's openvpn stopped: " + TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
@@ -313,7 +312,7 @@ class DaemonTest {
         Path d = dir.resolve("clients");
         Files.createDirectories(d);
         Path archive = d.resolve(name + ".tar.gz");
-        cli("client", "export", name, "--format", "tar.gz", "--layout", "per-client", "--out", archive.toString(), "--home", h());
+        ok("client", "export", name, "--format", "tar.gz", "--layout", "per-client", "--out", archive.toString(), "--home", h());
         Netns.run("tar", "-xzf", archive.toString(), "-C", d.toString());
         return reconnect(ns, name);
     }

@@ -1,5 +1,7 @@
 package net.v6broker.e2e;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +47,7 @@ class DoctorInNamespacesTest {
 
     @BeforeEach
     void underlay() throws IOException {
-        Assumptions.assumeTrue(Netns.available(),
-                "skipped: the doctor test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        Netns.assumeAvailable("doctor");
         dir = E2e.workDir("doctor");
         net = new Netns("doc");
         srv = net.create("srv");
@@ -78,16 +78,16 @@ class DoctorInNamespacesTest {
 
     /** A connected subnet client from its unpacked archive, with a healthy tunnel. */
     private void connect() throws IOException {
-        E2e.cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        E2e.cli("client", "add", "s1", "--type", "subnet", "--home", h());
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "s1", "--type", "subnet", "--home", h());
         Path server = dir.resolve("server");
-        E2e.cli("server", "config", "--out", server.toString(), "--home", h());
+        ok("server", "config", "--out", server.toString(), "--home", h());
         Path srvLog = dir.resolve("server.log");
         net.spawn(srv, server, srvLog, "openvpn", "--config", server.resolve("server.conf").toString());
         assertThat(Netns.await(UP, () -> TunnelTest.count(srvLog, "Initialization Sequence Completed") > 0))
                 .as("server started: " + TunnelTest.tail(srvLog)).isTrue();
         Path tgz = dir.resolve("s1.tar.gz");
-        E2e.cli("client", "export", "s1", "--format", "tar.gz", "--lan-if", "lan0", "--out", tgz.toString(), "--home", h());
+        ok("client", "export", "s1", "--format", "tar.gz", "--lan-if", "lan0", "--out", tgz.toString(), "--home", h());
         Netns.run("tar", "-xzf", tgz.toString(), "-C", dir.toString());
         archive = dir.resolve("s1");
         manifest = JSON.readTree(archive.resolve("manifest.json").toFile());

@@ -1,19 +1,13 @@
 package net.v6broker.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import net.v6broker.cli.Cli;
 
 /** What every end-to-end test needs besides namespaces: a work directory, the CLI, and cleanup of openvpn. */
 final class E2e {
@@ -33,15 +27,6 @@ final class E2e {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Runs a v6broker command in this JVM; fails the test when it fails; returns what it printed. */
-    static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
     }
 
     /** Whether the shared-layout daemon of this home has its openvpn's management socket up. */

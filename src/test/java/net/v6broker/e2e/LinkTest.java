@@ -1,6 +1,7 @@
 package net.v6broker.e2e;
 
-import static net.v6broker.e2e.E2e.cli;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,8 +41,7 @@ class LinkTest {
 
     @BeforeEach
     void underlay() {
-        Assumptions.assumeTrue(Netns.available(),
-                "skipped: the link test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        Netns.assumeAvailable("link");
         net = new Netns("lnk");
         gw = net.create("gw");
         lp = net.create("lp");
@@ -81,14 +80,14 @@ class LinkTest {
             throws Exception {
         workDir(dev + (legacy.isBlank() ? "" : "-legacy"));
         Path brokerHome = dir.resolve("home");
-        cli("init", "--home", brokerHome.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        CliRunner.init(brokerHome, "198.51.100.1:1194");
         Path out = dir.resolve("office");
         List<String> args = new ArrayList<>(List.of("link", "create", "office", "--gateway", "203.0.113.1", "--out", out.toString(),
                 "--dev", dev, "--route", route, "--behind", "2001:db8:beef::/64", "--home", brokerHome.toString()));
         if (!legacy.isBlank()) {
             args.add(legacy.strip());
         }
-        cli(args.toArray(String[]::new));
+        ok(args.toArray(String[]::new));
         String ifname = dev + "_office";
 
         boolean firewall = nft();
@@ -148,11 +147,11 @@ class LinkTest {
     void aLaptopOfAnotherLinkIsRefusedByTheGatewaysPinnedFingerprint() throws Exception {
         workDir("wrong-peer");
         Path brokerHome = dir.resolve("home");
-        cli("init", "--home", brokerHome.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
+        CliRunner.init(brokerHome, "198.51.100.1:1194");
         Path office = dir.resolve("office");
         Path other = dir.resolve("other");
-        cli("link", "create", "office", "--gateway", "203.0.113.1", "--out", office.toString(), "--home", brokerHome.toString());
-        cli("link", "create", "other", "--gateway", "203.0.113.1", "--out", other.toString(), "--home", brokerHome.toString());
+        ok("link", "create", "office", "--gateway", "203.0.113.1", "--out", office.toString(), "--home", brokerHome.toString());
+        ok("link", "create", "other", "--gateway", "203.0.113.1", "--out", other.toString(), "--home", brokerHome.toString());
         Path gwLog = dir.resolve("gateway.log");
         Path lpLog = dir.resolve("laptop.log");
         net.spawn(gw, office.resolve("gateway"), gwLog, "openvpn", "--config", "office.conf");

@@ -1,5 +1,7 @@
 package net.v6broker.e2e;
 
+import org.junit.jupiter.api.Assumptions;
+import net.v6broker.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,12 @@ public final class Netns implements AutoCloseable {
     public Netns(String tag) {
         this.tag = tag;
         removeLeftovers();
+    }
+
+    /** Skips the calling test where namespaces and openvpn are not at hand; {@code what} names it. */
+    static void assumeAvailable(String what) {
+        Assumptions.assumeTrue(available(), "skipped: the " + what + " test needs root, iproute2 and /usr/sbin/openvpn "
+                + "(run ./run-tests as root)");
     }
 
     /** True when this process may create namespaces and run openvpn: root, with ip and openvpn present. */
@@ -222,22 +230,6 @@ public final class Netns implements AutoCloseable {
     }
 
     static String run(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", cmd) + "' exited " + p.exitValue() + ": " + out.trim());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
-        }
+        return Processes.run(List.of(cmd));
     }
 }

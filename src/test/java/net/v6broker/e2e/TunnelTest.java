@@ -1,6 +1,7 @@
 package net.v6broker.e2e;
 
-import static net.v6broker.e2e.E2e.cli;
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,8 +46,7 @@ class TunnelTest {
 
     @BeforeEach
     void underlay() {
-        Assumptions.assumeTrue(Netns.available(),
-                "skipped: the tunnel test needs root, iproute2 and /usr/sbin/openvpn (run ./run-tests as root)");
+        Netns.assumeAvailable("tunnel");
         net = new Netns("tun");
         Netns.Broker b = net.brokerUnderlay();
         srv = b.srv();
@@ -76,14 +75,14 @@ class TunnelTest {
     @ValueSource(strings = {"shared", "per-client"})
     void clientsGetTheirAddressesReachEachOtherAndARevokedOneIsRefused(String layout) throws Exception {
         workDir(layout);
-        cli("init", "--home", h(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint", "198.51.100.1:1194");
-        cli("client", "add", "h1", "--type", "hermit", "--home", h());
-        cli("client", "add", "s1", "--type", "subnet", "--home", h());
-        JsonNode h1 = JSON.readTree(cli("client", "show", "h1", "--json", "--home", h()));
-        JsonNode s1 = JSON.readTree(cli("client", "show", "s1", "--json", "--home", h()));
+        CliRunner.init(Path.of(h()), "198.51.100.1:1194");
+        ok("client", "add", "h1", "--type", "hermit", "--home", h());
+        ok("client", "add", "s1", "--type", "subnet", "--home", h());
+        JsonNode h1 = JSON.readTree(ok("client", "show", "h1", "--json", "--home", h()));
+        JsonNode s1 = JSON.readTree(ok("client", "show", "s1", "--json", "--home", h()));
 
         Path server = dir.resolve("server");
-        cli("server", "config", "--layout", layout, "--out", server.toString(), "--home", h());
+        ok("server", "config", "--layout", layout, "--out", server.toString(), "--home", h());
         Path srvLog = dir.resolve("server.log");
         List<Path> confs = new ArrayList<>();
         if (layout.equals("shared")) {
@@ -106,11 +105,11 @@ class TunnelTest {
 
         // the hermit from its single inline profile; the subnet client from its unpacked archive
         Path h1Dir = Files.createDirectories(dir.resolve("h1"));
-        cli("client", "export", "h1", "--format", "ovpn", "--layout", layout, "--out", h1Dir.resolve("h1.ovpn").toString(), "--home", h());
+        ok("client", "export", "h1", "--format", "ovpn", "--layout", layout, "--out", h1Dir.resolve("h1.ovpn").toString(), "--home", h());
         Path h1Archive = dir.resolve("h1.tar.gz");
-        cli("client", "export", "h1", "--format", "tar.gz", "--layout", layout, "--out", h1Archive.toString(), "--home", h());
+        ok("client", "export", "h1", "--format", "tar.gz", "--layout", layout, "--out", h1Archive.toString(), "--home", h());
         Path s1Archive = dir.resolve("s1.tar.gz");
-        cli("client", "export", "s1", "--format", "tar.gz", "--layout", layout, "--lan-if", "lan0", "--out", s1Archive.toString(),
+        ok("client", "export", "s1", "--format", "tar.gz", "--layout", layout, "--lan-if", "lan0", "--out", s1Archive.toString(),
                 "--home", h());
         Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
         Netns.run("tar", "-xzf", s1Archive.toString(), "-C", unpacked.toString());
@@ -163,7 +162,7 @@ class TunnelTest {
                     .replace(server.resolve("s1.up").toString(), server.resolve("s1-stale.up").toString()));
             Files.copy(server.resolve("s1.up"), server.resolve("s1-stale.up"));
         }
-        cli("client", "revoke", "s1", "--home", h());
+        ok("client", "revoke", "s1", "--home", h());
         assertThat(server.resolve(layout.equals("shared") ? "ccd/s1" : "s1.conf")).as("revoked client's server file").doesNotExist();
         Netns.stop(s1Process);
         if (layout.equals("per-client")) {

@@ -1,14 +1,12 @@
 package net.v6broker.link;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import net.v6broker.cli.Cli;
@@ -20,20 +18,9 @@ class LinkCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path init() {
         Path home = dir.resolve("home");
-        assertThat(run("init", "--home", home.toString(), "--prefix", "2001:db8:abba:f100::/56", "--endpoint",
-                "198.51.100.1:1194").code()).isZero();
+        CliRunner.init(home, "198.51.100.1:1194");
         return home;
     }
 
@@ -53,16 +40,16 @@ class LinkCommandTest {
     void createWritesBothEndsWithPrivateConfigsAndListsTheLink() throws Exception {
         Path home = init();
         Path out = dir.resolve("office");
-        Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--behind",
+        CliRunner.Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--behind",
                 "2001:db8:beef::/48", "--home", home.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("wrote link office to " + out + ": tap 2001:db8:abba:f101::/64, gateway "
                 + "2001:db8:abba:f101::1 (gw.example.net), laptop 2001:db8:abba:f101::2, behind the laptop 2001:db8:beef::/48");
         assertThat(tree(out)).containsExactly("README.txt rw-r--r--", "gateway/office.conf rw-------", "gateway/office.nft rw-r--r--",
                 "gateway/office.up rwxr-xr-x", "laptop/office.conf rw-------", "laptop/office.up rwxr-xr-x");
-        Run list = run("link", "list", "--home", home.toString());
+        CliRunner.Run list = run("link", "list", "--home", home.toString());
         assertThat(list.out()).contains("office", "2001:db8:abba:f101::/64", "tap", "gw.example.net");
-        Run again = run("link", "create", "home", "--gateway", "gw.example.net", "--out", dir.resolve("home-link").toString(),
+        CliRunner.Run again = run("link", "create", "home", "--gateway", "gw.example.net", "--out", dir.resolve("home-link").toString(),
                 "--home", home.toString());
         assertThat(again.out()).contains("2001:db8:abba:f102::/64");
     }
@@ -72,7 +59,7 @@ class LinkCommandTest {
         Path home = init();
         Path out = Files.createDirectories(dir.resolve("busy"));
         Files.writeString(out.resolve("keep.txt"), "mine");
-        Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--home", home.toString());
+        CliRunner.Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--home", home.toString());
         assertThat(r.code()).isEqualTo(Cli.CONFLICT);
         assertThat(r.err()).contains("is not empty");
         assertThat(tree(out)).containsExactly("keep.txt rw-r--r--");
@@ -83,7 +70,7 @@ class LinkCommandTest {
     void aFolderThatCannotBeWrittenGivesBackTheReservedPrefix() throws Exception {
         Path home = init();
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-        Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", file.resolve("office").toString(), "--home",
+        CliRunner.Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", file.resolve("office").toString(), "--home",
                 home.toString());
         assertThat(r.code()).isEqualTo(Cli.FAILED);
         assertThat(r.err()).contains("writing the link folder");
@@ -104,12 +91,12 @@ class LinkCommandTest {
     @Test
     void withoutAHomeAGivenPrefixIsUsedWithANoteAndWithoutOneTheCommandSaysWhatIsMissing() {
         Path out = dir.resolve("standalone");
-        Run r = run("link", "create", "office", "--gateway", "203.0.113.1", "--prefix", "2001:db8:abba:1000::/64", "--dev", "tun",
+        CliRunner.Run r = run("link", "create", "office", "--gateway", "203.0.113.1", "--prefix", "2001:db8:abba:1000::/64", "--dev", "tun",
                 "--out", out.toString(), "--home", dir.resolve("nohome").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("note: no broker home", "is not recorded");
         assertThat(out.resolve("laptop/office.up")).content().contains("dev=tun_office");
-        Run none = run("link", "create", "other", "--gateway", "203.0.113.1", "--out", dir.resolve("x").toString(), "--home",
+        CliRunner.Run none = run("link", "create", "other", "--gateway", "203.0.113.1", "--out", dir.resolve("x").toString(), "--home",
                 dir.resolve("nohome").toString());
         assertThat(none.code()).isEqualTo(Cli.NO_HOME);
         assertThat(none.err()).contains("give --home DIR (or V6BROKER_HOME), or --prefix P/64");
@@ -120,7 +107,7 @@ class LinkCommandTest {
     void theLegacyStaticKeyVariantWarnsThatOpenvpn27RefusesIt() throws Exception {
         Path home = init();
         Path out = dir.resolve("legacy");
-        Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--legacy-static-key",
+        CliRunner.Run r = run("link", "create", "office", "--gateway", "gw.example.net", "--out", out.toString(), "--legacy-static-key",
                 "--home", home.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: --legacy-static-key", "OpenVPN 2.7 refuses it");
@@ -134,7 +121,7 @@ class LinkCommandTest {
                 home.toString()).code()).isEqualTo(Cli.INVALID);
         assertThat(run("link", "create", "ok", "--gateway", "gw", "--ifname", "tap;x", "--out", dir.resolve("b").toString(),
                 "--home", home.toString()).code()).isEqualTo(Cli.INVALID);
-        Run missing = run("link", "delete", "nobody", "--home", home.toString());
+        CliRunner.Run missing = run("link", "delete", "nobody", "--home", home.toString());
         assertThat(missing.code()).isEqualTo(Cli.NOT_FOUND);
         assertThat(missing.err()).contains("no link named 'nobody'");
     }
@@ -143,10 +130,10 @@ class LinkCommandTest {
     void deleteQuarantinesTheLinksPrefix() {
         Path home = init();
         run("link", "create", "office", "--gateway", "gw", "--out", dir.resolve("o").toString(), "--home", home.toString());
-        Run d = run("link", "delete", "office", "--home", home.toString());
+        CliRunner.Run d = run("link", "delete", "office", "--home", home.toString());
         assertThat(d.code()).isZero();
         assertThat(d.out()).isEqualTo("deleted link office; 2001:db8:abba:f101::/64 is quarantined for 30 day(s)\n");
-        Run again = run("link", "create", "office", "--gateway", "gw", "--out", dir.resolve("o2").toString(), "--home",
+        CliRunner.Run again = run("link", "create", "office", "--gateway", "gw", "--out", dir.resolve("o2").toString(), "--home",
                 home.toString());
         assertThat(again.out()).contains("2001:db8:abba:f102::/64");
     }

@@ -1,11 +1,8 @@
 package net.v6broker.link;
 
+import net.v6broker.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -82,8 +79,8 @@ class LinkFilesTest {
                 "ip link set dev \"$dev\" up", "ip -6 addr add 2001:db8:abba:1000::2/64 dev \"$dev\"",
                 "ip -6 route add 2000::/3 via 2001:db8:abba:1000::1 dev \"$dev\"",
                 "sysctl -qw net.ipv6.conf.all.forwarding=1", "exit 0");
-        assertShellSyntax(LinkFiles.gatewayUp(link));
-        assertShellSyntax(LinkFiles.laptopUp(link));
+        Processes.assertShellSyntax(LinkFiles.gatewayUp(link));
+        Processes.assertShellSyntax(LinkFiles.laptopUp(link));
     }
 
     @Test
@@ -139,15 +136,4 @@ class LinkFilesTest {
         return script.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     }
 
-    static void assertShellSyntax(String script) throws IOException, InterruptedException {
-        Path f = Files.createTempFile("v6broker-link", ".sh");
-        try {
-            Files.writeString(f, script, StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(List.of("sh", "-n", f.toString())).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor()).as(out).isZero();
-        } finally {
-            Files.deleteIfExists(f);
-        }
-    }
 }

@@ -1,12 +1,11 @@
 package net.v6broker.link;
 
+import net.v6broker.CliRunner;
+import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import net.v6broker.cli.Cli;
 import net.v6broker.config.Home;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.store.Store;
@@ -32,18 +30,10 @@ class LinkRegistryTest {
     Store store;
     LinkRegistry links;
 
-    static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(Cli.context(Clock.systemUTC(), new SecureRandom(), new PrintWriter(out), new PrintWriter(err), false), args);
-        assertThat(code).as("v6broker " + String.join(" ", args) + ": " + err).isZero();
-        return out.toString();
-    }
-
     @BeforeEach
     void home() {
         home = dir.resolve("home");
-        cli("init", "--home", home.toString(), "--prefix", PREFIX, "--endpoint", "198.51.100.1:1194");
+        CliRunner.init(home, PREFIX, "198.51.100.1:1194");
         store = Store.openSqlite(new Home(home).database());
         links = new LinkRegistry(store, AddressPlan.parse(PREFIX), Clock.systemUTC(), Duration.ofDays(30));
     }
@@ -58,16 +48,16 @@ class LinkRegistryTest {
     }
 
     private String clientPrefix(String name) throws Exception {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("client", "show", name, "--json", "--home",
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok("client", "show", name, "--json", "--home",
                 home.toString())).get("prefix").asText();
     }
 
     @Test
     void aLinkTakesTheLowestFreeSubnetSlashSixtyFourAndALaterClientSkipsIt() throws Exception {
-        cli("client", "add", "s1", "--type", "subnet", "--home", home.toString());
+        ok("client", "add", "s1", "--type", "subnet", "--home", home.toString());
         LinkSpec link = links.reserve(spec("office", null));
         assertThat(link.prefix()).hasToString("2001:db8:abba:f102::/64");
-        cli("client", "add", "s2", "--type", "subnet", "--home", home.toString());
+        ok("client", "add", "s2", "--type", "subnet", "--home", home.toString());
         assertThat(clientPrefix("s1")).isEqualTo("2001:db8:abba:f101::/64");
         assertThat(clientPrefix("s2")).as("the client allocator skips the link's /64").isEqualTo("2001:db8:abba:f103::/64");
         assertThat(links.list()).singleElement().satisfies(l -> {
@@ -79,7 +69,7 @@ class LinkRegistryTest {
 
     @Test
     void aGivenSubnetPrefixHeldByAClientIsRefusedNamingTheClient() {
-        cli("client", "add", "s1", "--type", "subnet", "--home", home.toString());
+        ok("client", "add", "s1", "--type", "subnet", "--home", home.toString());
         assertThatThrownBy(() -> links.reserve(spec("office", "2001:db8:abba:f101::/64")))
                 .isInstanceOf(LinkConflictException.class)
                 .hasMessage("--prefix 2001:db8:abba:f101::/64 is the prefix of client 's1': a link needs a free /64 (leave "

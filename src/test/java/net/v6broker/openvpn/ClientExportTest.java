@@ -1,5 +1,6 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.Processes;
 import net.v6broker.error.InvalidInputException;
 
 import static net.v6broker.openvpn.Fixtures.site;
@@ -139,7 +140,7 @@ class ClientExportTest {
             assertThat(archive.text(c.name() + "/README.txt")).contains(c.email()).contains(c.assignment().prefix().address());
             String sanity = archive.text(c.name() + "/sanity-check.sh");
             assertThat(sanity).startsWith("#!/bin/sh\n").doesNotContain(c.email());
-            ServerConfigsTest.assertShellSyntax(sanity);
+            Processes.assertShellSyntax(sanity);
             if (subnet) {
                 checkUpScript(archive.text(c.name() + "/" + upName), os);
             }
@@ -191,12 +192,12 @@ class ClientExportTest {
                         "sysctl -w net.ipv6.conf.all.forwarding=1",
                         "ip -6 addr show dev eth0 | grep -q 'inet6 2001:638:500:f101::1/64 ' || ip -6 addr add 2001:638:500:f101::1/64 dev eth0",
                         "exit 0");
-                ServerConfigsTest.assertShellSyntax(up);
+                Processes.assertShellSyntax(up);
             }
             case MACOS -> {
                 assertThat(ServerConfigsTest.commands(up)).contains("sysctl -w net.inet6.ip6.forwarding=1")
                         .anyMatch(l -> l.endsWith("ifconfig en0 inet6 2001:638:500:f101::1 prefixlen 64 alias"));
-                ServerConfigsTest.assertShellSyntax(up);
+                Processes.assertShellSyntax(up);
             }
             case WINDOWS -> {
                 assertThat(up).contains("\r\n").doesNotContainPattern("[^\r]\n");

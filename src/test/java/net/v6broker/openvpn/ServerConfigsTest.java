@@ -1,15 +1,13 @@
 package net.v6broker.openvpn;
 
+import net.v6broker.Processes;
 import static net.v6broker.openvpn.Fixtures.hermit;
 import static net.v6broker.openvpn.Fixtures.site;
 import static net.v6broker.openvpn.Fixtures.subnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -168,7 +166,7 @@ class ServerConfigsTest {
                 "ip -6 route add 2001:638:500:f101::/64 via 2001:638:500:f100::f101:2 dev \"$1\"",
                 "exit 0");
         assertThat(up).startsWith("#!/bin/sh\n");
-        assertShellSyntax(up);
+        Processes.assertShellSyntax(up);
     }
 
     @Test
@@ -176,7 +174,7 @@ class ServerConfigsTest {
         String up = ServerConfigs.perClientUp(site(), hermit("laptop", 8, ClientOs.LINUX, ClientStatus.ACTIVE));
         assertThat(commands(up)).contains("ip -6 addr add fe80::1/64 dev \"$1\"",
                 "ip -6 route add 2001:638:500:f1ff::100/128 dev \"$1\"");
-        assertShellSyntax(up);
+        Processes.assertShellSyntax(up);
     }
 
     @Test
@@ -233,15 +231,4 @@ class ServerConfigsTest {
         return script.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
-    static void assertShellSyntax(String script) throws IOException, InterruptedException {
-        Path f = Files.createTempFile("v6broker-test", ".sh");
-        try {
-            Files.writeString(f, script, StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(List.of("sh", "-n", f.toString())).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor()).as(out).isZero();
-        } finally {
-            Files.deleteIfExists(f);
-        }
-    }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,7 @@ class EventKindConstraintTest {
 
     @Test
     void onPostgres() {
-        Assumptions.assumeTrue(PostgresServer.available(), "skipped: needs root and Debian's postgresql package");
+        PostgresServer.assumeAvailable();
         try (PostgresServer pg = PostgresServer.start(); Store store = Store.create(pg.jdbcUrl(), pg.user(), pg.password())) {
             refusesAnUnknownKindAndTakesEveryKnownOne(store);
         }

@@ -3,15 +3,18 @@ package net.v6broker.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.v6broker.Processes;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A throw-away PostgreSQL server for tests, from Debian's {@code postgresql} package: a fresh
@@ -58,6 +61,36 @@ public final class PostgresServer implements AutoCloseable {
         return "root".equals(System.getProperty("user.name")) && binaries().isPresent();
     }
 
+    /** Skips the calling test where no server can run here. */
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), "skipped: needs root and Debian's postgresql package (./run-tests installs it)");
+    }
+
+    /**
+     * One server for a test class, registered with {@code @RegisterExtension static final}: started
+     * before its first test (the class skipped where none can run), stopped after its last.
+     */
+    public static final class ForClass implements BeforeAllCallback, AfterAllCallback {
+        private PostgresServer server;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            assumeAvailable();
+            server = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        public PostgresServer get() {
+            return server;
+        }
+    }
+
     /** Starts a server on 127.0.0.1 and a free port. */
     public static PostgresServer start() {
         return start(Optional.empty(), "127.0.0.1", freePort());
@@ -71,12 +104,12 @@ public final class PostgresServer implements AutoCloseable {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL server installed (apt-get install postgresql)"));
         try {
             Path dir = Files.createTempDirectory("v6broker-pg-");
-            run(List.of("chown", "postgres:postgres", dir.toString()));
+            Processes.run(List.of("chown", "postgres:postgres", dir.toString()));
             String password = "test-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
             Path pwfile = dir.resolve("pw");
             Files.writeString(pwfile, password + "\n");
-            run(List.of("chown", "postgres:postgres", pwfile.toString()));
-            run(List.of("runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
+            Processes.run(List.of("chown", "postgres:postgres", pwfile.toString()));
+            Processes.run(List.of("runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
                     "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile", pwfile.toString(),
                     "--no-sync", "-E", "UTF8"));
             // broker nodes in test namespaces connect over the documentation underlay, with a password
@@ -89,7 +122,7 @@ public final class PostgresServer implements AutoCloseable {
                     dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "30", "-o",
                     "-c listen_addresses=" + host + " -p " + port + " -k " + dir + " -c fsync=off -c synchronous_commit=off"
                             + " -c full_page_writes=off -c max_connections=200", "start"));
-            run(ctl);
+            Processes.run(ctl);
             s.psql("CREATE ROLE v6broker LOGIN PASSWORD '" + password + "'");
             s.psql("CREATE DATABASE v6broker OWNER v6broker");
             return s;
@@ -118,8 +151,8 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Runs SQL as the superuser in one database. */
     public String psql(String database, String sql) {
-        return run(List.of("runuser", "-u", "postgres", "--", bin.resolve("psql").toString(), "-h", dir.toString(), "-p",
-                Integer.toString(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql));
+        return Processes.run(List.of("runuser", "-u", "postgres", "--", bin.resolve("psql").toString(), "-h", dir.toString(), "-p",
+                Integer.toString(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql)).trim();
     }
 
     /** Drops and re-creates the v6broker database, for a clean slate between tests. */
@@ -135,7 +168,7 @@ public final class PostgresServer implements AutoCloseable {
             netns.ifPresent(ns -> ctl.addAll(List.of("ip", "netns", "exec", ns)));
             ctl.addAll(List.of("runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D",
                     dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"));
-            run(ctl);
+            Processes.run(ctl);
         } catch (RuntimeException e) {
             // already stopped: removing its files is what is left to do
         } finally {
@@ -155,23 +188,4 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", cmd) + "' exited " + p.exitValue() + ": " + out.trim());
-            }
-            return out.trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

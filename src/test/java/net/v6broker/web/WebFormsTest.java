@@ -1,5 +1,6 @@
 package net.v6broker.web;
 
+import net.v6broker.CliRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -188,7 +189,7 @@ class WebFormsTest {
         server.post("/api/v1/clients", ops, "{\"name\":\"mia\",\"type\":\"hermit\"}");
         String session = login();
         String own = csrfOf(session, "/admin");
-        assertThat(ApiServer.cli("token", "revoke", "ops", "--home", server.home.toString()).code()).isZero();
+        assertThat(CliRunner.run("token", "revoke", "ops", "--home", server.home.toString()).code()).isZero();
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.base + "/admin")).header("Cookie", session)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(302);
@@ -220,10 +221,10 @@ class WebFormsTest {
     @Test
     void aSlash48PlanIsDrawnAs4096CellsEachWithItsFillRatio() {
         Path home48 = dir.resolve("h48");
-        assertThat(ApiServer.cli("init", "--home", home48.toString(), "--prefix", "2001:db8:abba::/48", "--endpoint",
+        assertThat(CliRunner.run("init", "--home", home48.toString(), "--prefix", "2001:db8:abba::/48", "--endpoint",
                 "vpn.example.net").code()).isZero();
         for (int i = 0; i < 20; i++) {
-            ApiServer.cli("client", "add", "n" + i, "--type", "subnet", "--home", home48.toString());
+            CliRunner.run("client", "add", "n" + i, "--type", "subnet", "--home", home48.toString());
         }
         try (Store store = Store.openSqlite(home48.resolve("broker.db"))) {
             PlanUsage u = PlanUsage.of(AddressPlan.parse("2001:db8:abba::/48"), store, Instant.now());
