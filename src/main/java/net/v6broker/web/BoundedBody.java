@@ -33,6 +33,9 @@ final class BoundedBody implements Filter {
     /** Why a body was refused. */
     enum Outcome { TOO_LARGE, TOO_SLOW, NOT_ACCEPTED, ADDRESS_LIMITED }
 
+    /** How much of a body beyond the limit is read and dropped, so that its sender gets the 413 ({@link #drain}). */
+    static final long DRAIN_BYTES = 1 << 20;
+
     private final int maxBytes;
     private final Duration deadline;
     private final java.util.function.Predicate<HttpServletRequest> allowed;
@@ -59,6 +62,9 @@ final class BoundedBody implements Filter {
             r.setAttribute(OUTCOME, Outcome.ADDRESS_LIMITED); // a limited address gets no thread waiting on its body
         } else if (length > maxBytes) {
             r.setAttribute(OUTCOME, Outcome.TOO_LARGE);
+            if (length <= maxBytes + DRAIN_BYTES) {
+                drain(r, System.nanoTime() + deadline.toNanos());
+            }
         } else if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
             r.setAttribute(OUTCOME, Outcome.NOT_ACCEPTED); // no route takes one; the servlet's part parser is not offered
         } else {
@@ -77,6 +83,7 @@ final class BoundedBody implements Filter {
             if (n == buf.length) {
                 if (n > maxBytes) {
                     r.setAttribute(OUTCOME, Outcome.TOO_LARGE);
+                    drain(r, end);
                     return new byte[0];
                 }
                 buf = Arrays.copyOf(buf, Math.min(maxBytes + 1, buf.length * 2));
@@ -97,6 +104,27 @@ final class BoundedBody implements Filter {
                 r.setAttribute(OUTCOME, Outcome.TOO_SLOW);
                 return new byte[0];
             }
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a body that is too large, if it ends within {@link #DRAIN_BYTES}
+     * and the deadline; a longer or slower one is left unread. A server that closes a connection
+     * with unread bytes in its receive buffer makes the kernel answer with a reset, which may reach
+     * the client before the 413 and take it away: so a client that sent a little too much (the usual
+     * mistake) gets its answer, and one that sends megabytes costs one megabyte of reading, no memory.
+     */
+    private static void drain(HttpServletRequest r, long end) {
+        byte[] sink = new byte[8192];
+        long left = DRAIN_BYTES;
+        try {
+            InputStream in = r.getInputStream();
+            int got;
+            while (left > 0 && System.nanoTime() - end < 0 && (got = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= got;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client went away or was too slow: nothing more to read
         }
     }
 

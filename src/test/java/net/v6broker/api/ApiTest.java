@@ -278,7 +278,8 @@ class ApiTest extends WithApiServer {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         byte[] big = new byte[1 << 20];
         java.util.Arrays.fill(big, (byte) ' ');
-        // ofInputStream has no length: the client sends it chunked
+        // ofInputStream has no length: the client sends it chunked; 1 MiB ends within what the server
+        // drains (BoundedBody.DRAIN_BYTES), so the 413 reaches the client, not a reset
         java.net.http.HttpRequest chunked = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base + "/api/v1/subscriptions"))
                 .header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
