@@ -20,7 +20,7 @@ bench_start() {
   owned_ns=()        # namespaces this script created
   pids=()            # "pid:comm" of long-running processes this script started
   watchdog=
-  trap cleanup EXIT
+  trap bench_cleanup EXIT
   trap 'exit 130' INT
   trap 'log "TERM received (the MAX_RUNTIME=$MAX_RUNTIME s watchdog, or from outside): stopping"; exit 143' TERM
   # watchdog: TERM to this script after MAX_RUNTIME s; its own sleep dies with it
@@ -50,7 +50,7 @@ stop_pids() { # TERM every tracked pid that is still the process we started, wai
   for e in "${pids[@]}"; do wait "${e%%:*}" 2>/dev/null || true; done
   pids=()
 }
-cleanup() {
+bench_cleanup() {
   local rc=$? ns
   trap - EXIT INT TERM
   [ -n "$watchdog" ] && { kill -TERM "$watchdog" 2>/dev/null || true; wait "$watchdog" 2>/dev/null || true; }

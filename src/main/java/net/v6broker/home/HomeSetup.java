@@ -129,10 +129,8 @@ public final class HomeSetup {
     public Home create(Path dir, BrokerConfig config) {
         Home home = new Home(dir);
         refuseExisting(home.dir());
-        Path staging = home.dir().resolveSibling("." + home.dir().getFileName() + ".init-" + Long.toHexString(random.nextLong()));
+        Path staging = stagingFor(home, "init");
         try {
-            Files.createDirectories(staging);
-            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
             Home tmp = new Home(staging);
             populate(tmp, config);
             Files.move(staging, home.dir(), StandardCopyOption.ATOMIC_MOVE);
@@ -141,6 +139,22 @@ public final class HomeSetup {
             throw new UncheckedIOException("creating broker home " + home.dir(), e);
         } finally {
             deleteTree(staging);
+        }
+    }
+
+    /**
+     * A new directory beside the home, readable by its owner only, where the home is made before it
+     * is moved into place in one rename.
+     */
+    private Path stagingFor(Home home, String what) {
+        Path staging = home.dir().resolveSibling("." + home.dir().getFileName() + "." + what + "-" + Long.toHexString(random.nextLong()));
+        try {
+            Files.createDirectories(staging);
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
+            return staging;
+        } catch (IOException e) {
+            deleteTree(staging);
+            throw new UncheckedIOException("creating " + staging, e);
         }
     }
 
@@ -158,10 +172,8 @@ public final class HomeSetup {
     public Home join(Path dir, Path bundle) {
         Home home = new Home(dir);
         refuseExisting(home.dir());
-        Path staging = home.dir().resolveSibling("." + home.dir().getFileName() + ".join-" + Long.toHexString(random.nextLong()));
+        Path staging = stagingFor(home, "join");
         try {
-            Files.createDirectories(staging);
-            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
             java.util.Set<String> seen = new java.util.HashSet<>();
             try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                     new java.util.zip.GZIPInputStream(Files.newInputStream(bundle)))) {

@@ -17,17 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CliTest extends WithHome {
+class CliTest extends WithSeedHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Override
-    String prefix() {
-        return "2001:638:500:f100::/56";
-    }
-
-    @Override
-    String endpoint() {
-        return "vpn.example.net:1194";
-    }
 
     @Test
     void initCreatesTheHomeWithThePrivateKeysReadableOnlyByTheOwner() throws Exception {

@@ -20,17 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code client export} through the real command line. */
-class ExportCommandTest extends WithHome {
+class ExportCommandTest extends WithSeedHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Override
-    String prefix() {
-        return "2001:638:500:f100::/56";
-    }
-
-    @Override
-    String endpoint() {
-        return "vpn.example.net:1194";
-    }
 
     @BeforeEach
     void clients() {

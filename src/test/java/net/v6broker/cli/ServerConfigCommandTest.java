@@ -19,17 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code server config} through the real command line, and how later changes keep its directories in step. */
-class ServerConfigCommandTest extends WithHome {
+class ServerConfigCommandTest extends WithSeedHome {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Override
-    String prefix() {
-        return "2001:638:500:f100::/56";
-    }
-
-    @Override
-    String endpoint() {
-        return "vpn.example.net:1194";
-    }
 
     @BeforeEach
     void clients() {
