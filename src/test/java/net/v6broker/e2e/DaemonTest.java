@@ -250,7 +250,7 @@ class DaemonTest {
         Instant again = reconciledAt(4);
         assertThat(Netns.await(Duration.ofSeconds(10), () -> !h1.isAlive())).as(TunnelTest.tail(dir.resolve("daemon.log"))).isTrue();
         assertThat(Duration.between(again, Instant.now())).as("ended within 2 s of the start").isLessThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(TunnelTest.tail(dir.resolve("daemon.log"))).containsAnyOf("session(s) ended", "(reconciled against the database)");
+        assertThat(TunnelTest.tail(dir.resolve("daemon.log"))).containsAnyOf("session(s) of h1 ended", "(reconciled against the database)");
     }
 
     @Test
