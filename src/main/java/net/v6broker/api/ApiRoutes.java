@@ -115,7 +115,7 @@ public final class ApiRoutes {
         auth.operator(ctx);
         Listing l = Listing.parse(ctx.queryParam("q"), ctx.queryParam("status"), ctx.queryParam("type"),
                 ctx.queryParam("offset"), ctx.queryParam("limit"), s.limits().pageSizeMax());
-        Listing.Page<Client> page = l.apply(s.broker().list());
+        Listing.Page<Client> page = l.apply(s.broker());
         json(ctx, 200, new Listing.Page<>(page.total(), page.offset(), page.limit(),
                 page.items().stream().map(c -> ClientJson.of(c, false)).toList()));
     }

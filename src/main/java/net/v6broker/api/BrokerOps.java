@@ -1,18 +1,22 @@
 package net.v6broker.api;
 
-import java.util.List;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
 import net.v6broker.ipam.AddressPlan;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.CrlRow;
 
 /** What the HTTP layer needs from the broker: the same operations the command line calls. */
 public interface BrokerOps {
     AddressPlan plan();
 
-    List<Client> list();
+    /** One page of the clients a query selects ({@link Broker#page}). */
+    Broker.Page page(ClientQuery q, long offset, int limit);
+
+    /** Live clients by state and kind ({@link Broker#counts}). */
+    Broker.Counts counts();
 
     Client show(String name);
 
@@ -39,8 +43,13 @@ public interface BrokerOps {
             }
 
             @Override
-            public List<Client> list() {
-                return b.list();
+            public Broker.Page page(ClientQuery q, long offset, int limit) {
+                return b.page(q, offset, limit);
+            }
+
+            @Override
+            public Broker.Counts counts() {
+                return b.counts();
             }
 
             @Override

@@ -2,24 +2,38 @@ package net.v6broker.api;
 
 import net.v6broker.error.InvalidInputException;
 
+import java.math.BigInteger;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.client.ClientKind;
 import net.v6broker.client.ClientStatus;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Ipv6Prefix;
+import net.v6broker.store.ClientQuery;
 
 /**
- * One page of the client list, filtered: {@code q} matches name, e-mail or prefix (substring,
- * case-insensitive), {@code status} and {@code type} exactly. Every value is checked; a bad one is
- * an {@link IllegalArgumentException} (400). Immutable.
+ * One page of the client list, filtered by the database ({@link ClientQuery}): {@code q} is the start
+ * of a name ({@code ali} finds alice; letters, digits, '.', '_', '-'), the start of an e-mail address
+ * (it has an '@': {@code bob@} finds bob@example.org), or an IPv6 address or prefix (it has a ':'):
+ * the client whose /128, /64 or transfer /112 holds it; case-insensitive. {@code status} and
+ * {@code type} match exactly. Every value is checked; a bad one is an
+ * {@link InvalidInputException} (400). Immutable.
  */
 public record Listing(String q, ClientStatus status, ClientKind type, int offset, int limit) {
     public static final int DEFAULT_LIMIT = 50;
+    static final String Q_ACCEPTED = "accepted the start of a name (letters, digits, '.', '_', '-'), the start of an e-mail "
+            + "address (with '@'), or an IPv6 address or prefix (with ':'), up to 64 characters";
+    private static final Pattern NAME_START = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern EMAIL_START = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]{1,64}");
 
     public static Listing parse(String q, String status, String type, String offset, String limit, int max) {
-        if (q != null && (q.length() > 64 || q.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f))) {
-            throw new InvalidInputException("q: accepted up to 64 printable characters");
+        String needle = q == null || q.isBlank() ? null : q.strip();
+        if (needle != null && !(needle.contains(":") ? needle.length() <= 64
+                : needle.contains("@") ? EMAIL_START.matcher(needle).matches() : NAME_START.matcher(needle).matches())) {
+            throw new InvalidInputException("q " + net.v6broker.config.Validation.quote(needle) + ": " + Q_ACCEPTED);
         }
         ClientStatus st = null;
         if (status != null && !status.isEmpty()) {
@@ -32,7 +46,7 @@ public record Listing(String q, ClientStatus status, ClientKind type, int offset
             };
         }
         ClientKind t = type == null || type.isEmpty() ? null : ClientKind.parse(type);
-        return new Listing(q == null || q.isBlank() ? null : q.strip(), st, t, integer("offset", offset, 0, 0, Integer.MAX_VALUE),
+        return new Listing(needle, st, t, integer("offset", offset, 0, 0, Integer.MAX_VALUE),
                 integer("limit", limit, DEFAULT_LIMIT, 1, max));
     }
 
@@ -40,16 +54,29 @@ public record Listing(String q, ClientStatus status, ClientKind type, int offset
     public record Page<T>(long total, int offset, int limit, List<T> items) {
     }
 
-    public Page<Client> apply(List<Client> all) {
-        String needle = q == null ? null : q.toLowerCase(Locale.ROOT);
-        Predicate<Client> keep = c -> (status == null || c.status() == status) && (type == null || c.type() == type)
-                && (needle == null || c.name().toLowerCase(Locale.ROOT).contains(needle)
-                || (c.email() != null && c.email().toLowerCase(Locale.ROOT).contains(needle))
-                || c.assignment().prefix().toString().contains(needle));
-        List<Client> matching = all.stream().filter(keep).toList();
-        int from = Math.min(offset, matching.size());
-        int to = (int) Math.min((long) from + limit, matching.size());
-        return new Page<>(matching.size(), offset, limit, matching.subList(from, to));
+    /**
+     * The database query of this listing; empty when {@code q} is an address that no client can hold
+     * (outside the broker's prefix, a server's own): then nothing matches.
+     */
+    public Optional<ClientQuery> query(AddressPlan plan) {
+        ClientQuery all = new ClientQuery(status, type, null, null, null, null);
+        if (q == null) {
+            return Optional.of(all);
+        }
+        if (q.contains(":")) {
+            int slash = q.indexOf('/');
+            BigInteger address = Ipv6Prefix.parse((slash < 0 ? q : q.substring(0, slash)) + "/128").network();
+            return plan.assignmentHolding(address).map(h -> new ClientQuery(status, type, null, null,
+                    new ClientQuery.Holder(h.pool(), h.index()), null));
+        }
+        return Optional.of(q.contains("@") ? new ClientQuery(status, type, null, q, null, null)
+                : new ClientQuery(status, type, q, null, null, null));
+    }
+
+    /** This listing's page, read from the database. */
+    public Page<Client> apply(BrokerOps broker) {
+        Broker.Page page = query(broker.plan()).map(cq -> broker.page(cq, offset, limit)).orElse(new Broker.Page(0, List.of()));
+        return new Page<>(page.total(), offset, limit, page.items());
     }
 
     static int integer(String field, String text, int dflt, int min, int max) {

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,7 @@ import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Assignment;
 import net.v6broker.store.CertificateRow;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.ClientRow;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.EventKind;
@@ -91,14 +94,100 @@ public final class Broker {
         });
     }
 
-    public List<Client> list() {
-        return store.get().read(tx -> {
-            List<Client> out = new ArrayList<>();
-            for (ClientRow row : tx.clients()) {
-                out.add(view(tx, row));
+    /** Clients read per query by {@link #walk}. */
+    static final int WALK_BATCH = 500;
+
+    /** One page of a listing: how many clients the query selects in all, and the page's. */
+    public record Page(long total, List<Client> items) {
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** The clients {@code q} selects from {@code offset} on, at most {@code limit}, in name order, with their total. */
+    public Page page(ClientQuery q, long offset, int limit) {
+        return store.get().read(tx -> new Page(tx.countClients(q), views(tx, tx.clients(q, offset, limit))));
+    }
+
+    private List<Client> views(Tx tx, List<ClientRow> rows) throws SQLException {
+        List<Client> out = new ArrayList<>(rows.size());
+        for (ClientRow row : rows) {
+            out.add(view(tx, row));
+        }
+        return out;
+    }
+
+    /**
+     * Every client {@code q} selects, in name order, read {@value #WALK_BATCH} at a time as the
+     * iteration goes: memory stays constant however many there are. Each batch is one read, so a
+     * client added or deleted during a walk may or may not be seen; whoever walks to render follows
+     * the event stream from before the walk, which brings such a change in afterwards.
+     */
+    public Iterable<Client> walk(ClientQuery q) {
+        return walk(q, WALK_BATCH);
+    }
+
+    /** {@link #walk(ClientQuery)}, {@code batch} clients a read. */
+    Iterable<Client> walk(ClientQuery q, int batchSize) {
+        return () -> new Iterator<>() {
+            private List<Client> batch = read(q);
+            private int next;
+
+            private List<Client> read(ClientQuery from) {
+                return store.get().read(tx -> views(tx, tx.clients(from, 0, batchSize)));
             }
-            return out;
-        });
+
+            @Override
+            public boolean hasNext() {
+                if (next == batch.size() && batch.size() == batchSize) {
+                    batch = read(q.after(batch.get(batchSize - 1).name()));
+                    next = 0;
+                }
+                return next < batch.size();
+            }
+
+            @Override
+            public Client next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return batch.get(next++);
+            }
+        };
+    }
+
+    /** How many live clients there are by state and kind, counted by the database. */
+    public Counts counts() {
+        return new Counts(store.get().read(Tx::clientCounts));
+    }
+
+    /** Live clients by state and kind. */
+    public record Counts(long[][] byStatusAndKind) {
+        public long total() {
+            long n = 0;
+            for (long[] row : byStatusAndKind) {
+                for (long v : row) {
+                    n += v;
+                }
+            }
+            return n;
+        }
+
+        public long of(ClientStatus status) {
+            long n = 0;
+            for (long v : byStatusAndKind[status.ordinal()]) {
+                n += v;
+            }
+            return n;
+        }
+
+        public long of(ClientKind kind) {
+            long n = 0;
+            for (long[] row : byStatusAndKind) {
+                n += row[kind.ordinal()];
+            }
+            return n;
+        }
     }
 
     /** The newest CRL as stored. */

@@ -19,6 +19,7 @@ import net.v6broker.openvpn.management.Command;
 import net.v6broker.openvpn.management.ManagementClient;
 import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.SessionRow;
 
@@ -46,7 +47,7 @@ final class CheckCommand {
         Layout l = Layout.parse(a.value("--layout"));
         String nodeName = ServeCommand.node(a.value("--node"));
         BrokerConfig config = c.config();
-        List<Client> clients = c.broker().list();
+        Iterable<Client> clients = c.broker().walk(ClientQuery.ALL);
         List<SessionRow> sessions = c.store().read(tx -> tx.liveSessions());
         ServerView server = l == Layout.SHARED ? serverView(c, config, a.path("--management")) : null;
         if (l == Layout.PER_CLIENT) {
@@ -68,7 +69,7 @@ final class CheckCommand {
             found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));
         }
         c.out.printf("checked %d client(s), %d live session(s) (%s), %d kernel route(s), CRL %s on node %s%n",
-                clients.size(), server != null ? server.sessions().size()
+                c.broker().counts().total(), server != null ? server.sessions().size()
                         : sessions.stream().filter(s -> s.node().equals(nodeName)).count(),
                 server != null ? "OpenVPN's management interface" : "the database", routes.routes().size(),
                 crl == null ? "none" : "#" + crl.number() + " (next update " + crl.nextUpdate() + ")", nodeName);

@@ -10,6 +10,7 @@ import java.util.function.BiFunction;
 import net.v6broker.api.ClientJson;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.broker.Importer;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
@@ -82,9 +83,9 @@ final class ClientCommands {
 
     private static Spec list(Context c) {
         return Spec.command("list", a -> {
-            List<Client> clients = c.broker().list();
+            Iterable<Client> clients = c.broker().walk(ClientQuery.ALL);
             if (a.flag("--json")) {
-                c.out.print(Home.toJson(clients.stream().map(x -> ClientJson.of(x, false)).toList()));
+                Home.printJsonArray(c.out, clients, x -> ClientJson.of(x, false));
                 return Cli.OK;
             }
             c.out.printf("%-24s %-7s %-9s %-8s %s%n", "NAME", "TYPE", "STATUS", "OS", "PREFIX");
@@ -93,7 +94,7 @@ final class ClientCommands {
                         x.assignment().prefix());
             }
             return Cli.OK;
-        }, "List the clients (deleted ones are not shown).")
+        }, "List the clients (deleted ones are not shown), in name order, as they are read: any number in constant memory.")
                 .flag("--json", "Print a JSON array.");
     }
 

@@ -54,7 +54,7 @@ final class ServeCommand {
         }
         Daemon daemon = new Daemon(c.home(), config, c.store(), c.broker(), c.clock, c.random(),
                 new Daemon.Options(l, runOpenvpn, nodeName, a.flag("--stop-openvpn-on-exit")));
-        daemon.start();
+        daemon.lock();
         BrokerHttp server;
         try {
             server = BrokerHttp.start(listen.getHostString(), listen.getPort(),
@@ -67,6 +67,7 @@ final class ServeCommand {
                         }
                         body.put("node", nodeName);
                         body.put("layout", l.cliName());
+                        body.put("reconciled", daemon.reconciled());
                         body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
                         return body;
                     }));
@@ -74,6 +75,16 @@ final class ServeCommand {
             daemon.close();
             throw new UncheckedIOException("cannot listen on " + http, e instanceof UncheckedIOException u ? u.getCause()
                     : new IOException(e.getMessage(), e));
+        }
+        // HTTP answers while the daemon reconciles (at 100,000 clients that takes seconds): health says
+        // "reconciled": false until it is done
+        c.err.printf("v6broker: listening on %s:%d; reconciling %s%n", listen.getHostString(), server.port(), daemon.serverDir());
+        c.err.flush();
+        try {
+            daemon.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
         }
         c.err.printf("v6broker serving %s (%s layout, node %s); HTTP on %s:%d%n", c.home().dir(), l.cliName(),
                 nodeName, listen.getHostString(), server.port());

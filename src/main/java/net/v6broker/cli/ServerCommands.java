@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import net.v6broker.error.InvalidInputException;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
+import net.v6broker.store.ClientQuery;
 
 /** {@code server config|dirs|forget}: the OpenVPN server directories this home keeps in step. */
 final class ServerCommands {
@@ -33,9 +34,10 @@ final class ServerCommands {
     private static Spec config(Context c) {
         return Spec.command("config", a -> {
             Layout l = Layout.parse(a.value("--layout"));
-            ServerDirs.Rendered r = new ServerDirs(c.home(), c.config()).render(a.path("--out"), l, c.broker().list());
-            c.out.printf("wrote %s server config to %s: %d active client%s%s%n", r.layout().cliName(), r.dir(),
-                    r.clients(), r.clients() == 1 ? "" : "s", r.removed() > 0 ? ", " + r.removed() + " stale file(s) removed" : "");
+            ServerDirs.Rendered r = new ServerDirs(c.home(), c.config()).render(a.path("--out"), l, c.broker().walk(ClientQuery.ALL));
+            c.out.printf("wrote %s server config to %s: %d active client%s%s, %d file(s) changed%n", r.layout().cliName(), r.dir(),
+                    r.clients(), r.clients() == 1 ? "" : "s", r.removed() > 0 ? ", " + r.removed() + " stale file(s) removed" : "",
+                    r.written());
             if (l == Layout.SHARED) {
                 c.out.printf("start it with: openvpn --config %s%n", r.dir().resolve("server.conf"));
             } else {

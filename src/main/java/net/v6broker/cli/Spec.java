@@ -63,6 +63,13 @@ final class Spec {
         return this;
     }
 
+    /** The next positional parameter, which may be left out (then its value is null). */
+    Spec optionalPositional(String label, String description) {
+        spec.addPositional(PositionalParamSpec.builder().index(Integer.toString(positionals++)).arity("0..1").paramLabel(label)
+                .type(String.class).description(description == null ? new String[0] : new String[] {description}).build());
+        return this;
+    }
+
     /** All further arguments, as they stand (none or more). */
     Spec rest(String label) {
         spec.addPositional(PositionalParamSpec.builder().index(positionals++ + "..*").arity("0..*").paramLabel(label)

@@ -1,6 +1,5 @@
 package net.v6broker.cli;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +7,7 @@ import java.util.Map;
 import net.v6broker.broker.Client;
 import net.v6broker.config.Home;
 import net.v6broker.doctor.KernelRoutes;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.SessionRow;
 
 /** {@code status}: each client's state, session and kernel route. */
@@ -22,9 +22,14 @@ final class StatusCommand {
 
     static Spec spec(Context c) {
         return Spec.command("status", a -> {
-            List<Line> lines = lines(c);
+            String name = a.positional(0);
+            Iterable<Line> lines = name == null ? lines(c) : List.of(line(c, name));
             if (a.flag("--json")) {
-                c.out.print(Home.toJson(lines));
+                if (name == null) {
+                    Home.printJsonArray(c.out, lines, l -> l);
+                } else {
+                    c.out.print(Home.toJson(lines.iterator().next()));
+                }
                 return Cli.OK;
             }
             String format = "%-20s %-7s %-9s %-28s %-9s %-22s %-22s %12s %12s %s%n";
@@ -36,27 +41,55 @@ final class StatusCommand {
                         l.routePresent() ? l.routeDevice() : "missing");
             }
             return Cli.OK;
-        }, "Each client's state: connected or not, since when, from where, bytes, kernel route.")
-                .flag("--json", "Print a JSON array.");
+        }, "Each client's state: connected or not, since when, from where, bytes, kernel route;",
+                "with NAME, that client's only (with --json: one object).")
+                .optionalPositional("NAME", "One client (default: every client, in name order, as they are read).")
+                .flag("--json", "Print a JSON array (one object for NAME).");
     }
 
-    private static List<Line> lines(Context c) {
-        List<Client> clients = c.broker().list();
+    /** Every client's line, read as the lines are printed; the live sessions (one per connected client) in memory. */
+    private static Iterable<Line> lines(Context c) {
+        Map<String, SessionRow> live = newest(c.store().read(tx -> tx.liveSessions()));
+        KernelRoutes routes = KernelRoutes.read();
+        Iterable<Client> clients = c.broker().walk(ClientQuery.ALL);
+        return () -> new java.util.Iterator<>() {
+            private final java.util.Iterator<Client> walk = clients.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return walk.hasNext();
+            }
+
+            @Override
+            public Line next() {
+                Client client = walk.next();
+                return line(client, live.get(client.name().toLowerCase(Locale.ROOT)), routes);
+            }
+        };
+    }
+
+    /** One client's line: its row, its own live sessions, the kernel's routes. */
+    private static Line line(Context c, String name) {
+        Client client = c.broker().show(name);
+        SessionRow s = newest(c.store().read(tx -> tx.liveSessionsOf(client.name()))).get(client.name().toLowerCase(Locale.ROOT));
+        return line(client, s, KernelRoutes.read());
+    }
+
+    /** The newest session of each client among {@code sessions}, by lower-cased name. */
+    private static Map<String, SessionRow> newest(List<SessionRow> sessions) {
         Map<String, SessionRow> live = new HashMap<>();
-        for (SessionRow s : c.store().read(tx -> tx.liveSessions())) {
+        for (SessionRow s : sessions) {
             live.merge(s.clientName().toLowerCase(Locale.ROOT), s, (x, y) -> x.connectedAt().isAfter(y.connectedAt()) ? x : y);
         }
-        KernelRoutes routes = KernelRoutes.read();
-        List<Line> lines = new ArrayList<>();
-        for (Client client : clients) {
-            SessionRow s = live.get(client.name().toLowerCase(Locale.ROOT));
-            var dev = routes.tunnelDeviceFor(client.assignment().prefix());
-            lines.add(new Line(client.name(), client.type().cliName(), client.status().dbName(),
-                    client.assignment().prefix().toString(), s != null, s == null ? null : s.node(),
-                    s == null ? null : s.connectedAt().toString(), s == null ? null : s.realAddress(),
-                    s == null ? null : s.virtualIpv6(), s == null ? null : s.bytesIn(), s == null ? null : s.bytesOut(),
-                    dev.isPresent(), dev.orElse(null)));
-        }
-        return lines;
+        return live;
+    }
+
+    private static Line line(Client client, SessionRow s, KernelRoutes routes) {
+        var dev = routes.tunnelDeviceFor(client.assignment().prefix());
+        return new Line(client.name(), client.type().cliName(), client.status().dbName(),
+                client.assignment().prefix().toString(), s != null, s == null ? null : s.node(),
+                s == null ? null : s.connectedAt().toString(), s == null ? null : s.realAddress(),
+                s == null ? null : s.virtualIpv6(), s == null ? null : s.bytesIn(), s == null ? null : s.bytesOut(),
+                dev.isPresent(), dev.orElse(null));
     }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -186,6 +187,27 @@ public record Home(Path dir) {
         }
     }
 
+    /**
+     * Writes {@code items} to {@code out} as one JSON array, each item converted by {@code view} and
+     * written as it comes: memory holds one item at a time however many there are.
+     */
+    public static <T> void printJsonArray(java.io.Writer out, Iterable<T> items, java.util.function.Function<T, Object> view) {
+        try (com.fasterxml.jackson.databind.SequenceWriter w = Mapper.JSON.writer()
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValuesAsArray(out)) {
+            for (T item : items) {
+                w.write(view.apply(item));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON", e);
+        }
+        try {
+            out.write("\n");
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON", e);
+        }
+    }
+
     public String read(Path file) {
         try {
             return Files.readString(file);
@@ -204,8 +226,36 @@ public record Home(Path dir) {
         writeBytesAtomically(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode);
     }
 
+    /**
+     * Writes a file derived from the database unless it holds exactly this content with this mode
+     * already; returns whether it wrote. Atomic as {@link #writeAtomically} (a reader sees the old
+     * file or the new), but not forced to disk one by one: a render of 100,000 client files would
+     * spend 0.8 ms a file in fsync here (docs/decisions.md, 21), and every start of the daemon compares
+     * the whole directory with the database again, which repairs whatever a crash left behind.
+     */
+    public static boolean writeIfChanged(Path target, String content, Set<PosixFilePermission> mode) {
+        byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
+                    && Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS).equals(mode)
+                    && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
+            // not there yet: written below
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + target, e);
+        }
+        write(target, bytes, mode, false);
+        return true;
+    }
+
     /** {@link #writeAtomically} for bytes (archives, bundles). */
     public static void writeBytesAtomically(Path target, byte[] content, Set<PosixFilePermission> mode) {
+        write(target, content, mode, true);
+    }
+
+    private static void write(Path target, byte[] content, Set<PosixFilePermission> mode, boolean force) {
         Path parent = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -217,7 +267,9 @@ public record Home(Path dir) {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (force) {
+                    ch.force(true);
+                }
             }
             Files.setPosixFilePermissions(tmp, mode);
             try {

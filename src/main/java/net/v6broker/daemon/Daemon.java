@@ -33,6 +33,7 @@ import net.v6broker.openvpn.management.Message;
 import net.v6broker.openvpn.management.Session;
 import net.v6broker.openvpn.management.StatusReport;
 import net.v6broker.client.ClientStatus;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.CrlRow;
 import net.v6broker.store.EventRow;
 import net.v6broker.store.SessionRow;
@@ -82,6 +83,7 @@ public final class Daemon implements AutoCloseable {
     private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
+    private volatile boolean reconciled;
     private final java.security.SecureRandom random;
     /** What {@link HomeCheck} found at the last look (at start, then every minute); empty when all is well. */
     private volatile List<String> problems = List.of();
@@ -143,13 +145,28 @@ public final class Daemon implements AutoCloseable {
      * at the newest event, the rendering having brought its files up to date.
      */
     public void start() {
-        lock = HomeLock.acquire(home.dir(), options.node(), clock);
+        lock();
         try {
             reconcileAndRun();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Takes the home's daemon lock (one daemon per home), if this daemon does not hold it yet:
+     * {@code serve} takes it before it listens, then answers HTTP while {@link #start} reconciles.
+     */
+    public void lock() {
+        if (lock == null) {
+            lock = HomeLock.acquire(home.dir(), options.node(), clock);
+        }
+    }
+
+    /** Whether the start's reconciliation (files, CRL, openvpn) is done. */
+    public boolean reconciled() {
+        return reconciled;
     }
 
     private void reconcileAndRun() {
@@ -161,22 +178,19 @@ public final class Daemon implements AutoCloseable {
         if (stored == 0) {
             saveCursor(); // from now on this node has a cursor to resume from, whatever happens to this process
         }
-        List<Client> clients = broker.list();
-        ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), clients);
+        ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), broker.walk(ClientQuery.ALL));
         publishCrl();
-        LOG.info("reconciled {} ({} layout): {} active client file(s), {} stale removed; events from #{} ({})", serverDir,
-                options.layout().cliName(), r.clients(), r.removed(), cursor,
+        LOG.info("reconciled {} ({} layout): {} active client(s), {} file(s) written, {} stale removed; events from #{} ({})",
+                serverDir, options.layout().cliName(), r.clients(), r.written(), r.removed(), cursor,
                 stored > 0 ? (newest - cursor) + " to apply since this node's last run" : "this node's first run");
         if (options.runOpenvpn()) {
             if (options.layout() == Layout.SHARED) {
                 supervise("server", serverDir.resolve("server.conf"));
             } else {
                 Set<String> active = new HashSet<>();
-                for (Client c : clients) {
-                    if (c.status() == ClientStatus.ACTIVE) {
-                        active.add(c.name());
-                        supervise(c.name(), serverDir.resolve(c.name() + ".conf"));
-                    }
+                for (Client c : broker.walk(ClientQuery.ALL.withStatus(ClientStatus.ACTIVE))) {
+                    active.add(c.name());
+                    supervise(c.name(), serverDir.resolve(c.name() + ".conf"));
                 }
                 stopInactiveInstances(active);
             }
@@ -189,6 +203,7 @@ public final class Daemon implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(guard("home check", this::checkHome), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        reconciled = true;
     }
 
     /**

@@ -44,14 +44,14 @@ public final class Consistency {
      * @param crlFiles   the CRL files OpenVPN reads here
      * @param crlDays    {@code ca.crlDays}
      */
-    public record Inputs(AddressPlan plan, Layout layout, String node, List<Client> clients, ServerView server,
+    public record Inputs(AddressPlan plan, Layout layout, String node, Iterable<Client> clients, ServerView server,
                          List<SessionRow> sessions, KernelRoutes routes, CrlRow crl, List<CrlFile> crlFiles,
                          int crlDays, Instant now) {
         public Inputs {
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(layout, "layout");
             Objects.requireNonNull(node, "node");
-            clients = List.copyOf(clients);
+            Objects.requireNonNull(clients, "clients");
             sessions = List.copyOf(sessions);
             Objects.requireNonNull(routes, "routes");
             crlFiles = List.copyOf(crlFiles);

@@ -132,6 +132,35 @@ public record AddressPlan(Ipv6Prefix prefix) {
         return clientPrefix.network().subtract(prefix.network()).shiftRight(64).longValueExact();
     }
 
+    /**
+     * The pool and index of the assignment that holds {@code address}: a hermit's /128, a subnet
+     * client's /64, or a subnet client's transfer /112; empty for an address no client can hold (the
+     * servers' own, outside P). Whether a client holds it now is the database's to say.
+     */
+    public java.util.Optional<Held> assignmentHolding(BigInteger address) {
+        if (!prefix.contains(address)) {
+            return java.util.Optional.empty();
+        }
+        long slash64 = address.subtract(prefix.network()).shiftRight(64).longValueExact();
+        long host = address.and(SLASH64.subtract(BigInteger.ONE)).longValue();
+        if (slash64 == slash64Count() - 1) {
+            return host >= FIRST_HERMIT ? java.util.Optional.of(new Held(ClientKind.HERMIT, host)) : java.util.Optional.empty();
+        }
+        if (slash64 > 0) {
+            return java.util.Optional.of(new Held(ClientKind.SUBNET, slash64));
+        }
+        long index = (host >>> 16) & (slash64Count() - 1); // the /112's identifier carries the /64's varying bits
+        if (index < first(ClientKind.SUBNET) || index > last(ClientKind.SUBNET)
+                || !assignment(ClientKind.SUBNET, index).transferServer().network().contains(address)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Held(ClientKind.SUBNET, index));
+    }
+
+    /** An index of a pool, as {@link #assignmentHolding} finds it. */
+    public record Held(ClientKind pool, long index) {
+    }
+
     private Ipv6Prefix slash64(long index) {
         return new Ipv6Prefix(prefix.network().add(BigInteger.valueOf(index).multiply(SLASH64)), 64);
     }

@@ -14,6 +14,7 @@ import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Ipv6Prefix;
 import net.v6broker.client.ClientKind;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.ClientRow;
 import net.v6broker.store.LinkRow;
 import net.v6broker.store.Store;
@@ -113,10 +114,10 @@ public final class LinkRegistry {
 
     /** Who holds a taken subnet index, for the message. */
     private String holder(Tx tx, long index, Instant now) throws SQLException {
-        for (ClientRow c : tx.clients()) {
-            if (c.type() == ClientKind.SUBNET && c.poolIndex() == index) {
-                return "the prefix of client '" + c.name() + "'";
-            }
+        List<ClientRow> client = tx.clients(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, index),
+                null), 0, 1);
+        if (!client.isEmpty()) {
+            return "the prefix of client '" + client.get(0).name() + "'";
         }
         for (LinkRow l : tx.links()) {
             if (l.poolIndex() != null && l.poolIndex() == index) {

@@ -65,8 +65,8 @@ public final class ServerDirs {
     public record Recorded(Path path, Layout layout) {
     }
 
-    /** What {@link #render} did. */
-    public record Rendered(Path dir, Layout layout, int clients, int removed) {
+    /** What {@link #render} did: active clients, files written because they differed, stale files removed. */
+    public record Rendered(Path dir, Layout layout, int clients, int written, int removed) {
     }
 
     /** One file to write: its text and mode. */
@@ -107,11 +107,15 @@ public final class ServerDirs {
     // ---- rendering a whole directory
 
     /**
-     * Renders {@code dir} for the active ones among {@code clients}, removes files this broker wrote
-     * earlier for clients that are no longer active, and records the directory. Everything is
-     * rendered before the first write, so a refused value or port leaves the directory untouched.
+     * Brings {@code dir} in step with the active ones among {@code clients}: every file is rendered
+     * and compared with what is there, and only one that differs is written; files this broker wrote
+     * earlier for clients that are no longer active are removed; the directory is recorded. The
+     * server-wide files are rendered before the first write, so a refused setting or port leaves the
+     * directory untouched. {@code clients} is walked twice: once to render every file without writing
+     * (a client's value can be refused too: a per-client port above 65535), then to render, compare
+     * and write; memory holds the active clients' names, never their files.
      */
-    public Rendered render(Path dir, Layout layout, List<Client> clients) {
+    public Rendered render(Path dir, Layout layout, Iterable<Client> clients) {
         Path d = Path.of(Safe.path("server directory", dir));
         return locked(() -> {
             for (Recorded r : readRegistry()) {
@@ -122,30 +126,15 @@ public final class ServerDirs {
                 }
             }
             Map<String, Content> files = new LinkedHashMap<>();
-            Set<String> active = new TreeSet<>();
-            for (Client c : clients) {
-                if (c.status() == ClientStatus.ACTIVE) {
-                    active.add(c.name());
-                }
-            }
             if (layout == Layout.SHARED) {
                 files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
-                for (Client c : clients) {
-                    if (c.status() == ClientStatus.ACTIVE) {
-                        files.put("ccd/" + fileName(c.name()), new Content(ServerConfigs.ccd(site, c), Home.PUBLIC));
-                    }
-                }
-            } else {
-                for (Client c : clients) {
-                    if (c.status() == ClientStatus.ACTIVE) {
-                        files.put(fileName(c.name()) + ".conf", new Content(ServerConfigs.perClient(site, c, d), Home.PUBLIC));
-                        files.put(fileName(c.name()) + ".up", new Content(ServerConfigs.perClientUp(site, c), EXECUTABLE));
-                    }
-                }
-                files.put(UNIT_TEMPLATE, new Content(ServerConfigs.unitTemplate(d), Home.PUBLIC));
-                files.put(UNITS, new Content(ServerConfigs.units(active), Home.PUBLIC));
             }
             files.putAll(sharedFiles());
+            for (Client c : clients) {
+                if (c.status() == ClientStatus.ACTIVE) {
+                    clientFiles(layout, d, c);
+                }
+            }
             try {
                 Files.createDirectories(d);
                 if (layout == Layout.SHARED) {
@@ -157,11 +146,45 @@ public final class ServerDirs {
             } catch (IOException e) {
                 throw new UncheckedIOException("creating server directory " + d, e);
             }
-            files.forEach((name, c) -> Home.writeAtomically(d.resolve(name), c.text(), c.mode()));
+            int written = 0;
+            for (Map.Entry<String, Content> f : files.entrySet()) {
+                written += write(d.resolve(f.getKey()), f.getValue());
+            }
+            Set<String> active = new TreeSet<>();
+            for (Client c : clients) {
+                if (c.status() != ClientStatus.ACTIVE) {
+                    continue;
+                }
+                active.add(c.name());
+                for (Map.Entry<String, Content> f : clientFiles(layout, d, c).entrySet()) {
+                    written += write(d.resolve(f.getKey()), f.getValue());
+                }
+            }
+            if (layout == Layout.PER_CLIENT) {
+                written += write(d.resolve(UNIT_TEMPLATE), new Content(ServerConfigs.unitTemplate(d), Home.PUBLIC));
+                written += write(d.resolve(UNITS), new Content(ServerConfigs.units(active), Home.PUBLIC));
+            }
             int removed = sweep(d, layout, active);
             record(d, layout);
-            return new Rendered(d, layout, active.size(), removed);
+            return new Rendered(d, layout, active.size(), written, removed);
         });
+    }
+
+    /** An active client's files in a layout, by their path in the directory. */
+    private Map<String, Content> clientFiles(Layout layout, Path d, Client c) {
+        String file = fileName(c.name());
+        if (layout == Layout.SHARED) {
+            return Map.of("ccd/" + file, new Content(ServerConfigs.ccd(site, c), Home.PUBLIC));
+        }
+        Map<String, Content> files = new LinkedHashMap<>();
+        files.put(file + ".conf", new Content(ServerConfigs.perClient(site, c, d), Home.PUBLIC));
+        files.put(file + ".up", new Content(ServerConfigs.perClientUp(site, c), EXECUTABLE));
+        return files;
+    }
+
+    /** Writes {@code c} to {@code f} unless {@code f} holds exactly that already; 1 if it wrote. */
+    private static int write(Path f, Content c) {
+        return Home.writeIfChanged(f, c.text(), c.mode()) ? 1 : 0;
     }
 
     /** The copies every layout reads: CA, server certificate and key, tls-crypt key, CRL. */

@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
     /** The first schema with the broker's identity (the {@code broker} table). */
     public static final int IDENTITY_VERSION = 6;
     private static final int POOL_SIZE = 4;
@@ -200,8 +200,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** Runs {@code work} with a new {@link Tx} on {@code c} and closes the statements it kept. */
-    private static <T> T run(Connection c, TxWork<T> work) throws SQLException {
-        Tx tx = new Tx(c);
+    private <T> T run(Connection c, TxWork<T> work) throws SQLException {
+        Tx tx = new Tx(c, dialect().equals("postgresql"));
         T result;
         try {
             result = work.run(tx);

@@ -35,9 +35,19 @@ public final class Tx {
     /** Bound parameters per query of {@link #liveNames}, well below SQLite's and PostgreSQL's limits. */
     private static final int NAMES_PER_QUERY = 500;
     private final Map<String, PreparedStatement> reused = new HashMap<>();
+    /**
+     * The sort key of client names: lower-cased and compared byte by byte on both databases (SQLite's
+     * default; PostgreSQL's "C" collation, which its index {@code clients_name_c} is built with), so
+     * that a name-start search is one range of the index and pages come in the same order everywhere.
+     */
+    private final String nameKey;
+    /** The same for e-mail addresses ({@code clients_email}). */
+    private final String emailKey;
 
-    Tx(Connection c) {
+    Tx(Connection c, boolean postgres) {
         this.c = c;
+        this.nameKey = postgres ? "lower(name) COLLATE \"C\"" : "lower(name)";
+        this.emailKey = postgres ? "lower(email) COLLATE \"C\"" : "lower(email)";
     }
 
     /** The transaction's connection, for whole-database work such as {@link Migration}. */
@@ -132,17 +142,92 @@ public final class Tx {
         void read(ResultSet r) throws SQLException;
     }
 
-    /** Every live client, by name. */
-    public List<ClientRow> clients() throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS
-                + " FROM clients WHERE deleted_at IS NULL ORDER BY name");
-             ResultSet r = s.executeQuery()) {
-            List<ClientRow> out = new ArrayList<>();
-            while (r.next()) {
-                out.add(clientRow(r));
+    /**
+     * One page of the live clients that {@code q} selects, in name order ({@link ClientQuery}); every
+     * filter is a range or an equality on an index, so a page costs the same at 100 clients as at
+     * 100,000 (a large {@code offset} walks the index to it; {@link ClientQuery#after} does not).
+     */
+    public List<ClientRow> clients(ClientQuery q, long offset, int limit) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        args.add(limit);
+        args.add(offset);
+        try (PreparedStatement s = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE " + where
+                + " ORDER BY " + nameKey + " LIMIT ? OFFSET ?")) {
+            bind(s, args.toArray());
+            try (ResultSet r = s.executeQuery()) {
+                List<ClientRow> out = new ArrayList<>();
+                while (r.next()) {
+                    out.add(clientRow(r));
+                }
+                return out;
             }
-            return out;
         }
+    }
+
+    /** How many live clients {@code q} selects (its {@code after} included). */
+    public long countClients(ClientQuery q) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM clients WHERE " + where)) {
+            bind(s, args.toArray());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** Live clients by state and kind, in one pass: {@code [status.ordinal()][kind.ordinal()]}. */
+    public long[][] clientCounts() throws SQLException {
+        long[][] out = new long[ClientStatus.values().length][ClientKind.values().length];
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT status, type, count(*) FROM clients WHERE deleted_at IS NULL GROUP BY status, type");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out[ClientStatus.of(r.getString(1)).ordinal()][ClientKind.parse(r.getString(2)).ordinal()] = r.getLong(3);
+            }
+        }
+        return out;
+    }
+
+    /** The WHERE clause of a client query, its values appended to {@code args}. */
+    private String where(ClientQuery q, List<Object> args) {
+        StringBuilder w = new StringBuilder("deleted_at IS NULL");
+        if (q.status() != null) {
+            w.append(" AND status = ?");
+            args.add(q.status().dbName());
+        }
+        if (q.type() != null) {
+            w.append(" AND type = ?");
+            args.add(q.type().cliName());
+        }
+        if (q.nameStart() != null) {
+            w.append(" AND ").append(nameKey).append(" >= ? AND ").append(nameKey).append(" < ?");
+            args.add(q.nameStart());
+            args.add(successor(q.nameStart()));
+        }
+        if (q.emailStart() != null) {
+            w.append(" AND ").append(emailKey).append(" >= ? AND ").append(emailKey).append(" < ?");
+            args.add(q.emailStart());
+            args.add(successor(q.emailStart()));
+        }
+        if (q.holder() != null) {
+            w.append(" AND type = ? AND pool_index = ?");
+            args.add(q.holder().pool().cliName());
+            args.add(q.holder().index());
+        }
+        if (q.after() != null) {
+            w.append(" AND ").append(nameKey).append(" > ?");
+            args.add(q.after());
+        }
+        return w.toString();
+    }
+
+    /** The least string above every string that starts with {@code start}: its last character plus one. */
+    private static String successor(String start) {
+        int last = start.length() - 1;
+        return start.substring(0, last) + (char) (start.charAt(last) + 1);
     }
 
     public long insertClient(String name, ClientKind type, ClientOs os, String email, long poolIndex, String serial,
@@ -339,19 +424,19 @@ public final class Tx {
         }
     }
 
+    /** A certificate by its serial; the statement is kept for the transaction, as a walk of clients reads one a row. */
     public Optional<CertificateRow> certificate(String serial) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT serial, client_id, role, common_name, not_before, "
-                + "not_after, certificate_pem, private_key_pem, created_at, revoked_at FROM certificates WHERE serial = ?")) {
-            s.setString(1, serial);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                long clientId = r.getLong(2);
-                Long client = r.wasNull() ? null : clientId;
-                return Optional.of(new CertificateRow(r.getString(1), client, r.getString(3), r.getString(4),
-                        instant(r, 5), instant(r, 6), r.getString(7), r.getString(8), instant(r, 9), instant(r, 10)));
+        PreparedStatement s = reused("SELECT serial, client_id, role, common_name, not_before, "
+                + "not_after, certificate_pem, private_key_pem, created_at, revoked_at FROM certificates WHERE serial = ?");
+        s.setString(1, serial);
+        try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+                return Optional.empty();
             }
+            long clientId = r.getLong(2);
+            Long client = r.wasNull() ? null : clientId;
+            return Optional.of(new CertificateRow(r.getString(1), client, r.getString(3), r.getString(4),
+                    instant(r, 5), instant(r, 6), r.getString(7), r.getString(8), instant(r, 9), instant(r, 10)));
         }
     }
 
@@ -443,6 +528,12 @@ public final class Tx {
     public List<SessionRow> liveSessions() throws SQLException {
         return sessions("SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
                 + "bytes_in, bytes_out, ended_at FROM sessions WHERE ended_at IS NULL ORDER BY client_name");
+    }
+
+    /** A client's live sessions, on every node (one per node at most, as a rule). */
+    public List<SessionRow> liveSessionsOf(String clientName) throws SQLException {
+        return sessions("SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, "
+                + "bytes_in, bytes_out, ended_at FROM sessions WHERE lower(client_name) = lower(?) AND ended_at IS NULL", clientName);
     }
 
     /** A client's sessions, newest first. */

@@ -21,6 +21,7 @@ import net.v6broker.api.Services;
 import net.v6broker.api.SubscriptionViews;
 import net.v6broker.broker.Subscriptions;
 import net.v6broker.api.Traffic;
+import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.Outcome;
 import net.v6broker.config.Validation;
@@ -28,6 +29,7 @@ import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
 import net.v6broker.client.ClientStatus;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -199,11 +201,11 @@ final class WebRoutes {
         String op = operator(ctx);
         Listing l = Listing.parse(ctx.queryParam("q"), ctx.queryParam("status"), ctx.queryParam("type"),
                 ctx.queryParam("offset"), ctx.queryParam("limit"), s.limits().pageSizeMax());
-        List<Client> all = s.broker().list();
-        Listing.Page<Client> page = l.apply(all);
+        Listing.Page<Client> page = l.apply(s.broker());
+        Broker.Counts counts = s.broker().counts();
         Traffic traffic = Traffic.live(s.store());
-        long active = all.stream().filter(c -> c.status() == ClientStatus.ACTIVE).count();
-        List<Pages.Stat> stats = List.of(new Pages.Stat("clients", all.size()), new Pages.Stat("active", active),
+        List<Pages.Stat> stats = List.of(new Pages.Stat("clients", counts.total()),
+                new Pages.Stat("active", counts.of(ClientStatus.ACTIVE)),
                 new Pages.Stat("connected", traffic.byName().size()),
                 new Pages.Stat("pending requests", subscriptions.count("pending")));
         List<Pages.ClientLine> lines = new ArrayList<>();
@@ -305,11 +307,9 @@ final class WebRoutes {
         String op = operator(ctx);
         PlanUsage usage = PlanUsage.of(s.broker().plan(), s.store(), s.clock().instant());
         Map<Long, String> names = new HashMap<>();
-        if (usage.span() == 1) {
-            for (Client c : s.broker().list()) {
-                if (c.type() == ClientKind.SUBNET) {
-                    names.put(c.assignment().index(), c.name());
-                }
+        if (usage.span() == 1) { // one /64 a cell: the plan has at most MAX_CELLS of them, so this page holds every subnet
+            for (Client c : s.broker().page(ClientQuery.ALL.withType(ClientKind.SUBNET), 0, PlanUsage.MAX_CELLS).items()) {
+                names.put(c.assignment().index(), c.name());
             }
         }
         html(ctx, 200, "plan.jte", PlanPage.of(frame(ctx, "Address plan", op), usage, names));

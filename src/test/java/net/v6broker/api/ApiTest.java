@@ -69,10 +69,21 @@ class ApiTest extends WithApiServer {
         assertThat(page.path("items").get(0).has("certificate")).isFalse();
         assertThat(api.get("/api/v1/clients?type=hermit", ops).json().path("total").asInt()).isEqualTo(3);
         assertThat(api.get("/api/v1/clients?q=C5", ops).json().path("items").get(0).path("name").asText()).isEqualTo("c5");
-        assertThat(api.get("/api/v1/clients?q=f1ff::101", ops).json().path("total").asInt()).isEqualTo(1);
+        // an address or prefix finds its holder: a hermit's /128, a subnet's /64 or its transfer /112
+        assertThat(api.get("/api/v1/clients?q=2001:db8:abba:f1ff::101", ops).json().path("items").get(0).path("name").asText())
+                .isEqualTo("c3");
+        assertThat(api.get("/api/v1/clients?q=2001:db8:abba:f101::/64", ops).json().path("items").get(0).path("name").asText())
+                .isEqualTo("c0");
+        assertThat(api.get("/api/v1/clients?q=2001:db8:abba:f102::42", ops).json().path("items").get(0).path("name").asText())
+                .isEqualTo("c2");
+        assertThat(api.get("/api/v1/clients?q=2001:db8:abba:f100::f101:2", ops).json().path("items").get(0).path("name").asText())
+                .isEqualTo("c0");
+        assertThat(api.get("/api/v1/clients?q=2001:db8:ffff::1", ops).json().path("total").asInt()).isZero();
+        assertThat(api.get("/api/v1/clients?q=2001:db8:abba:f1ff::1", ops).json().path("total").asInt()).isZero();
         api.post("/api/v1/clients/c0/suspend", ops, null);
         assertThat(api.get("/api/v1/clients?status=suspended", ops).json().path("items").get(0).path("name").asText()).isEqualTo("c0");
-        for (String bad : List.of("limit=0", "limit=501", "limit=ten", "offset=-1", "status=gone", "type=router")) {
+        for (String bad : List.of("limit=0", "limit=501", "limit=ten", "offset=-1", "status=gone", "type=router", "q=a%20b",
+                "q=2001:db8::zz", "q=%3Cscript%3E")) {
             ApiServer.Reply r = api.get("/api/v1/clients?" + bad, ops);
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.code()).isEqualTo("invalid_input");

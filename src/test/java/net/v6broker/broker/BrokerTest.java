@@ -17,6 +17,7 @@ import net.v6broker.ca.Pem;
 import net.v6broker.client.ClientKind;
 import net.v6broker.ipam.PoolExhaustedException;
 import net.v6broker.store.CertificateRow;
+import net.v6broker.store.ClientQuery;
 import net.v6broker.client.ClientOs;
 import net.v6broker.client.ClientStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ abstract class BrokerTest {
         add("alice", ClientKind.HERMIT);
         assertThatThrownBy(() -> add("Alice", ClientKind.SUBNET)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("exists already");
-        assertThat(t.broker.list()).hasSize(1);
+        assertThat(all(t.broker)).hasSize(1);
         assertThat(add("bob", ClientKind.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:f101::/64");
     }
 
@@ -113,7 +114,7 @@ abstract class BrokerTest {
     void deleteQuarantinesThePrefixForTheConfiguredPeriodThenReusesIt() {
         Client a = add("a", ClientKind.SUBNET);
         t.broker.delete("a");
-        assertThat(t.broker.list()).isEmpty();
+        assertThat(all(t.broker)).isEmpty();
         assertThatThrownBy(() -> t.broker.show("a")).isInstanceOf(ClientNotFoundException.class);
         assertThat(add("b", ClientKind.SUBNET).assignment().index()).isEqualTo(2);
         t.clock.advance(Duration.ofDays(30).minusSeconds(1));
@@ -141,7 +142,7 @@ abstract class BrokerTest {
             assertThat(serials.add(c.serial())).isTrue();
         }
         pool.shutdown();
-        assertThat(t.broker.list()).hasSize(160);
+        assertThat(all(t.broker)).hasSize(160);
         assertThat(prefixes).contains("2001:db8:abba:f150::/64").doesNotContain("2001:db8:abba:f151::/64");
     }
 
@@ -154,7 +155,7 @@ abstract class BrokerTest {
         }
         assertThatThrownBy(() -> add("s14", ClientKind.SUBNET)).isInstanceOf(PoolExhaustedException.class)
                 .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: 14 of 14 /64s in use");
-        assertThat(t.broker.list()).hasSize(14);
+        assertThat(all(t.broker)).hasSize(14);
         assertThat(add("h", ClientKind.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
     }
 
@@ -167,7 +168,7 @@ abstract class BrokerTest {
         Broker.BatchResult r = t.broker.addBatch(reqs, certs);
         assertThat(r.added()).extracting(Client::name).containsExactly("n1");
         assertThat(r.failure()).get().extracting(Broker.BatchFailure::index).isEqualTo(1);
-        assertThat(t.broker.list()).extracting(Client::name).containsExactly("n1", "taken");
+        assertThat(all(t.broker)).extracting(Client::name).containsExactly("n1", "taken");
     }
 
     @Test
@@ -246,5 +247,81 @@ abstract class BrokerTest {
                 .containsExactly(new Effect.ClientChanged("r1", java.util.Optional.of(active)));
         assertThat(Effects.of(net.v6broker.store.EventKind.DELETE, "r1", java.util.Optional.empty(), () -> null))
                 .containsExactly(new Effect.ClientChanged("r1", java.util.Optional.empty()), new Effect.EndSession("r1"));
+    }
+
+    /** Every live client, as one page. */
+    private static List<Client> all(Broker broker) {
+        return broker.page(ClientQuery.ALL, 0, Integer.MAX_VALUE).items();
+    }
+
+    private static List<String> names(Iterable<Client> clients) {
+        List<String> out = new ArrayList<>();
+        clients.forEach(c -> out.add(c.name()));
+        return out;
+    }
+
+    private List<String> page(ClientQuery q, long offset, int limit) {
+        return names(t.broker.page(q, offset, limit).items());
+    }
+
+    private static ClientQuery names(String start) {
+        return new ClientQuery(null, null, start, null, null, null);
+    }
+
+    @Test
+    void pagesAndSearchesComeInNameOrderAndStopAtTheirBoundaries() {
+        for (String n : List.of("b", "a", "ab", "a-z", "a.z", "a_z", "a9", "abc", "b0", "Zed", "gone")) {
+            t.broker.add(new NewClient(n, n.length() % 2 == 0 ? ClientKind.SUBNET : ClientKind.HERMIT, ClientOs.LINUX,
+                    n.equals("ab") ? "Carol@Example.org" : n.equals("b") ? "carl@example.org" : n.equals("a") ? "bob@x.org" : null));
+        }
+        t.broker.delete("gone");
+        t.broker.suspend("ab");
+        t.broker.revoke("b0");
+        // lower-cased, byte by byte: '-' < '.' < digits < '_' < letters; the deleted one is never listed
+        List<String> order = List.of("a", "a-z", "a.z", "a9", "a_z", "ab", "abc", "b", "b0", "Zed");
+        assertThat(names(all(t.broker))).containsExactlyElementsOf(order);
+        assertThat(t.broker.page(ClientQuery.ALL, 0, 3).total()).isEqualTo(10);
+        assertThat(page(ClientQuery.ALL, 0, 3)).containsExactly("a", "a-z", "a.z");
+        assertThat(page(ClientQuery.ALL, 3, 3)).containsExactly("a9", "a_z", "ab");
+        assertThat(page(ClientQuery.ALL, 9, 3)).containsExactly("Zed");
+        assertThat(t.broker.page(ClientQuery.ALL, 10, 3)).satisfies(p -> {
+            assertThat(p.items()).isEmpty();
+            assertThat(p.total()).isEqualTo(10);
+        });
+        // the start of a name: a range that ends before the next name that does not start so
+        assertThat(page(names("a"), 0, 50)).containsExactly("a", "a-z", "a.z", "a9", "a_z", "ab", "abc");
+        assertThat(page(names("AB"), 0, 50)).containsExactly("ab", "abc");
+        assertThat(page(names("abc"), 0, 50)).containsExactly("abc");
+        assertThat(page(names("abd"), 0, 50)).isEmpty();
+        assertThat(page(names("z"), 0, 50)).containsExactly("Zed");
+        assertThat(t.broker.page(names("a"), 5, 1)).satisfies(p -> {
+            assertThat(names(p.items())).containsExactly("ab");
+            assertThat(p.total()).isEqualTo(7);
+        });
+        // the start of an e-mail address, case-insensitive
+        assertThat(page(new ClientQuery(null, null, null, "CAR", null, null), 0, 50)).containsExactly("ab", "b");
+        assertThat(page(new ClientQuery(null, null, null, "carol@", null, null), 0, 50)).containsExactly("ab");
+        // states and kinds, alone and together
+        assertThat(page(ClientQuery.ALL.withStatus(ClientStatus.SUSPENDED), 0, 50)).containsExactly("ab");
+        assertThat(page(ClientQuery.ALL.withStatus(ClientStatus.REVOKED), 0, 50)).containsExactly("b0");
+        assertThat(t.broker.page(ClientQuery.ALL.withStatus(ClientStatus.ACTIVE), 0, 1).total()).isEqualTo(8);
+        assertThat(page(ClientQuery.ALL.withType(ClientKind.SUBNET), 0, 50)).containsExactly("a9", "ab", "b0");
+        assertThat(page(names("a").withType(ClientKind.HERMIT).withStatus(ClientStatus.ACTIVE), 0, 50))
+                .containsExactly("a", "a-z", "a.z", "a_z", "abc");
+        // the holder of a pool index
+        Client ab = t.broker.show("ab");
+        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, ab.assignment().index()),
+                null), 0, 50)).containsExactly("ab");
+        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.HERMIT, ab.assignment().index()),
+                null), 0, 50)).doesNotContain("ab");
+        // a keyset cursor, and the walk that reads batch after batch with it
+        assertThat(page(ClientQuery.ALL.after("AB"), 0, 50)).containsExactly("abc", "b", "b0", "Zed");
+        assertThat(names(t.broker.walk(ClientQuery.ALL, 3))).containsExactlyElementsOf(order);
+        assertThat(names(t.broker.walk(names("a"), 7))).containsExactly("a", "a-z", "a.z", "a9", "a_z", "ab", "abc");
+        assertThat(names(t.broker.walk(names("nobody"), 3))).isEmpty();
+        Broker.Counts counts = t.broker.counts();
+        assertThat(counts.total()).isEqualTo(10);
+        assertThat(counts.of(ClientStatus.ACTIVE)).isEqualTo(8);
+        assertThat(counts.of(ClientKind.SUBNET)).isEqualTo(3);
     }
 }

@@ -58,6 +58,34 @@ class ServerDirsTest {
     }
 
     @Test
+    void aRenderOfAnUpToDateDirectoryWritesNothingAndOtherwiseOnlyWhatDiffers() throws Exception {
+        Client a = Fixtures.client("a", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client b = Fixtures.client("b", 2, ClientKind.HERMIT, 0x100, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client c = Fixtures.client("c", 3, ClientKind.HERMIT, 0x101, ClientOs.LINUX, ClientStatus.ACTIVE);
+        for (Layout layout : Layout.values()) {
+            Path out = dir.resolve("srv-" + layout.cliName());
+            ServerDirs.Rendered first = dirs.render(out, layout, List.of(a, b, c));
+            assertThat(first.written()).as("first render of %s", layout).isGreaterThan(3);
+            assertThat(dirs.render(out, layout, List.of(a, b, c)).written()).as("again, %s", layout).isZero();
+            Path bFile = out.resolve(layout == Layout.SHARED ? "ccd/b" : "b.conf");
+            Path aFile = out.resolve(layout == Layout.SHARED ? "ccd/a" : "a.conf");
+            Object aInode = Files.getAttribute(aFile, "unix:ino");
+            String bText = Files.readString(bFile);
+            Files.writeString(bFile, bText + "# changed by hand\n");
+            Client cSuspended = Fixtures.client("c", 3, ClientKind.HERMIT, 0x101, ClientOs.LINUX, ClientStatus.SUSPENDED);
+            ServerDirs.Rendered r = dirs.render(out, layout, List.of(a, b, cSuspended));
+            // b's file differed; the per-client list of units changed with c; c's files are stale
+            assertThat(r.written()).as("%s", layout).isEqualTo(layout == Layout.SHARED ? 1 : 2);
+            assertThat(r.removed()).isEqualTo(layout == Layout.SHARED ? 1 : 2);
+            assertThat(Files.readString(bFile)).isEqualTo(bText);
+            assertThat(Files.getAttribute(aFile, "unix:ino")).as("a's file was not rewritten").isEqualTo(aInode);
+            // a file with the right text but the wrong mode is written again
+            Files.setPosixFilePermissions(aFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertThat(dirs.render(out, layout, List.of(a, b, cSuspended)).written()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aClientChangeReachesOnlyExistingRecordedDirectoriesAndADeletedClientLosesItsFile() throws Exception {
         Client a = Fixtures.client("a", 1, ClientKind.SUBNET, 1, ClientOs.LINUX, ClientStatus.ACTIVE);
         Path kept = dir.resolve("kept");

@@ -1,0 +1,10 @@
+-- v6broker schema, version 8: the indices that answer a page or a search of clients from the
+-- database at any size (store.ClientQuery): in name order, by state or kind in name order, by the
+-- start of the e-mail address, and by the pool index an address or prefix has. Names sort
+-- lower-cased in the "C" collation (byte by byte, as on SQLite), whatever the database's own
+-- collation is, so that a name-start search is one range of an index.
+CREATE INDEX clients_name_c ON clients ((lower(name) COLLATE "C")) WHERE deleted_at IS NULL;
+CREATE INDEX clients_status_name ON clients (status, (lower(name) COLLATE "C")) WHERE deleted_at IS NULL;
+CREATE INDEX clients_type_name ON clients (type, (lower(name) COLLATE "C")) WHERE deleted_at IS NULL;
+CREATE INDEX clients_email ON clients ((lower(email) COLLATE "C")) WHERE deleted_at IS NULL AND email IS NOT NULL;
+CREATE INDEX clients_holder ON clients (type, pool_index) WHERE deleted_at IS NULL;

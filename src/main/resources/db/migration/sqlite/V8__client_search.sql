@@ -1,0 +1,8 @@
+-- v6broker schema, version 8: the indices that answer a page or a search of clients from the
+-- database at any size (store.ClientQuery): by state or kind in name order, by the start of the
+-- e-mail address, and by the pool index an address or prefix has. Names sort lower-cased, byte by
+-- byte: clients_live_name (version 1) is that order already.
+CREATE INDEX clients_status_name ON clients (status, lower(name)) WHERE deleted_at IS NULL;
+CREATE INDEX clients_type_name ON clients (type, lower(name)) WHERE deleted_at IS NULL;
+CREATE INDEX clients_email ON clients (lower(email)) WHERE deleted_at IS NULL AND email IS NOT NULL;
+CREATE INDEX clients_holder ON clients (type, pool_index) WHERE deleted_at IS NULL;
