@@ -255,10 +255,8 @@ public final class Broker {
         }
         return commit((tx, r) -> {
             crlIfDue(tx, r);
-            Allocator hermits = new Allocator(plan, ClientKind.HERMIT, tx.takenIndices(ClientKind.HERMIT, r.now));
-            Allocator subnets = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, r.now));
-            tx.endQuarantines(ClientKind.HERMIT, r.now);
-            tx.endQuarantines(ClientKind.SUBNET, r.now);
+            Allocator hermits = allocator(tx, ClientKind.HERMIT, r.now);
+            Allocator subnets = allocator(tx, ClientKind.SUBNET, r.now);
             List<Client> added = new ArrayList<>(requests.size());
             // one query for the whole batch, then the batch's own names as they are added
             Set<String> taken = tx.liveNames(requests.stream().map(NewClient::name).toList());
@@ -284,17 +282,37 @@ public final class Broker {
 
     /** Revokes a client's certificate for good; the prefix stays out of use until the client is deleted. */
     public Outcome<Client> revoke(String name) {
+        Outcome<List<Client>> o = revoke(List.of(name));
+        return new Outcome<>(o.value().get(0), o.effects());
+    }
+
+    /**
+     * Revokes several clients in one transaction, with one CRL for all: all of them or, when one is
+     * unknown, already revoked or named twice, none.
+     */
+    public Outcome<List<Client>> revoke(List<String> names) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("no client to revoke");
+        }
         return commit((tx, r) -> {
-            ClientRow c = live(tx, name);
-            if (c.status() == ClientStatus.REVOKED) {
-                throw new ConflictException("client '" + c.name() + "' is already revoked");
+            Set<String> seen = new java.util.HashSet<>();
+            List<Client> revoked = new ArrayList<>(names.size());
+            for (String name : names) {
+                ClientRow c = live(tx, name);
+                if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
+                    throw new net.v6broker.error.InvalidInputException("client '" + c.name() + "' is named twice");
+                }
+                if (c.status() == ClientStatus.REVOKED) {
+                    throw new ConflictException("client '" + c.name() + "' is already revoked");
+                }
+                tx.revokeCertificates(c.id(), r.now);
+                tx.setStatus(c.id(), ClientStatus.REVOKED, r.now);
+                Client after = view(tx, live(tx, name));
+                r.client(EventKind.REVOKE, after, "serial " + c.serial());
+                revoked.add(after);
             }
-            tx.revokeCertificates(c.id(), r.now);
-            tx.setStatus(c.id(), ClientStatus.REVOKED, r.now);
-            Client after = view(tx, live(tx, name));
-            r.client(EventKind.REVOKE, after, "serial " + c.serial());
             issueCrl(tx, r);
-            return after;
+            return revoked;
         });
     }
 
@@ -455,9 +473,12 @@ public final class Broker {
         if (tx.client(request.name()).isPresent()) {
             throw new ConflictException(duplicate(request.name()));
         }
-        Allocator allocator = new Allocator(plan, request.type(), tx.takenIndices(request.type(), r.now));
-        tx.endQuarantines(request.type(), r.now);
-        return insert(tx, r, request, cert, allocator.next());
+        return insert(tx, r, request, cert, allocator(tx, request.type(), r.now).next());
+    }
+
+    /** An allocator for one pool in this transaction ({@link Tx#taken}). */
+    private Allocator allocator(Tx tx, ClientKind pool, Instant now) throws SQLException {
+        return new Allocator(plan, pool, tx.taken(pool, now));
     }
 
     /** The client an earlier attempt of this very request made, when the key and the request match. */

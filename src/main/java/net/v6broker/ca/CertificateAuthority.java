@@ -23,8 +23,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -33,6 +37,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CertificateList;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -40,8 +45,9 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.TBSCertList;
+import org.bouncycastle.asn1.x509.V2TBSCertListGenerator;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
@@ -354,23 +360,33 @@ public final class CertificateAuthority {
         }
         checkValidity(nextUpdate);
         Instant now = clock.instant();
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, X509Time.of(now));
-        builder.setNextUpdate(X509Time.of(notAfter(now, nextUpdate)));
-        Set<BigInteger> seen = new HashSet<>();
+        String what = "CRL number " + crlNumber;
+        TbsSigner signer = signer(engine, what);
+        // Bouncy Castle's X509v2CRLBuilder takes each revocation date as a java.util.Date and formats
+        // it through a new SimpleDateFormat: two thirds of a 10,000-entry CRL's time. The generator
+        // under it takes Times, which X509Time writes directly (docs/decisions.md, 21).
+        V2TBSCertListGenerator tbs = new V2TBSCertListGenerator();
+        tbs.setSignature(signer.getAlgorithmIdentifier());
+        tbs.setIssuer(issuer);
+        tbs.setThisUpdate(X509Time.of(now));
+        tbs.setNextUpdate(X509Time.of(notAfter(now, nextUpdate)));
+        Set<BigInteger> seen = new HashSet<>(2 * revoked.size());
         for (RevokedEntry entry : revoked) {
             Objects.requireNonNull(entry, "revoked entry");
             if (!seen.add(entry.serial())) {
                 throw new IllegalArgumentException("serial " + entry.serial().toString(16)
                         + " is listed more than once in the revocation list");
             }
-            builder.addCRLEntry(entry.serial(), X509Time.date(entry.revokedAt()), (Extensions) null);
+            tbs.addCRLEntry(new ASN1Integer(entry.serial()), X509Time.of(entry.revokedAt()), (Extensions) null);
         }
-        String what = "CRL number " + crlNumber;
-        KeyEngine keys = engine;
         try {
-            builder.addExtension(extension(Extension.cRLNumber, false, new CRLNumber(crlNumber)));
-            builder.addExtension(authorityKeyIdentifier);
-            return Pem.write("X509 CRL", builder.build(signer(keys, what)).getEncoded());
+            tbs.setExtensions(new Extensions(new Extension[] {extension(Extension.cRLNumber, false, new CRLNumber(crlNumber)),
+                    authorityKeyIdentifier}));
+            TBSCertList list = tbs.generateTBSCertList();
+            signer.getOutputStream().write(list.getEncoded(ASN1Encoding.DER));
+            CertificateList crl = CertificateList.getInstance(new DERSequence(new ASN1Encodable[] {list,
+                    signer.getAlgorithmIdentifier(), new DERBitString(signer.getSignature())}));
+            return Pem.write("X509 CRL", crl.getEncoded(ASN1Encoding.DER));
         } catch (IOException e) {
             throw new CaException("cannot encode " + what + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import net.v6broker.api.ClientJson;
@@ -29,8 +30,7 @@ final class ClientCommands {
                 .sub(add(c))
                 .sub(list(c))
                 .sub(show(c))
-                .sub(change(c, "revoke", "revoked", "Revoke the certificate for good (CRL re-issued); the prefix stays reserved.",
-                        Broker::revoke))
+                .sub(revoke(c))
                 .sub(change(c, "suspend", "suspended", "Refuse the client at connect until resumed; the certificate stays valid.",
                         Broker::suspend))
                 .sub(change(c, "resume", "resumed", "Let a suspended client connect again.", Broker::resume))
@@ -105,6 +105,28 @@ final class ClientCommands {
         }, "Show one client.")
                 .positional("NAME", null)
                 .flag("--json", "Print JSON, with the certificate PEM.");
+    }
+
+    /** {@code client revoke NAME...}: one transaction and one CRL for all of them, or nothing. */
+    private static Spec revoke(Context c) {
+        return Spec.command("revoke", a -> {
+            List<String> names = new ArrayList<>();
+            names.add(a.positional(0));
+            names.addAll(a.rest(1));
+            List<Client> revoked = c.broker().revoke(names).value();
+            if (a.flag("--json")) {
+                c.out.print(Home.toJson(revoked.size() == 1 ? ClientJson.of(revoked.get(0), false)
+                        : revoked.stream().map(x -> ClientJson.of(x, false)).toList()));
+            } else {
+                for (Client x : revoked) {
+                    c.out.printf("revoked: %s (%s, %s)%n", x.name(), x.status().dbName(), x.assignment().prefix());
+                }
+            }
+            return Cli.OK;
+        }, "Revoke certificates for good (one CRL for all; all or, if one name is refused, none); the prefixes stay reserved.")
+                .positional("NAME", null)
+                .rest("NAME...")
+                .flag("--json", "Print the client as JSON afterwards (an array for several).");
     }
 
     /** One of the state changes; they differ only in the broker operation. */

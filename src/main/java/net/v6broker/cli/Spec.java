@@ -171,6 +171,12 @@ final class Spec {
             throw new InvalidInputException(option + " " + Validation.quote(v) + ": accepted a whole number " + min + ".." + max);
         }
 
+        /** The values of a {@link Spec#rest} positional at {@code index}; empty when none was given. */
+        List<String> rest(int index) {
+            List<String> v = spec.positionalParameters().get(index).getValue();
+            return v == null ? List.of() : v;
+        }
+
         /** The positional parameter at {@code index}. */
         String positional(int index) {
             return spec.positionalParameters().get(index).getValue();

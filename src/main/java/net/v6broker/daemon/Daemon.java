@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +61,10 @@ public final class Daemon implements AutoCloseable {
     static final Duration EVENT_POLL = Duration.ofMillis(200);
     static final Duration STATUS_POLL = Duration.ofSeconds(1);
     static final Duration CRL_CHECK = Duration.ofMinutes(1);
+    /** How often a live session's counters and last_seen are written. */
+    static final Duration COUNTER_FLUSH = Duration.ofSeconds(10);
+    /** How often every live session is checked against the database, besides each new one at once. */
+    static final Duration FULL_CHECK = Duration.ofSeconds(30);
 
     /** How the daemon runs. */
     public record Options(Layout layout, boolean runOpenvpn, String node, boolean stopOpenvpnOnExit) {
@@ -83,6 +88,10 @@ public final class Daemon implements AutoCloseable {
     private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
+    /** The sessions the last status poll saw, by {@link #identity}; the daemon thread's own. */
+    private final Map<String, Seen> seen = new HashMap<>();
+    /** When every session was last checked against the database; null until the first poll on a connection. */
+    private Instant lastFullCheck;
     private volatile boolean reconciled;
     private final java.security.SecureRandom random;
     /** What {@link HomeCheck} found at the last look (at start, then every minute); empty when all is well. */
@@ -324,10 +333,13 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Records the sessions OpenVPN reports (the ones that disappeared get their end time), and ends
+     * Records the sessions OpenVPN reports, writing only what changed: a new session at once, an
+     * ended one at once (with its last counters), and a live one's counters and last_seen every
+     * {@link #COUNTER_FLUSH}, so that 2,000 live sessions are not 2,000 writes a second. It also ends
      * every session whose client the database does not hold as active: a kill can be lost (an event
      * applied before the management interface answered, a daemon killed between commit and kill), so
-     * each poll reconciles OpenVPN's sessions against the database, and the log says why.
+     * the first poll on a management connection checks every session against the database, later
+     * polls each new session, and every {@link #FULL_CHECK} all of them again; the log says why.
      */
     void pollStatus() {
         Optional<ManagementClient> m = management();
@@ -336,11 +348,94 @@ public final class Daemon implements AutoCloseable {
         }
         StatusReport report = m.get().status();
         Instant now = clock.instant();
-        Map<String, ClientStatus> statuses = store.read(tx -> tx.statusesOf(report.sessions().stream()
-                .map(Session::commonName).toList()));
-        Set<Long> listed = new HashSet<>();
+        boolean first = lastFullCheck == null;
+        boolean full = first || !now.isBefore(lastFullCheck.plus(FULL_CHECK));
+        Map<String, Session> current = new HashMap<>();
+        List<Session> toCheck = new ArrayList<>();
         for (Session s : report.sessions()) {
-            listed.add(s.clientId());
+            current.put(identity(s), s);
+            if (full || !seen.containsKey(identity(s))) {
+                toCheck.add(s);
+            }
+        }
+        endInactive(m.get(), toCheck);
+        Set<Long> listed = new HashSet<>();
+        report.sessions().forEach(s -> listed.add(s.clientId()));
+        ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
+        List<Session> toWrite = new ArrayList<>();
+        for (Session s : report.sessions()) {
+            Seen before = seen.get(identity(s));
+            if (before == null || !now.isBefore(before.written().plus(COUNTER_FLUSH))) {
+                toWrite.add(s);
+            }
+        }
+        List<Seen> ended = new ArrayList<>();
+        for (Map.Entry<String, Seen> e : seen.entrySet()) {
+            if (!current.containsKey(e.getKey())) {
+                ended.add(e.getValue());
+            }
+        }
+        if (!toWrite.isEmpty() || !ended.isEmpty() || first) {
+            store.inTransaction(tx -> {
+                for (Session s : toWrite) {
+                    tx.upsertSession(row(s, now));
+                }
+                for (Seen e : ended) {
+                    tx.endSession(row(e.session(), e.lastSeen()), now);
+                    LOG.info("session of {} from {} ended (seen {} s)", e.session().commonName(), e.session().realAddress(),
+                            Duration.between(e.session().connectedSince(), now).toSeconds());
+                }
+                if (first) { // sessions recorded as live before this daemon ran, which OpenVPN no longer has
+                    for (SessionRow live : tx.liveSessions(options.node())) {
+                        if (!current.containsKey(live.managementClientId() + "@" + live.connectedAt().toEpochMilli())) {
+                            tx.endSession(live, now);
+                            LOG.info("session of {} from {} ended (seen {} s)", live.clientName(), live.realAddress(),
+                                    Duration.between(live.connectedAt(), now).toSeconds());
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        Set<String> written = new HashSet<>();
+        toWrite.forEach(s -> written.add(identity(s)));
+        Map<String, Seen> next = new HashMap<>();
+        for (Map.Entry<String, Session> e : current.entrySet()) {
+            Seen before = seen.get(e.getKey());
+            // a session first seen at a daemon start is written then; its next writes are spread over
+            // the flush period by its client id, so that they do not all fall in the same second
+            Instant at = !written.contains(e.getKey()) ? before.written()
+                    : before == null && first ? now.minusMillis(Math.floorMod(e.getValue().clientId(), COUNTER_FLUSH.toSeconds()) * 1000)
+                    : now;
+            next.put(e.getKey(), new Seen(e.getValue(), at, now));
+        }
+        seen.clear();
+        seen.putAll(next);
+        if (full) {
+            lastFullCheck = now;
+        }
+        lastStatus = now;
+    }
+
+    /** A session as OpenVPN last reported it, when its row was last written, when it was last reported. */
+    private record Seen(Session session, Instant written, Instant lastSeen) {
+    }
+
+    /** OpenVPN's identity of a session: its client id and its connect time. */
+    private static String identity(Session s) {
+        return s.clientId() + "@" + s.connectedSince().toEpochMilli();
+    }
+
+    private SessionRow row(Session s, Instant lastSeen) {
+        return new SessionRow(0, options.node(), s.commonName(), s.clientId(), s.realAddress(), s.virtualIpv6(),
+                s.connectedSince(), lastSeen, s.bytesReceived(), s.bytesSent(), null);
+    }
+
+    /** Ends the sessions among {@code sessions} whose client the database does not hold as active. */
+    private void endInactive(ManagementClient m, List<Session> sessions) {
+        Map<String, ClientStatus> statuses = sessions.isEmpty() ? Map.of()
+                : store.read(tx -> tx.statusesOf(sessions.stream().map(Session::commonName).toList()));
+        for (Session s : sessions) {
             if (!Validation.NAME.matcher(s.commonName()).matches()) {
                 continue; // "UNDEF": still in its TLS handshake, not yet anybody's session
             }
@@ -348,29 +443,11 @@ public final class Daemon implements AutoCloseable {
             if (st != ClientStatus.ACTIVE && !ending.contains(s.clientId())) {
                 String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();
                 ending.add(s.clientId());
-                if (killed(m.get(), s)) {
+                if (killed(m, s)) {
                     LOG.info("session of {} from {} ended: {} (reconciled against the database)", s.commonName(), s.realAddress(), why);
                 }
             }
         }
-        ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
-        store.inTransaction(tx -> {
-            Set<String> seen = new HashSet<>();
-            for (Session s : report.sessions()) {
-                seen.add(s.clientId() + "@" + s.connectedSince().toEpochMilli());
-                tx.upsertSession(new SessionRow(0, options.node(), s.commonName(), s.clientId(), s.realAddress(),
-                        s.virtualIpv6(), s.connectedSince(), now, s.bytesReceived(), s.bytesSent(), null));
-            }
-            for (SessionRow live : tx.liveSessions(options.node())) {
-                if (!seen.contains(live.managementClientId() + "@" + live.connectedAt().toEpochMilli())) {
-                    tx.endSession(live.id(), now);
-                    LOG.info("session of {} from {} ended (seen {} s)", live.clientName(), live.realAddress(),
-                            Duration.between(live.connectedAt(), now).toSeconds());
-                }
-            }
-            return null;
-        });
-        lastStatus = now;
     }
 
     /** Sends {@code client-kill CID HALT}; an {@code ERROR:} reply is logged with OpenVPN's text. */
@@ -395,6 +472,7 @@ public final class Daemon implements AutoCloseable {
         }
         try {
             management = ManagementClient.connect(socket, Duration.ofSeconds(5), this::notification);
+            lastFullCheck = null; // check every session on this connection's first poll
             LOG.info("management interface connected ({})", socket);
             return Optional.of(management);
         } catch (ManagementException e) {

@@ -75,13 +75,13 @@ public final class LinkRegistry {
         Ipv6Prefix prefix = spec.prefix();
         Long index;
         if (prefix == null) {
-            Allocator allocator = new Allocator(plan, ClientKind.SUBNET, tx.takenIndices(ClientKind.SUBNET, now));
+            Allocator allocator = new Allocator(plan, ClientKind.SUBNET, tx.taken(ClientKind.SUBNET, now));
             var a = allocator.next();
             prefix = a.prefix();
             index = a.index();
         } else if (plan.prefix().overlaps(prefix)) {
             index = subnetIndex(prefix);
-            if (tx.takenIndices(ClientKind.SUBNET, now).contains(index)) {
+            if (tx.taken(ClientKind.SUBNET, now).count(index, index) > 0) {
                 throw new LinkConflictException("--prefix " + prefix + " is " + holder(tx, index, now)
                         + ": a link needs a free /64 (leave --prefix out to get the lowest free one)");
             }

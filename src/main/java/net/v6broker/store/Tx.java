@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.v6broker.client.ClientKind;
+import net.v6broker.ipam.Allocator;
 
 /**
  * The typed operations of one transaction. SQL lives here and only here. Not thread-safe: it
@@ -278,25 +279,66 @@ public final class Tx {
     // ---- allocations
 
     /**
-     * Indices of a pool that are not free at {@code now}: held by a client or (subnet pool) a link,
-     * or still in quarantine.
+     * The taken indices of a pool as an {@link Allocator} asks about them, counted by the database;
+     * ends the pool's quarantines that are over first, as {@link #claim} requires.
      */
-    public List<Long> takenIndices(ClientKind pool, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pool_index FROM allocations WHERE pool = ? "
-                + "AND (reusable_at IS NULL OR reusable_at > ?) "
-                + "UNION SELECT pool_index FROM links WHERE ? = 'subnet' AND pool_index IS NOT NULL "
-                + "AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY 1")) {
-            s.setString(1, pool.cliName());
-            s.setLong(2, now.toEpochMilli());
-            s.setString(3, pool.cliName());
-            s.setLong(4, now.toEpochMilli());
-            try (ResultSet r = s.executeQuery()) {
-                List<Long> out = new ArrayList<>();
-                while (r.next()) {
-                    out.add(r.getLong(1));
+    public Allocator.Taken taken(ClientKind pool, Instant now) throws SQLException {
+        endQuarantines(pool, now);
+        return new Allocator.Taken() {
+            @Override
+            public long count(long from, long to) {
+                try {
+                    return countTaken(pool, from, to, now);
+                } catch (SQLException e) {
+                    throw translate("counting taken " + pool.cliName() + " indices", e);
                 }
-                return out;
             }
+
+            @Override
+            public long highest() {
+                try {
+                    return highestTaken(pool);
+                } catch (SQLException e) {
+                    throw translate("reading the highest " + pool.cliName() + " index", e);
+                }
+            }
+
+            @Override
+            public void took(long index) {
+                // the caller claims it (#claim) before it asks again
+            }
+        };
+    }
+
+    /**
+     * How many indices of a pool from {@code from} to {@code to} are not free at {@code now}: held by
+     * a client or (subnet pool) a link, or still in quarantine. A range of the allocations' primary
+     * key, counted by the database, after {@link #endQuarantines} ran for the pool in this
+     * transaction (so that every allocation row left is taken).
+     */
+    public long countTaken(ClientKind pool, long from, long to, Instant now) throws SQLException {
+        if (from > to) {
+            return 0;
+        }
+        PreparedStatement s = reused("SELECT (SELECT count(*) FROM allocations WHERE pool = ? AND pool_index BETWEEN ? AND ?) "
+                + "+ (SELECT count(*) FROM links WHERE ? = 'subnet' AND pool_index BETWEEN ? AND ? "
+                + "AND (reusable_at IS NULL OR reusable_at > ?))");
+        bind(s, pool.cliName(), from, to, pool.cliName(), from, to, now.toEpochMilli());
+        try (ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** The highest index of a pool that an allocation row or (subnet pool) a link holds; -1 when none does. */
+    public long highestTaken(ClientKind pool) throws SQLException {
+        PreparedStatement s = reused("SELECT max(i) FROM (SELECT max(pool_index) AS i FROM allocations WHERE pool = ? "
+                + "UNION ALL SELECT max(pool_index) FROM links WHERE ? = 'subnet') AS taken");
+        bind(s, pool.cliName(), pool.cliName());
+        try (ResultSet r = s.executeQuery()) {
+            r.next();
+            long v = r.getLong(1);
+            return r.wasNull() ? -1 : v;
         }
     }
 
@@ -475,9 +517,18 @@ public final class Tx {
         return count("SELECT coalesce(max(number), 0) + 1 FROM crls");
     }
 
+    /** CRLs kept in the database: the newest is the one every reader takes; the one before is kept for a look back. */
+    static final int CRLS_KEPT = 2;
+
+    /**
+     * Stores a new CRL and drops all but the newest {@value #CRLS_KEPT}: nothing reads an older one
+     * (events name CRLs by number only), and with 10,000 revoked certificates each is 470 KB, which
+     * every revoke would otherwise add to the database for good.
+     */
     public void insertCrl(CrlRow row) throws SQLException {
         update("INSERT INTO crls (number, this_update, next_update, pem) VALUES (?, ?, ?, ?)",
                 row.number(), row.thisUpdate().toEpochMilli(), row.nextUpdate().toEpochMilli(), row.pem());
+        update("DELETE FROM crls WHERE number <= ?", row.number() - CRLS_KEPT);
     }
 
     public Optional<CrlRow> latestCrl() throws SQLException {
@@ -557,8 +608,12 @@ public final class Tx {
         }
     }
 
-    public void endSession(long id, Instant at) throws SQLException {
-        update("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", at.toEpochMilli(), id);
+    /** Ends a session, found by its node, OpenVPN client id and connect time, with the counters and last_seen given. */
+    public void endSession(SessionRow s, Instant at) throws SQLException {
+        update("UPDATE sessions SET ended_at = ?, last_seen = ?, bytes_in = ?, bytes_out = ? "
+                        + "WHERE node = ? AND mgmt_cid = ? AND connected_at = ? AND ended_at IS NULL",
+                at.toEpochMilli(), s.lastSeen().toEpochMilli(), s.bytesIn(), s.bytesOut(), s.node(), s.managementClientId(),
+                s.connectedAt().toEpochMilli());
     }
 
     private List<SessionRow> sessions(String sql, Object... args) throws SQLException {

@@ -214,8 +214,9 @@ abstract class BrokerTest {
 
         assertThat(r.failure()).isEmpty();
         t.store.read(tx -> {
-            assertThat(tx.takenIndices(ClientKind.SUBNET, t.clock.instant())).containsExactlyInAnyOrder(1L, 2L);
-            assertThat(tx.takenIndices(ClientKind.HERMIT, t.clock.instant())).hasSize(1);
+            assertThat(tx.countTaken(ClientKind.SUBNET, 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(2);
+            assertThat(tx.countTaken(ClientKind.SUBNET, 1, 2, t.clock.instant())).isEqualTo(2);
+            assertThat(tx.countTaken(ClientKind.HERMIT, 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(1);
             for (int i = 0; i < reqs.size(); i++) {
                 CertificateRow row = tx.certificate(certs.get(i).serial()).orElseThrow();
                 assertThat(row.commonName()).isEqualTo(reqs.get(i).name());
@@ -266,6 +267,30 @@ abstract class BrokerTest {
 
     private static ClientQuery names(String start) {
         return new ClientQuery(null, null, start, null, null, null);
+    }
+
+    @Test
+    void afterQuarantinesEndEachAddTakesTheLowestHoleThenTheIndexAfterTheHighest() {
+        for (int i = 1; i <= 9; i++) {
+            add("s" + i, ClientKind.SUBNET);
+        }
+        for (int i : new int[] {2, 5, 6, 9}) {
+            t.broker.delete("s" + i);
+        }
+        assertThat(add("early", ClientKind.SUBNET).assignment().index()).as("still in quarantine: after the highest").isEqualTo(10);
+        t.clock.advance(Duration.ofDays(31));
+        List<Long> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            got.add(add("n" + i, ClientKind.SUBNET).assignment().index());
+        }
+        // 9 was the highest once, but its quarantine ended too: a hole below 10
+        assertThat(got).containsExactly(2L, 5L, 6L, 9L, 11L);
+        List<NewClient> batch = List.of(new NewClient("b0", ClientKind.SUBNET, ClientOs.LINUX, null),
+                new NewClient("b1", ClientKind.SUBNET, ClientOs.LINUX, null));
+        t.broker.delete("s3");
+        t.clock.advance(Duration.ofDays(31));
+        assertThat(t.broker.addBatch(batch, batch.stream().map(r -> t.broker.issue(r.name())).toList()).added())
+                .extracting(c -> c.assignment().index()).containsExactly(3L, 12L);
     }
 
     @Test

@@ -161,6 +161,39 @@ class CliTest extends WithSeedHome {
     }
 
     @Test
+    void revokeOfSeveralIsOneCrlForAllOrNothingWhenOneNameIsRefused() throws Exception {
+        for (String n : List.of("a", "b", "c", "d")) {
+            run("client", "add", n, "--home", h, "--type", "hermit");
+        }
+        String crlBefore = Files.readString(home.resolve("ca/crl.pem"));
+        // an unknown name, an already revoked one, a name given twice: refused, nothing changed
+        run("client", "revoke", "d", "--home", h);
+        String crlAfterD = Files.readString(home.resolve("ca/crl.pem"));
+        assertThat(crlAfterD).isNotEqualTo(crlBefore);
+        for (List<String> bad : List.of(List.of("a", "nobody"), List.of("a", "d"), List.of("a", "b", "A"))) {
+            List<String> args = new ArrayList<>(List.of("client", "revoke"));
+            args.addAll(bad);
+            args.addAll(List.of("--home", h));
+            assertThat(run(args.toArray(String[]::new)).code()).as("%s", bad).isNotZero();
+            assertThat(JSON.readTree(run("client", "show", "a", "--json", "--home", h).out()).get("status").asText())
+                    .isEqualTo("active");
+            assertThat(Files.readString(home.resolve("ca/crl.pem"))).isEqualTo(crlAfterD);
+        }
+        CliRunner.Run r = run("client", "revoke", "a", "b", "c", "--home", h);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("revoked: a (revoked,", "revoked: b (revoked,", "revoked: c (revoked,");
+        var crl = Pem.readCrl(Files.readString(home.resolve("ca/crl.pem")));
+        assertThat(crl.getRevokedCertificates()).hasSize(4);
+        assertThat(crlNumber(crl)).as("one CRL for the three").isEqualTo(crlNumber(Pem.readCrl(crlAfterD)) + 1);
+    }
+
+    private static long crlNumber(java.security.cert.X509CRL crl) throws Exception {
+        var holder = new org.bouncycastle.cert.X509CRLHolder(crl.getEncoded());
+        return org.bouncycastle.asn1.ASN1Integer.getInstance(holder.getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber)
+                .getParsedValue()).getValue().longValueExact();
+    }
+
+    @Test
     void importAddsTheRowsBeforeABadLineAndNamesItsLineNumber() throws Exception {
         List<String> lines = new ArrayList<>(List.of("name,type,os,email"));
         for (int i = 0; i < 40; i++) {
