@@ -194,6 +194,37 @@ class CliTest extends WithSeedHome {
     }
 
     @Test
+    void statusOfOneClientReadsThatClientOnly() throws Exception {
+        run("client", "add", "a", "--home", h, "--type", "hermit");
+        run("client", "add", "b", "--home", h, "--type", "subnet");
+        var a = JSON.readTree(run("status", "A", "--json", "--home", h).out());
+        assertThat(a.isObject()).isTrue();
+        assertThat(a.path("name").asText()).isEqualTo("a");
+        assertThat(a.path("connected").asBoolean()).isFalse();
+        assertThat(JSON.readTree(run("status", "--json", "--home", h).out())).hasSize(2);
+        assertThat(run("status", "nobody", "--home", h).code()).isEqualTo(Cli.NOT_FOUND);
+    }
+
+    @Test
+    void aStreamedListOfTenThousandClientsIsOneValidJsonArrayWithEveryClientInNameOrder() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) { // 20 walks of 500 exactly: the last read finds nothing more
+            lines.add(String.format(java.util.Locale.ROOT, "n%05d,%s,linux,", 9_999 - i, i < 100 ? "subnet" : "hermit"));
+        }
+        Path csv = dir.resolve("many.csv");
+        Files.write(csv, lines);
+        assertThat(run("client", "import", csv.toString(), "--home", h).code()).isZero();
+        var list = JSON.readTree(run("client", "list", "--json", "--home", h).out());
+        assertThat(list.isArray()).isTrue();
+        assertThat(list).hasSize(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(list.get(i).path("name").asText()).isEqualTo(String.format(java.util.Locale.ROOT, "n%05d", i));
+        }
+        assertThat(list.get(0).path("prefix").asText()).endsWith("/128"); // the home's /56 has room for 254 subnets
+        assertThat(list.get(9_999).path("prefix").asText()).endsWith("/64");
+    }
+
+    @Test
     void importAddsTheRowsBeforeABadLineAndNamesItsLineNumber() throws Exception {
         List<String> lines = new ArrayList<>(List.of("name,type,os,email"));
         for (int i = 0; i < 40; i++) {

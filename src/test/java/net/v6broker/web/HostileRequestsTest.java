@@ -209,6 +209,9 @@ class HostileRequestsTest {
         // the daemon is up, answers health, and changed nothing
         assertThat(serve.process.isAlive()).as(serve.log()).isTrue();
         assertThat(serve.get("/api/v1/health").statusCode()).isEqualTo(200);
+        // "HTTP on" is logged once the daemon reconciled; HTTP listened before (the line before it)
+        assertThat(serve.get("/api/v1/health").body()).contains("\"reconciled\" : true");
+        assertThat(serve.log()).contains("listening on 127.0.0.1:").containsSubsequence("listening on", "HTTP on");
         assertThat(serve.log()).doesNotContain("OutOfMemoryError");
         assertThat(HomeSnapshot.of(home)).isEqualTo(before);
     }
