@@ -28,25 +28,18 @@ bench_start() {
   watchdog=$!
 }
 
+# pid_is PID COMM: PID is still the process we started (read with a builtin: no fork per pid)
+pid_is() { local c; read -r c 2>/dev/null <"/proc/$1/comm" && [ "$c" = "$2" ]; }
 stop_pids() { # TERM every tracked pid that is still the process we started, wait up to 5 s, then KILL
-  local e p c i alive
-  for e in "${pids[@]}"; do
-    p=${e%%:*} c=${e#*:}
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && kill -TERM "$p" 2>/dev/null || true
-  done
+  local e i alive
+  for e in "${pids[@]}"; do pid_is "${e%%:*}" "${e#*:}" && kill -TERM "${e%%:*}" 2>/dev/null || true; done
   for i in $(seq 50); do
     alive=0
-    for e in "${pids[@]}"; do
-      p=${e%%:*} c=${e#*:}
-      [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && { alive=1; break; }
-    done
+    for e in "${pids[@]}"; do pid_is "${e%%:*}" "${e#*:}" && { alive=1; break; }; done
     ((alive)) || break
     sleep 0.1
   done
-  for e in "${pids[@]}"; do
-    p=${e%%:*} c=${e#*:}
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && kill -KILL "$p" 2>/dev/null || true
-  done
+  for e in "${pids[@]}"; do pid_is "${e%%:*}" "${e#*:}" && kill -KILL "${e%%:*}" 2>/dev/null || true; done
   for e in "${pids[@]}"; do wait "${e%%:*}" 2>/dev/null || true; done
   pids=()
 }
@@ -55,7 +48,7 @@ bench_cleanup() {
   trap - EXIT INT TERM
   [ -n "$watchdog" ] && { kill -TERM "$watchdog" 2>/dev/null || true; wait "$watchdog" 2>/dev/null || true; }
   stop_pids
-  wait 2>/dev/null || true  # in-flight background work (connect-storm's pings, each bounded by -W1)
+  wait 2>/dev/null || true  # in-flight background work (connect-storm's pings, each bounded by -w2)
   for ns in "${owned_ns[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $W (logs, profiles: throwaway keys)"; else rm -rf "$W"; fi
   ((rc == 0)) || log "exit status $rc (namespaces and processes removed)"
