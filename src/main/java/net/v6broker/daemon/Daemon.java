@@ -387,7 +387,7 @@ public final class Daemon implements AutoCloseable {
                 }
                 if (first) { // sessions recorded as live before this daemon ran, which OpenVPN no longer has
                     for (SessionRow live : tx.liveSessions(options.node())) {
-                        if (!current.containsKey(live.managementClientId() + "@" + live.connectedAt().toEpochMilli())) {
+                        if (!current.containsKey(identity(live.managementClientId(), live.connectedAt()))) {
                             tx.endSession(live, now);
                             LOG.info("session of {} from {} ended (seen {} s)", live.clientName(), live.realAddress(),
                                     Duration.between(live.connectedAt(), now).toSeconds());
@@ -423,7 +423,11 @@ public final class Daemon implements AutoCloseable {
 
     /** OpenVPN's identity of a session: its client id and its connect time. */
     private static String identity(Session s) {
-        return s.clientId() + "@" + s.connectedSince().toEpochMilli();
+        return identity(s.clientId(), s.connectedSince());
+    }
+
+    private static String identity(long clientId, Instant connectedSince) {
+        return clientId + "@" + connectedSince.toEpochMilli();
     }
 
     private SessionRow row(Session s, Instant lastSeen) {

@@ -173,15 +173,21 @@ public final class ServerDirs {
         });
     }
 
-    /** An active client's files in a layout, by their path in the directory. */
+    /** The paths in a directory of a client's files in a layout: its up script before its config. */
+    private static List<String> clientFileNames(Layout layout, String name) {
+        String file = fileName(name);
+        return layout == Layout.SHARED ? List.of("ccd/" + file) : List.of(file + ".up", file + ".conf");
+    }
+
+    /** An active client's files in a layout, by their path in the directory, in the order of {@link #clientFileNames}. */
     private Map<String, Content> clientFiles(Layout layout, Path d, Client c) {
-        String file = fileName(c.name());
+        List<String> names = clientFileNames(layout, c.name());
         if (layout == Layout.SHARED) {
-            return Map.of("ccd/" + file, new Content(ServerConfigs.ccd(site, c), Home.PUBLIC));
+            return Map.of(names.get(0), new Content(ServerConfigs.ccd(site, c), Home.PUBLIC));
         }
         Map<String, Content> files = new LinkedHashMap<>();
-        files.put(file + ".conf", new Content(ServerConfigs.perClient(site, c, d), Home.PUBLIC));
-        files.put(file + ".up", new Content(ServerConfigs.perClientUp(site, c), EXECUTABLE));
+        files.put(names.get(0), new Content(ServerConfigs.perClientUp(site, c), EXECUTABLE));
+        files.put(names.get(1), new Content(ServerConfigs.perClient(site, c, d), Home.PUBLIC));
         return files;
     }
 
@@ -257,26 +263,17 @@ public final class ServerDirs {
                     continue; // removed by its owner: nothing to keep in step
                 }
                 for (Map.Entry<String, Optional<Client>> e : clients.entrySet()) {
-                    String file = fileName(e.getKey());
                     Optional<Client> client = e.getValue().filter(c -> c.status() == ClientStatus.ACTIVE);
-                    if (r.layout() == Layout.SHARED) {
-                        Path ccd = d.resolve("ccd").resolve(file);
-                        if (client.isPresent()) {
-                            Home.writeAtomically(ccd, ServerConfigs.ccd(site, client.get()), Home.PUBLIC);
-                        } else {
-                            delete(ccd);
-                        }
+                    if (client.isPresent()) {
+                        clientFiles(r.layout(), d, client.get()).forEach((name, c) -> Home.writeAtomically(d.resolve(name),
+                                c.text(), c.mode()));
                     } else {
-                        if (client.isPresent()) {
-                            String conf = ServerConfigs.perClient(site, client.get(), d);
-                            String up = ServerConfigs.perClientUp(site, client.get());
-                            Home.writeAtomically(d.resolve(file + ".up"), up, EXECUTABLE);
-                            Home.writeAtomically(d.resolve(file + ".conf"), conf, Home.PUBLIC);
-                        } else {
-                            delete(d.resolve(file + ".conf"));
-                            delete(d.resolve(file + ".up"));
+                        for (String name : clientFileNames(r.layout(), e.getKey())) {
+                            delete(d.resolve(name));
                         }
-                        updateUnits(d, file, client.isPresent());
+                    }
+                    if (r.layout() == Layout.PER_CLIENT) {
+                        updateUnits(d, fileName(e.getKey()), client.isPresent());
                     }
                 }
             }
