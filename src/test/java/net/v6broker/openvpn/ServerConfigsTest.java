@@ -55,6 +55,7 @@ class ServerConfigsTest {
         assertThat(c.one("sndbuf")).containsExactly("4194304");
         assertThat(c.one("rcvbuf")).containsExactly("4194304");
         assertThat(c.one("explicit-exit-notify")).containsExactly("1");
+        assertThat(c.one("connect-freq-initial")).containsExactly("1024", "10");
         assertThat(c.one("management")).containsExactly("/etc/v6broker/server/run/management.sock", "unix");
         assertThat(c.one("persist-key")).isEmpty();
         assertThat(c.one("status")).containsExactly("/etc/v6broker/server/run/status.txt", "10");
