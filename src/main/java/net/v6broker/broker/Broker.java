@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,10 +110,15 @@ public final class Broker {
         return store.get().read(tx -> new Page(tx.countClients(q), views(tx, tx.clients(q, offset, limit))));
     }
 
+    /** The clients of these rows, their certificates read in one query ({@link Tx#certificates}). */
     private List<Client> views(Tx tx, List<ClientRow> rows) throws SQLException {
         List<Client> out = new ArrayList<>(rows.size());
-        for (ClientRow row : rows) {
-            out.add(view(tx, row));
+        for (int from = 0; from < rows.size(); from += Tx.MAX_SERIALS_A_QUERY) {
+            List<ClientRow> part = rows.subList(from, Math.min(rows.size(), from + Tx.MAX_SERIALS_A_QUERY));
+            Map<String, CertificateRow> certs = tx.certificates(part.stream().map(ClientRow::serial).toList());
+            for (ClientRow row : part) {
+                out.add(view(row, Optional.ofNullable(certs.get(row.serial()))));
+            }
         }
         return out;
     }
@@ -540,7 +546,11 @@ public final class Broker {
     }
 
     Client view(Tx tx, ClientRow c) throws SQLException {
-        CertificateRow cert = tx.certificate(c.serial()).orElseThrow(() -> new IllegalStateException(
+        return view(c, tx.certificate(c.serial()));
+    }
+
+    private Client view(ClientRow c, Optional<CertificateRow> certificate) {
+        CertificateRow cert = certificate.orElseThrow(() -> new IllegalStateException(
                 "client '" + c.name() + "' refers to certificate " + c.serial() + " which is not stored"));
         return new Client(c.id(), c.name(), c.type(), c.os(), c.email(), c.status(), plan.assignment(c.type(), c.poolIndex()),
                 c.serial(), cert.notBefore(), cert.notAfter(), c.createdAt(), cert.certificatePem(), cert.privateKeyPem());

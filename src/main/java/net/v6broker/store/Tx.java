@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -466,20 +467,52 @@ public final class Tx {
         }
     }
 
-    /** A certificate by its serial; the statement is kept for the transaction, as a walk of clients reads one a row. */
+    private static final String CERTIFICATE_COLUMNS = "serial, client_id, role, common_name, not_before, "
+            + "not_after, certificate_pem, private_key_pem, created_at, revoked_at";
+
+    /** A certificate by its serial. */
     public Optional<CertificateRow> certificate(String serial) throws SQLException {
-        PreparedStatement s = reused("SELECT serial, client_id, role, common_name, not_before, "
-                + "not_after, certificate_pem, private_key_pem, created_at, revoked_at FROM certificates WHERE serial = ?");
+        PreparedStatement s = reused("SELECT " + CERTIFICATE_COLUMNS + " FROM certificates WHERE serial = ?");
         s.setString(1, serial);
         try (ResultSet r = s.executeQuery()) {
-            if (!r.next()) {
-                return Optional.empty();
-            }
-            long clientId = r.getLong(2);
-            Long client = r.wasNull() ? null : clientId;
-            return Optional.of(new CertificateRow(r.getString(1), client, r.getString(3), r.getString(4),
-                    instant(r, 5), instant(r, 6), r.getString(7), r.getString(8), instant(r, 9), instant(r, 10)));
+            return r.next() ? Optional.of(certificateRow(r)) : Optional.empty();
         }
+    }
+
+    /**
+     * The certificates of these serials (at most {@link #MAX_SERIALS_A_QUERY}), by serial, in one
+     * query: a page or a walk's batch of clients reads its certificates at once, not one round trip a
+     * client (on PostgreSQL 100,000 round trips took 15 s of a start; docs/decisions.md, 21).
+     */
+    public Map<String, CertificateRow> certificates(Collection<String> serials) throws SQLException {
+        if (serials.size() > MAX_SERIALS_A_QUERY) {
+            throw new IllegalArgumentException(serials.size() + " serials: at most " + MAX_SERIALS_A_QUERY + " a query");
+        }
+        Map<String, CertificateRow> out = new HashMap<>();
+        if (serials.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT " + CERTIFICATE_COLUMNS + " FROM certificates WHERE serial IN ("
+                + String.join(", ", Collections.nCopies(serials.size(), "?")) + ")")) {
+            bind(s, serials.toArray());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    CertificateRow row = certificateRow(r);
+                    out.put(row.serial(), row);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Serials {@link #certificates} takes in one query (SQLite binds up to 32,766 parameters). */
+    public static final int MAX_SERIALS_A_QUERY = 1000;
+
+    private static CertificateRow certificateRow(ResultSet r) throws SQLException {
+        long clientId = r.getLong(2);
+        Long client = r.wasNull() ? null : clientId;
+        return new CertificateRow(r.getString(1), client, r.getString(3), r.getString(4),
+                instant(r, 5), instant(r, 6), r.getString(7), r.getString(8), instant(r, 9), instant(r, 10));
     }
 
     /** Marks every unrevoked certificate of a client revoked; returns how many. */

@@ -46,6 +46,9 @@ class DbMigrateTest {
         assertThat(JSON.readTree(run("client", "list", "--json", "--home", h).out())).isEqualTo(before);
         assertThat(run("ca", "crl", "--home", h).out()).isEqualTo(crlBefore);
         assertThat(pg.get().psql("v6broker", "SELECT count(*) FROM clients")).isEqualTo("6");
+        // vacuumed and analysed after the bulk load (reltuples is -1 until a table's first VACUUM or ANALYZE)
+        assertThat(pg.get().psql("v6broker", "SELECT reltuples FROM pg_class WHERE relname = 'clients'")).isEqualTo("6");
+        assertThat(pg.get().psql("v6broker", "SELECT reltuples >= 6 FROM pg_class WHERE relname = 'certificates'")).isEqualTo("t");
         // and it carries on: the next subnet client skips the held and quarantined /64s, ids continue
         JsonNode next = JSON.readTree(run("client", "add", "c6", "--type", "subnet", "--json", "--home", h).out());
         assertThat(next.get("prefix").asText()).isEqualTo("2001:db8:abba:f104::/64");
