@@ -9,7 +9,7 @@ import java.util.Map;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
 import net.v6broker.client.ClientKind;
-import net.v6broker.store.AccessTx.AllocationUse;
+import net.v6broker.store.AccessTx.AllocationCell;
 import net.v6broker.store.Store;
 
 /**
@@ -37,30 +37,24 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
     }
 
     public static PlanUsage of(AddressPlan plan, Store store, Instant now) {
-        List<AllocationUse> rows = store.read(tx -> tx.access().allocations(now));
         long n = plan.slash64Count();
         long span = Math.max(1, n / MAX_CELLS);
         int count = (int) Math.min(n, MAX_CELLS);
+        List<AllocationCell> rows = store.read(tx -> tx.access().allocationCells(now, span));
         long[] used = new long[count];
         long[] quarantined = new long[count];
         long su = 0, sq = 0, hu = 0, hq = 0;
-        for (AllocationUse a : rows) {
+        for (AllocationCell a : rows) {
             if (a.pool() == ClientKind.HERMIT) {
-                if (a.quarantined()) {
-                    hq++;
-                } else {
-                    hu++;
-                }
+                hu += a.used();
+                hq += a.quarantined();
                 continue;
             }
-            int cell = (int) (a.index() / span);
-            if (a.quarantined()) {
-                quarantined[cell]++;
-                sq++;
-            } else {
-                used[cell]++;
-                su++;
-            }
+            int cell = (int) a.cell();
+            used[cell] += a.used();
+            quarantined[cell] += a.quarantined();
+            su += a.used();
+            sq += a.quarantined();
         }
         List<Cell> cells = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

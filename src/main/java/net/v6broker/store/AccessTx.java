@@ -234,21 +234,34 @@ public final class AccessTx {
 
     // ---- allocation usage
 
-    /** One allocation row: held by a client (quarantined false) or in quarantine at {@code now}. */
-    public record AllocationUse(ClientKind pool, long index, boolean quarantined) {
+    /**
+     * Allocations of a pool that are not free at {@code now}, counted per cell of {@code span}
+     * consecutive indices (cell = index / span; all hermits in cell 0): held (by a client or a link)
+     * and in quarantine.
+     */
+    public record AllocationCell(ClientKind pool, long cell, long used, long quarantined) {
     }
 
-    /** Every allocation that is not free at {@code now}: clients' and (subnet pool) links'. */
-    public List<AllocationUse> allocations(Instant now) throws SQLException {
-        try (PreparedStatement s = prepare("SELECT pool, pool_index, reusable_at IS NOT NULL FROM allocations "
-                + "WHERE reusable_at IS NULL OR reusable_at > ? "
-                + "UNION ALL SELECT 'subnet', pool_index, reusable_at IS NOT NULL FROM links "
-                + "WHERE pool_index IS NOT NULL AND (reusable_at IS NULL OR reusable_at > ?) ORDER BY 1, 2",
-                now.toEpochMilli(), now.toEpochMilli());
+    /**
+     * The pools' allocations (clients' and, in the subnet pool, links') counted per cell, by the
+     * database: at most one row per cell, whatever number of allocations it counts.
+     */
+    public List<AllocationCell> allocationCells(Instant now, long span) throws SQLException {
+        if (span < 1) {
+            throw new IllegalArgumentException("span " + span + " < 1");
+        }
+        try (PreparedStatement s = prepare("SELECT pool, CASE WHEN pool = 'hermit' THEN 0 ELSE pool_index / ? END AS cell, "
+                        + "sum(CASE WHEN q THEN 0 ELSE 1 END), sum(CASE WHEN q THEN 1 ELSE 0 END) FROM ("
+                        + "SELECT pool, pool_index, reusable_at IS NOT NULL AS q FROM allocations "
+                        + "WHERE reusable_at IS NULL OR reusable_at > ? "
+                        + "UNION ALL SELECT 'subnet', pool_index, reusable_at IS NOT NULL FROM links "
+                        + "WHERE pool_index IS NOT NULL AND (reusable_at IS NULL OR reusable_at > ?)) AS a "
+                        + "GROUP BY pool, cell ORDER BY pool, cell",
+                span, now.toEpochMilli(), now.toEpochMilli());
              ResultSet r = s.executeQuery()) {
-            List<AllocationUse> out = new ArrayList<>();
+            List<AllocationCell> out = new ArrayList<>();
             while (r.next()) {
-                out.add(new AllocationUse(ClientKind.parse(r.getString(1)), r.getLong(2), r.getBoolean(3)));
+                out.add(new AllocationCell(ClientKind.parse(r.getString(1)), r.getLong(2), r.getLong(3), r.getLong(4)));
             }
             return out;
         }

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import net.v6broker.api.PlanUsage;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.store.Store;
 import net.v6broker.store.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +59,14 @@ class DbMigrateTest {
         assertThat(next.get("prefix").asText()).isEqualTo("2001:db8:abba:f104::/64");
         assertThat(run("client", "add", "c0", "--type", "subnet", "--home", h).code()).isEqualTo(Cli.CONFLICT);
         assertThat(run("client", "revoke", "c0", "--home", h).code()).isZero();
+        // the plan picture's counts, made by PostgreSQL's GROUP BY: subnets c0 c2 c4 c6 at /64s 1..4,
+        // hermits c1 (revoked, still held) and c5, c3's address in quarantine
+        try (Store store = Store.open(pg.get().jdbcUrl(), pg.get().user(), pg.get().password())) {
+            PlanUsage u = PlanUsage.of(AddressPlan.parse("2001:db8:abba:f100::/56"), store, Instant.now());
+            assertThat(List.of(u.subnetsUsed(), u.subnetsQuarantined(), u.hermitsUsed(), u.hermitsQuarantined()))
+                    .containsExactly(4L, 0L, 2L, 1L);
+            assertThat(u.cells().subList(1, 6)).extracting(PlanUsage.Cell::used).containsExactly(1L, 1L, 1L, 1L, 0L);
+        }
 
         // a second migration into the now non-empty database is refused and changes nothing
         assertThat(run("db", "migrate-to", "postgres", "--url", pg.get().jdbcUrl(), "--user", pg.get().user(), "--password-file",
