@@ -5,6 +5,7 @@ import net.v6broker.client.ClientKind;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 
 /**
  * Lowest-free-first allocation in one pool. It asks {@link Taken} how many indices of a range are
@@ -32,19 +33,34 @@ public final class Allocator {
         void took(long index);
     }
 
-    private final AddressPlan plan;
-    private final ClientKind pool;
+    private final long first;
+    private final long last;
+    private final LongFunction<Assignment> assign;
+    private final LongFunction<PoolExhaustedException> exhausted;
     private final Taken taken;
     /** The lowest index that may be free: every index below it is taken or was handed out here. */
     private long cursor;
     /** The highest taken index as last asked, kept up to date with what this allocator hands out. */
     private long highest;
 
+    /** In a pool: the hermit /64, or the plan's /64 region. */
     public Allocator(AddressPlan plan, ClientKind pool, Taken taken) {
-        this.plan = Objects.requireNonNull(plan, "plan");
-        this.pool = Objects.requireNonNull(pool, "pool");
+        this(plan.first(pool), plan.last(pool), i -> plan.assignment(pool, i), used -> plan.exhausted(pool, used), taken);
+    }
+
+    /** In a region of the plan: its blocks, lowest free first. */
+    public Allocator(AddressPlan plan, Region region, Taken taken) {
+        this(region.first(), region.last(), i -> plan.assignment(region, i), used -> plan.exhausted(region, used), taken);
+    }
+
+    private Allocator(long first, long last, LongFunction<Assignment> assign,
+                      LongFunction<PoolExhaustedException> exhausted, Taken taken) {
+        this.first = first;
+        this.last = last;
+        this.assign = assign;
+        this.exhausted = exhausted;
         this.taken = Objects.requireNonNull(taken, "taken");
-        this.cursor = plan.first(pool);
+        this.cursor = first;
         this.highest = taken.highest();
     }
 
@@ -55,8 +71,6 @@ public final class Allocator {
 
     /** Takes the lowest free index and returns its assignment; throws when the pool is full. */
     public Assignment next() {
-        long first = plan.first(pool);
-        long last = plan.last(pool);
         long lo = cursor;
         long top = Math.min(highest, last);
         long candidate;
@@ -76,15 +90,16 @@ public final class Allocator {
             candidate = a;
         }
         if (candidate > last || candidate < first) {
-            throw plan.exhausted(pool, taken.count(first, last));
+            throw exhausted.apply(taken.count(first, last));
         }
         taken.took(candidate);
         cursor = candidate + 1;
         highest = Math.max(highest, candidate);
-        return plan.assignment(pool, candidate);
+        return assign.apply(candidate);
     }
 
-    private static Taken inMemory(Iterable<Long> indices) {
+    /** The taken indices of a set held in memory (tests, benchmarks). */
+    public static Taken inMemory(Iterable<Long> indices) {
         NavigableSet<Long> set = new TreeSet<>();
         indices.forEach(set::add);
         return new Taken() {

@@ -154,7 +154,7 @@ abstract class BrokerTest {
             add("s" + i, ClientKind.SUBNET);
         }
         assertThatThrownBy(() -> add("s14", ClientKind.SUBNET)).isInstanceOf(PoolExhaustedException.class)
-                .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: 14 of 14 /64s in use");
+                .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: the /64 region (2001:db8:abba:f1::/64 .. 2001:db8:abba:fe::/64) has 14 of 14 /64s in use");
         assertThat(all(t.broker)).hasSize(14);
         assertThat(add("h", ClientKind.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
     }

@@ -101,7 +101,7 @@ class AddressPlanTest {
             a.next();
         }
         assertThatThrownBy(a::next).isInstanceOf(PoolExhaustedException.class)
-                .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: 14 of 14 /64s in use");
+                .hasMessage("subnet pool 2001:db8:abba:f0::/60 exhausted: the /64 region (2001:db8:abba:f1::/64 .. 2001:db8:abba:fe::/64) has 14 of 14 /64s in use");
     }
 
     @Test
