@@ -31,7 +31,7 @@ import net.v6broker.store.SessionRow;
  */
 public final class ApiRoutes {
     public static final String PREFIX = "/api/v1";
-    private static final Set<String> CLIENT_FIELDS = Set.of("name", "type", "os", "email");
+    private static final Set<String> CLIENT_FIELDS = Set.of("name", "type", "size", "os", "email");
     private static final Set<String> SUBSCRIBE_FIELDS = Set.of("name", "email", "type", "os", "reason");
     private final Services s;
     private final Auth auth;
@@ -124,6 +124,8 @@ public final class ApiRoutes {
         auth.operator(ctx);
         Json.Body b = body(ctx, CLIENT_FIELDS);
         NewClient request = NewClient.parse(b.required("name"), b.required("type"), b.text("os"), b.text("email"));
+        Integer size = b.integer("size");
+        request = size == null ? request : request.withSize(size);
         String key = ctx.header("Idempotency-Key");
         Outcome<Client> o = s.broker().add(key == null ? request : request.withIdempotencyKey(key));
         ctx.header("Location", PREFIX + "/clients/" + o.value().name());

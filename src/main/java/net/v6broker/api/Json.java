@@ -46,6 +46,18 @@ public final class Json {
             return v.textValue();
         }
 
+        /** The integer value of a field; null when absent or null; anything but an integer is refused. */
+        public Integer integer(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new InvalidJsonException("field '" + field + "' must be an integer, not " + kind(v));
+            }
+            return v.intValue();
+        }
+
         public String required(String field) {
             String v = text(field);
             if (v == null || v.isEmpty()) {

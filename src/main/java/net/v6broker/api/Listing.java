@@ -67,7 +67,7 @@ public record Listing(String q, ClientStatus status, ClientKind type, int offset
             int slash = q.indexOf('/');
             BigInteger address = Ipv6Prefix.parse((slash < 0 ? q : q.substring(0, slash)) + "/128").network();
             return plan.assignmentHolding(address).map(h -> new ClientQuery(status, type, null, null,
-                    new ClientQuery.Holder(h.pool(), h.index()), null));
+                    new ClientQuery.Holder(h.pool(), h.size(), h.index()), null));
         }
         return Optional.of(q.contains("@") ? new ClientQuery(status, type, null, q, null, null)
                 : new ClientQuery(status, type, q, null, null, null));

@@ -19,7 +19,7 @@ import net.v6broker.store.Store;
  * last the hermit /64. Immutable.
  */
 public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subnetsUsed, long subnetsQuarantined,
-                        long hermitsUsed, long hermitsQuarantined) {
+                        long hermitsUsed, long hermitsQuarantined, Map<String, long[]> byPool) {
     public static final int MAX_CELLS = 4096;
 
     /** What a cell is mostly used for. */
@@ -44,17 +44,27 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         long[] used = new long[count];
         long[] quarantined = new long[count];
         long su = 0, sq = 0, hu = 0, hq = 0;
+        Map<String, long[]> byPool = new LinkedHashMap<>(); // used, quarantined blocks
         for (AllocationCell a : rows) {
-            if (a.pool() == ClientKind.HERMIT) {
+            long[] counts = byPool.computeIfAbsent(a.pool(), x -> new long[2]);
+            counts[0] += a.used();
+            counts[1] += a.quarantined();
+            if (a.size() == 128) {
                 hu += a.used();
                 hq += a.quarantined();
                 continue;
             }
-            int cell = (int) a.cell();
-            used[cell] += a.used();
-            quarantined[cell] += a.quarantined();
             su += a.used();
             sq += a.quarantined();
+            // in /64s; a block larger than a cell fills its cells (a cell then holds at most one block)
+            long perBlock = 1L << (64 - a.size());
+            long cellsOfBlock = Math.max(1, perBlock / span);
+            long share = Math.min(perBlock, span);
+            for (long k = 0; k < cellsOfBlock && a.cell() + k < count; k++) {
+                int cell = (int) (a.cell() + k);
+                used[cell] += a.used() * share;
+                quarantined[cell] += a.quarantined() * share;
+            }
         }
         List<Cell> cells = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -72,7 +82,12 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
             }
             cells.add(new Cell(i, i * span, span, k, used[i], quarantined[i]));
         }
-        return new PlanUsage(plan, span, List.copyOf(cells), su, sq, hu, hq);
+        return new PlanUsage(plan, span, List.copyOf(cells), su, sq, hu, hq, Map.copyOf(byPool));
+    }
+
+    /** How many subnet clients the plan's regions hold, of every size together. */
+    public long subnetCapacity() {
+        return plan.regions().stream().mapToLong(net.v6broker.ipam.Region::capacity).sum();
     }
 
     /** The first /64 of a cell, as text. */
@@ -98,11 +113,25 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         hermit.put("quarantined", hermitsQuarantined);
         m.put("hermit", hermit);
         Map<String, Object> subnet = new LinkedHashMap<>();
-        subnet.put("capacity", plan.capacity(ClientKind.SUBNET));
+        subnet.put("capacity", subnetCapacity());
         subnet.put("used", subnetsUsed);
         subnet.put("quarantined", subnetsQuarantined);
-        subnet.put("free", plan.capacity(ClientKind.SUBNET) - subnetsUsed - subnetsQuarantined);
+        subnet.put("free", subnetCapacity() - subnetsUsed - subnetsQuarantined);
         m.put("subnet", subnet);
+        List<Map<String, Object>> regions = new ArrayList<>();
+        for (net.v6broker.ipam.Region r : plan.regions()) {
+            long[] counts = byPool.getOrDefault(r.pool(), new long[2]);
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("size", r.size());
+            rm.put("first", r.block(plan.prefix(), r.first()).toString());
+            rm.put("last", r.block(plan.prefix(), r.last()).toString());
+            rm.put("capacity", r.capacity());
+            rm.put("used", counts[0]);
+            rm.put("quarantined", counts[1]);
+            rm.put("free", r.capacity() - counts[0] - counts[1]);
+            regions.add(rm);
+        }
+        m.put("regions", regions);
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("cells", cells.size());
         grid.put("slash64sPerCell", span);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import net.v6broker.config.BrokerConfig;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
 import net.v6broker.ipam.Assignment;
+import net.v6broker.ipam.Region;
 import net.v6broker.store.CertificateRow;
 import net.v6broker.store.ClientQuery;
 import net.v6broker.store.ClientRow;
@@ -77,8 +79,14 @@ public final class Broker {
         return () -> store;
     }
 
+    /** The address plan with the regions the database records (a region added on another node included). */
     public AddressPlan plan() {
-        return plan;
+        return store.get().read(this::plan);
+    }
+
+    /** The address plan as this transaction sees it: P from the configuration, the regions from the database. */
+    private AddressPlan plan(Tx tx) throws SQLException {
+        return plan.withRegions(tx.regions());
     }
 
     // ---- reads
@@ -261,8 +269,7 @@ public final class Broker {
         }
         return commit((tx, r) -> {
             crlIfDue(tx, r);
-            Allocator hermits = allocator(tx, ClientKind.HERMIT, r.now);
-            Allocator subnets = allocator(tx, ClientKind.SUBNET, r.now);
+            Map<String, Allocator> allocators = new HashMap<>();
             List<Client> added = new ArrayList<>(requests.size());
             // one query for the whole batch, then the batch's own names as they are added
             Set<String> taken = tx.liveNames(requests.stream().map(NewClient::name).toList());
@@ -271,7 +278,11 @@ public final class Broker {
                 if (!taken.add(request.name().toLowerCase(Locale.ROOT))) {
                     return new BatchResult(added, Optional.of(new BatchFailure(i, duplicate(request.name()))));
                 }
-                Allocator allocator = request.type() == ClientKind.HERMIT ? hermits : subnets;
+                Allocator allocator = allocators.get(request.pool());
+                if (allocator == null) {
+                    allocator = allocator(tx, request, r.now);
+                    allocators.put(request.pool(), allocator);
+                }
                 added.add(insert(tx, r, request, certs.get(i), allocator.next()));
             }
             return new BatchResult(added, Optional.empty());
@@ -341,6 +352,35 @@ public final class Broker {
             tx.setStatus(c.id(), to, r.now);
             Client after = view(tx, live(tx, name));
             r.client(kind, after, null);
+            crlIfDue(tx, r);
+            return after;
+        });
+    }
+
+    /**
+     * Gives a subnet client a prefix of another size: the lowest free block of that size's region,
+     * with its own transfer /112. The old prefix goes into quarantine as a deleted client's does, the
+     * certificate stays, and a connected session is ended so that it reconnects with the new one.
+     */
+    public Outcome<Client> resize(String name, int size) {
+        return commit((tx, r) -> {
+            ClientRow c = live(tx, name);
+            if (c.type() != ClientKind.SUBNET) {
+                throw new ConflictException("client '" + c.name() + "' is a hermit (one /128): only a subnet has a size");
+            }
+            if (c.size() == size) {
+                throw new ConflictException("client '" + c.name() + "' has a /" + size + " already ("
+                        + view(tx, c).assignment().prefix() + ")");
+            }
+            NewClient as = new NewClient(c.name(), c.type(), size, c.os(), c.email(), null);
+            Assignment a = allocator(tx, as, r.now).next();
+            String before = view(tx, c).assignment().prefix().toString();
+            Instant reusable = r.now.plus(Duration.ofDays(config.clients().quarantineDays()));
+            tx.release(c.id(), reusable);
+            tx.resize(c.id(), size, a.index(), r.now);
+            tx.claim(as.pool(), a.index(), c.id(), r.now);
+            Client after = view(tx, live(tx, name));
+            r.client(EventKind.RESIZE, after, before + " -> " + a.prefix() + "; " + before + " quarantined until " + reusable);
             crlIfDue(tx, r);
             return after;
         });
@@ -479,12 +519,21 @@ public final class Broker {
         if (tx.client(request.name()).isPresent()) {
             throw new ConflictException(duplicate(request.name()));
         }
-        return insert(tx, r, request, cert, allocator(tx, request.type(), r.now).next());
+        return insert(tx, r, request, cert, allocator(tx, request, r.now).next());
     }
 
-    /** An allocator for one pool in this transaction ({@link Tx#taken}). */
-    private Allocator allocator(Tx tx, ClientKind pool, Instant now) throws SQLException {
-        return new Allocator(plan, pool, tx.taken(pool, now));
+    /**
+     * An allocator in this transaction ({@link Tx#free}) for the pool a request takes from: the
+     * hermit pool, or the plan's region of its size (refused, naming the sizes offered, when the
+     * plan has none).
+     */
+    private Allocator allocator(Tx tx, NewClient request, Instant now) throws SQLException {
+        if (request.type() == ClientKind.HERMIT) {
+            return new Allocator(plan, ClientKind.HERMIT, tx.free(request.pool(), now));
+        }
+        AddressPlan stored = plan(tx);
+        Region region = stored.requireRegion(request.size());
+        return new Allocator(stored, region, tx.free(region.pool(), now));
     }
 
     /** The client an earlier attempt of this very request made, when the key and the request match. */
@@ -501,11 +550,11 @@ public final class Broker {
         return c;
     }
 
-    /** Stores one client; {@link Tx#endQuarantines} ran for its pool in this transaction. */
+    /** Stores one client with the assignment its pool's allocator gave it in this transaction. */
     private Client insert(Tx tx, Recorder r, NewClient request, Credentials cert, Assignment a) throws SQLException {
-        long id = tx.insertClient(request.name(), request.type(), request.os(), request.email(), a.index(), cert.serial(), r.now,
-                request.idempotencyKey());
-        tx.claim(request.type(), a.index(), id, r.now);
+        long id = tx.insertClient(request.name(), request.type(), request.size(), request.os(), request.email(), a.index(),
+                cert.serial(), r.now, request.idempotencyKey());
+        tx.claim(request.pool(), a.index(), id, r.now);
         tx.insertCertificate(certificateRow(id, request.name(), cert, r.now));
         Client c = new Client(id, request.name(), request.type(), request.os(), request.email(), ClientStatus.ACTIVE, a,
                 cert.serial(), cert.notBefore(), cert.notAfter(), r.now, cert.certificatePem(), cert.privateKeyPem());
@@ -552,7 +601,7 @@ public final class Broker {
     private Client view(ClientRow c, Optional<CertificateRow> certificate) {
         CertificateRow cert = certificate.orElseThrow(() -> new IllegalStateException(
                 "client '" + c.name() + "' refers to certificate " + c.serial() + " which is not stored"));
-        return new Client(c.id(), c.name(), c.type(), c.os(), c.email(), c.status(), plan.assignment(c.type(), c.poolIndex()),
+        return new Client(c.id(), c.name(), c.type(), c.os(), c.email(), c.status(), plan.assignment(c.type(), c.size(), c.poolIndex()),
                 c.serial(), cert.notBefore(), cert.notAfter(), c.createdAt(), cert.certificatePem(), cert.privateKeyPem());
     }
 

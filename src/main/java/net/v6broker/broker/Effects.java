@@ -35,8 +35,13 @@ public final class Effects {
                     out.add(new Effect.EndSession(clientName));
                 }
             }
+            case RESIZE -> {
+                // new prefix and transfer /112: its files now say so, and its session reconnects to take them
+                out.add(new Effect.ClientChanged(clientName, client));
+                out.add(new Effect.EndSession(clientName));
+            }
             case CRL -> out.add(new Effect.PublishCrl(crl.get()));
-            case INIT, NODE_ADD, NODE_JOIN, LINK_CREATE, LINK_DELETE, LINK_CANCEL -> {
+            case INIT, NODE_ADD, NODE_JOIN, LINK_CREATE, LINK_DELETE, LINK_CANCEL, REGION_ADD -> {
                 // nothing outside the database: links render their own files, nodes read the nodes table
             }
         }

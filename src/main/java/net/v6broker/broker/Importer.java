@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Bulk provisioning from CSV rows ({@code name,type,os,email}). Key generation, signing and PEM
+ * Bulk provisioning from CSV rows ({@code name,type,os,email,size}). Key generation, signing and PEM
  * encoding run on all cores, up to {@value #BATCHES_AHEAD} batches ahead of the database, which
  * takes each batch in one transaction; a crash loses at most the batch in flight and never leaves a
  * half-made client. Running more than one batch ahead keeps the issuing threads busy while the
@@ -82,13 +82,16 @@ public final class Importer {
             }
             first = false;
             String[] f = text.split(",", -1);
-            if (f.length < 2 || f.length > 4) {
-                return new Parsed(rows, Optional.of(new Failure(line, "expected 2 to 4 fields name,type[,os[,email]], found "
+            if (f.length < 2 || f.length > 5) {
+                return new Parsed(rows, Optional.of(new Failure(line, "expected 2 to 5 fields name,type[,os[,email[,size]]], found "
                         + f.length)));
             }
             try {
                 NewClient c = NewClient.parse(f[0].strip(), f[1].strip(), f.length > 2 ? f[2].strip() : null,
                         f.length > 3 ? f[3].strip() : null);
+                if (f.length > 4 && !f[4].isBlank()) {
+                    c = c.withSize(NewClient.parseSize(f[4]));
+                }
                 if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
                     return new Parsed(rows, Optional.of(new Failure(line, "name '" + c.name() + "' appears twice in the file")));
                 }

@@ -6,20 +6,30 @@ import java.util.Objects;
 import net.v6broker.config.Validation;
 import net.v6broker.client.ClientKind;
 import net.v6broker.client.ClientOs;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Region;
 
 /**
  * A validated request for a new client. The compact constructor is the whitelist.
  *
+ * @param size           the prefix length: 128 for a hermit; 64 (the default), 60, 56 or 48 for a
+ *                       subnet, which the plan must offer (a region of that size)
  * @param idempotencyKey the caller's key for this very request (HTTP {@code Idempotency-Key}): a
  *                       retry with the same key gets the client the first attempt made instead of
  *                       a conflict; null for none
  */
-public record NewClient(String name, ClientKind type, ClientOs os, String email, String idempotencyKey) {
+public record NewClient(String name, ClientKind type, int size, ClientOs os, String email, String idempotencyKey) {
     private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     public NewClient {
         Validation.name(name);
         Objects.requireNonNull(type, "type");
+        if (type == ClientKind.HERMIT && size != 128) {
+            throw new InvalidInputException("a hermit has one address (/128); --size is for subnets");
+        }
+        if (type == ClientKind.SUBNET && !Region.SIZES.contains(size)) {
+            throw new InvalidInputException("size " + size + " is not offered: accepted 64, 60, 56 or 48 (a subnet's prefix length)");
+        }
         os = os == null ? ClientOs.LINUX : os;
         email = Validation.email(email);
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
@@ -28,18 +38,44 @@ public record NewClient(String name, ClientKind type, ClientOs os, String email,
         }
     }
 
+    /** A hermit, or a subnet of the default size (/64). */
     public NewClient(String name, ClientKind type, ClientOs os, String email) {
-        this(name, type, os, email, null);
+        this(name, type, defaultSize(type), os, email, null);
+    }
+
+    /** The prefix length a client of this kind gets unless told: 128 for a hermit, 64 for a subnet. */
+    public static int defaultSize(ClientKind type) {
+        return type == ClientKind.HERMIT ? 128 : 64;
     }
 
     /** The same request under an idempotency key. */
     public NewClient withIdempotencyKey(String key) {
-        return new NewClient(name, type, os, email, key);
+        return new NewClient(name, type, size, os, email, key);
+    }
+
+    /** The same request for a prefix of another length. */
+    public NewClient withSize(int newSize) {
+        return new NewClient(name, type, newSize, os, email, idempotencyKey);
+    }
+
+    /** The pool its index comes from. */
+    public String pool() {
+        return AddressPlan.pool(type, size);
     }
 
     /** Whether {@code c} is what this request asks for (for a retried request). */
     boolean describes(Client c) {
-        return c.name().equalsIgnoreCase(name) && c.type() == type && c.os() == os && Objects.equals(c.email(), email);
+        return c.name().equalsIgnoreCase(name) && c.type() == type && c.assignment().prefix().length() == size && c.os() == os
+                && Objects.equals(c.email(), email);
+    }
+
+    /** A size as typed: "56" or "/56". */
+    public static int parseSize(String text) {
+        String t = text.trim();
+        if (!t.matches("/?[0-9]{1,3}")) {
+            throw new InvalidInputException("size " + Validation.quote(text) + ": accepted 64, 60, 56 or 48 (a subnet's prefix length)");
+        }
+        return Integer.parseInt(t.startsWith("/") ? t.substring(1) : t);
     }
 
     /** From text as typed, each field checked against its whitelist. */

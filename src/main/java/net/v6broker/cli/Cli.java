@@ -137,6 +137,7 @@ public final class Cli {
         m.put("link", LinkCommands::spec);
         m.put("doctor", DoctorCommand::spec);
         m.put("check", CheckCommand::spec);
+        m.put("plan", PlanCommand::spec);
         return Collections.unmodifiableMap(m);
     }
 

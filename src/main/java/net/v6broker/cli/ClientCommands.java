@@ -38,6 +38,7 @@ final class ClientCommands {
                         Broker::renew))
                 .sub(change(c, "delete", "deleted", "Revoke, remove from listings, and quarantine the prefix before reuse.",
                         Broker::delete))
+                .sub(resize(c))
                 .sub(importer(c))
                 .sub(ExportCommand.spec(c));
     }
@@ -69,13 +70,16 @@ final class ClientCommands {
             c.openStoreInBackground();
             c.loadCaInBackground();
             NewClient request = NewClient.parse(a.positional(0), a.value("--type"), a.value("--os"), a.value("--email"));
+            String size = a.value("--size");
+            request = size == null ? request : request.withSize(NewClient.parseSize(size));
             // the client's key needs no CA: made here, while the CA and the database load
             GeneratedKey key = GeneratedKey.generate(KeyType.parse(c.config().ca().keyType()), c.random());
             print(c, c.broker().add(request, key).value(), a.flag("--json"));
             return Cli.OK;
         }, "Add a client: allocate its address or prefix, issue its key and certificate.")
                 .positional("NAME", "Letters, digits, '.', '_', '-'; 1..64; no leading '.' or '-'.")
-                .required("--type", "hermit|subnet", "hermit: one /128; subnet: a routed /64.")
+                .required("--type", "hermit|subnet", "hermit: one /128; subnet: a routed prefix (/64 unless --size).")
+                .option("--size", "64|60|56|48", null, "A subnet's prefix length (default 64); the plan must offer it.")
                 .option("--os", "linux|windows|macos", "linux")
                 .option("--email", "E", null)
                 .flag("--json", "Print the client as JSON.");
@@ -145,6 +149,26 @@ final class ClientCommands {
                 .flag("--json", "Print the client as JSON afterwards.");
     }
 
+    private static Spec resize(Context c) {
+        return Spec.command("resize", a -> {
+            int size = NewClient.parseSize(a.value("--size"));
+            Client changed = c.broker().resize(a.positional(0), size).value();
+            if (a.flag("--json")) {
+                c.out.print(Home.toJson(ClientJson.of(changed, false)));
+            } else {
+                c.out.printf("resized: %s (%s, transfer %s); its old prefix stays in quarantine; export its profile"
+                        + " again for the new LAN address%n", changed.name(), changed.assignment().prefix(),
+                        changed.assignment().transferServer());
+            }
+            return Cli.OK;
+        }, "Give a subnet client a prefix of another size (the lowest free one); the old prefix stays in quarantine.",
+                "Its session is ended; on reconnecting it gets the new transfer address from the server. Export its",
+                "profile again ('client export'): the LAN address its up script sets is in the new prefix.")
+                .positional("NAME", null)
+                .required("--size", "64|60|56|48", "The new prefix length.")
+                .flag("--json", "Print the client as JSON afterwards.");
+    }
+
     private static Spec importer(Context c) {
         return Spec.command("import", a -> {
             Path file = Path.of(a.positional(0));
@@ -177,7 +201,7 @@ final class ClientCommands {
                         + " (the " + result.added() + " clients before it were added; nothing after it)");
             }
             return Cli.OK;
-        }, "Add many clients from a CSV file: name,type[,os[,email]] per line.")
+        }, "Add many clients from a CSV file: name,type[,os[,email[,size]]] per line (size: a subnet's, default 64).")
                 .positional("FILE.csv", null)
                 .option("--threads", "N", null, "Threads issuing certificates (default: all cores).");
     }

@@ -2,7 +2,9 @@ package net.v6broker.cli;
 
 import java.nio.file.Path;
 import net.v6broker.ca.KeyType;
-import net.v6broker.client.ClientKind;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Ipv6Prefix;
+import net.v6broker.ipam.Region;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.error.InvalidInputException;
@@ -12,6 +14,20 @@ import net.v6broker.openvpn.ServerDirs;
 /** {@code init}: a new broker home, or a further node of a broker on PostgreSQL. */
 final class InitCommand {
     private InitCommand() {
+    }
+
+    /** "64,56,48": prefix lengths, each a number. */
+    static java.util.List<Integer> parseSizes(String text) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String t = part.trim();
+            if (!t.matches("/?[0-9]{2}")) {
+                throw new InvalidInputException("--sizes '" + text + "': accepted a comma-separated list of 64, 60, 56 and 48,"
+                        + " such as 64,56,48");
+            }
+            out.add(Integer.parseInt(t.startsWith("/") ? t.substring(1) : t));
+        }
+        return out;
     }
 
     static Spec spec(Context c) {
@@ -36,11 +52,16 @@ final class InitCommand {
             KeyType type = KeyType.parse(a.value("--key-type"));
             BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
                     new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);
-            Home home = new HomeSetup(c.clock, c.random()).create(c.homeDir, config);
-            var plan = config.plan();
+            Ipv6Prefix p = AddressPlan.parsePrefix(prefix.trim());
+            String sizes = a.value("--sizes");
+            AddressPlan plan = AddressPlan.layout(p, sizes == null ? AddressPlan.defaultSizes(p.length()) : parseSizes(sizes));
+            Home home = new HomeSetup(c.clock, c.random()).create(c.homeDir, config, plan);
             c.out.printf("created broker home %s%n", home.dir());
-            c.out.printf("  prefix     %s (transfer %s, hermits %s, %d subnet /64s)%n", plan.prefix(),
-                    plan.transferNetwork(), plan.hermitNetwork(), plan.capacity(ClientKind.SUBNET));
+            c.out.printf("  prefix     %s (transfer %s, hermits %s)%n", plan.prefix(), plan.transferNetwork(), plan.hermitNetwork());
+            for (Region r : plan.regions()) {
+                c.out.printf("  /%-2d region %s .. %s (%d blocks)%n", r.size(), r.block(p, r.first()), r.block(p, r.last()),
+                        r.capacity());
+            }
             c.out.printf("  endpoint   %s%n", config.endpoint());
             c.out.printf("  CA         %s, key %s (mode 0600)%n", type.cliName(), home.caKey());
             return Cli.OK;
@@ -48,6 +69,8 @@ final class InitCommand {
                 .option("--join", "BUNDLE.tar.gz", null,
                         "Join an existing broker on PostgreSQL as a further node, from 'v6broker node add --out BUNDLE'.")
                 .option("--prefix", "P", null, "The broker's IPv6 prefix, /32 to /60 (e.g. 2001:db8:abba:f100::/56).")
+                .option("--sizes", "LIST", null, "The subnet sizes the plan offers, a region each, e.g. 64,56,48 (default:"
+                        + " 64; with 56 from a /48 prefix on, and 48 from a /40 on).")
                 .option("--endpoint", "HOST[:PORT]", null, "Where clients connect (UDP; port 1194 unless given).")
                 .option("--key-type", "TYPE", "ec", "ec (P-256, default), rsa (3072), rsa2048 or rsa3072.");
     }

@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,7 +29,10 @@ import net.v6broker.ca.TlsCryptKey;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.config.HomeException;
+import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Ipv6Prefix;
+import net.v6broker.ipam.Region;
+import net.v6broker.client.ClientKind;
 import net.v6broker.effects.EffectApplier;
 import net.v6broker.effects.Tunnels;
 import net.v6broker.openvpn.ServerDirs;
@@ -83,6 +88,9 @@ public final class HomeSetup {
             if (identity.isEmpty()) {
                 adopt(home, config, store, clock);
             }
+            if (!store.read(Tx::poolsRecorded)) {
+                adoptPlan(config, store, clock);
+            }
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -115,6 +123,31 @@ public final class HomeSetup {
         home.writeConfig(config.withBrokerId(recorded.brokerId()));
     }
 
+    /** Records the pools of a plan: the hermit pool and each region, with all their free indices. */
+    private static void recordPlan(Tx tx, AddressPlan plan, Instant now) throws SQLException {
+        tx.recordPool(AddressPlan.pool(ClientKind.HERMIT, 128), 128, AddressPlan.FIRST_HERMIT, AddressPlan.LAST_HERMIT, now);
+        for (Region r : plan.regions()) {
+            tx.recordPool(r.pool(), r.size(), r.first(), r.last(), now);
+        }
+    }
+
+    /**
+     * Records the pools of a database made before prefix sizes: the plan it always had (every /64
+     * between the transfer and the hermit /64), its free indices the ones no client or link holds.
+     */
+    private static void adoptPlan(BrokerConfig config, Store store, Clock clock) {
+        try {
+            store.inTransaction(tx -> {
+                if (!tx.poolsRecorded()) {
+                    recordPlan(tx, new AddressPlan(Ipv6Prefix.parse(config.prefix())), clock.instant());
+                }
+                return null;
+            });
+        } catch (UniqueViolation e) {
+            // another command of this home recorded them at the same moment
+        }
+    }
+
     private static void requireSamePrefix(Home home, BrokerConfig config, BrokerIdentity identity) {
         Ipv6Prefix stored = Ipv6Prefix.parse(identity.prefix());
         if (!stored.equals(Ipv6Prefix.parse(config.prefix()))) {
@@ -125,14 +158,23 @@ public final class HomeSetup {
         }
     }
 
-    /** Creates the home; refuses if it exists and is not an empty directory. */
+    /** Creates the home with the default address plan of its prefix ({@link AddressPlan#defaultSizes}). */
     public Home create(Path dir, BrokerConfig config) {
+        Ipv6Prefix p = AddressPlan.parsePrefix(config.prefix());
+        return create(dir, config, AddressPlan.layout(p, AddressPlan.defaultSizes(p.length())));
+    }
+
+    /** Creates the home with this address plan; refuses if it exists and is not an empty directory. */
+    public Home create(Path dir, BrokerConfig config, AddressPlan plan) {
+        if (!plan.prefix().equals(Ipv6Prefix.parse(config.prefix()))) {
+            throw new IllegalArgumentException("a plan of " + plan.prefix() + " for a broker of " + config.prefix());
+        }
         Home home = new Home(dir);
         refuseExisting(home.dir());
         Path staging = stagingFor(home, "init");
         try {
             Home tmp = new Home(staging);
-            populate(tmp, config);
+            populate(tmp, config, plan);
             Files.move(staging, home.dir(), StandardCopyOption.ATOMIC_MOVE);
             return home;
         } catch (IOException e) {
@@ -212,7 +254,7 @@ public final class HomeSetup {
         }
     }
 
-    private void populate(Home home, BrokerConfig requested) {
+    private void populate(Home home, BrokerConfig requested, AddressPlan plan) {
         BrokerConfig config = requested.brokerId() != null ? requested : requested.withBrokerId(BrokerConfig.newBrokerId(random));
         KeyType keyType = KeyType.parse(config.ca().keyType());
         CertificateAuthority ca = CertificateAuthority.create(keyType, config.ca().commonName(),
@@ -232,6 +274,7 @@ public final class HomeSetup {
                 tx.insertCertificate(new CertificateRow(Serials.hex(server.serial()), null, "server", "server",
                         server.notBefore(), server.notAfter(),
                         server.certificatePem(), null, clock.instant(), null));
+                recordPlan(tx, plan, clock.instant());
                 tx.appendEvent(clock.instant(), EventKind.INIT, null, null, "prefix " + config.prefix());
                 return null;
             });

@@ -178,6 +178,83 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
         return new AddressPlan(p, regions);
     }
 
+    /**
+     * The plan with a region of {@code size} added, from block {@code first} to {@code last}, or (both
+     * null) over the largest stretch of P no region, nor the transfer or hermit /64, holds, trimmed
+     * to whole blocks. No client is renumbered: the existing regions stay as they are.
+     *
+     * @throws InvalidInputException naming the problem when the size is offered already, unknown, or
+     *         the blocks overlap a region, the transfer or the hermit /64, or there is no room
+     */
+    public AddressPlan withRegion(int size, Long first, Long last) {
+        if (!Region.SIZES.contains(size)) {
+            throw new InvalidInputException("size /" + size + " is not offered; " + Region.ACCEPTED_SIZES);
+        }
+        if (hermitOnly()) {
+            throw new InvalidInputException("a /" + prefix.length() + " holds hermits only: no room for subnets");
+        }
+        if (region(size).isPresent()) {
+            throw new InvalidInputException("the plan has a /" + size + " region already: " + region(size).get().describe(prefix));
+        }
+        long perBlock = 1L << (64 - size);
+        if (size <= prefix.length()) {
+            throw new InvalidInputException("a /" + size + " does not fit in the broker's prefix " + prefix);
+        }
+        long lo;
+        long hi;
+        if (first == null && last == null) {
+            // the largest free stretch of /64s between the transfer /64, the regions and the hermit /64
+            List<Region> byStart = new ArrayList<>(regions);
+            byStart.sort(java.util.Comparator.comparingLong(Region::firstSlash64));
+            long bestLo = 0;
+            long bestBlocks = 0;
+            long from = 1;
+            List<long[]> gaps = new ArrayList<>();
+            for (Region r : byStart) {
+                gaps.add(new long[] {from, r.firstSlash64() - 1});
+                from = r.lastSlash64() + 1;
+            }
+            gaps.add(new long[] {from, slash64Count() - 2});
+            for (long[] g : gaps) {
+                long a = (g[0] + perBlock - 1) / perBlock; // first whole block
+                long b = (g[1] + 1) / perBlock - 1;        // last whole block
+                if (b >= a && b - a + 1 > bestBlocks) {
+                    bestBlocks = b - a + 1;
+                    bestLo = a;
+                }
+            }
+            if (bestBlocks == 0) {
+                throw new InvalidInputException("no free stretch of " + prefix + " holds a whole /" + size
+                        + " beside the regions " + sizes() + ": give --first and --last, or a smaller size");
+            }
+            lo = bestLo;
+            hi = bestLo + bestBlocks - 1;
+        } else if (first == null || last == null) {
+            throw new InvalidInputException("give both --first and --last (or neither: the largest free stretch)");
+        } else {
+            lo = first;
+            hi = last;
+        }
+        Region added = new Region(size, lo, hi);
+        List<Region> all = new ArrayList<>(regions);
+        all.add(added);
+        try {
+            return new AddressPlan(prefix, all);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("the /" + size + "s " + added.block(prefix, lo) + " .. " + added.block(prefix, hi)
+                    + " overlap a region (" + sizes() + "), the transfer or the hermit /64 of " + prefix
+                    + ": give blocks of a free stretch (see 'v6broker plan')");
+        }
+    }
+
+    /** The index of a block of {@code size} given as a prefix of that length inside P. */
+    public long blockIndex(int size, Ipv6Prefix block) {
+        if (block.length() != size || !prefix.contains(block)) {
+            throw new InvalidInputException(block + " is not a /" + size + " of the broker's prefix " + prefix);
+        }
+        return block.network().subtract(prefix.network()).shiftRight(128 - size).longValueExact();
+    }
+
     private static void checkRegions(Ipv6Prefix p, List<Region> regions) {
         long n = 1L << (64 - p.length());
         if (p.length() >= HERMIT_ONLY_FROM && !regions.isEmpty()) {
@@ -237,7 +314,7 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
     }
 
     /** The sizes of its regions, e.g. "/64, /56". */
-    private String sizes() {
+    public String sizes() {
         return String.join(", ", regions.stream().map(r -> "/" + r.size()).toList());
     }
 
@@ -281,7 +358,39 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
             throw new IllegalArgumentException("/" + region.size() + " index " + index + " outside "
                     + region.first() + ".." + region.last() + " of " + prefix);
         }
-        Ipv6Prefix block = region.block(prefix, index);
+        return block(region.size(), index);
+    }
+
+    /**
+     * The assignment of a stored client: its kind, size (128 for a hermit) and index. Needs no
+     * region: a block's number at its own length says where it is, whichever region it came from.
+     */
+    public Assignment assignment(ClientKind kind, int size, long index) {
+        if (kind == ClientKind.HERMIT) {
+            return assignment(kind, index);
+        }
+        if (!Region.SIZES.contains(size) || size <= prefix.length()) {
+            throw new IllegalArgumentException("a /" + size + " subnet in " + prefix);
+        }
+        long blocks = 1L << (size - prefix.length());
+        if (index < 0 || index >= blocks) {
+            throw new IllegalArgumentException("/" + size + " index " + index + " outside " + prefix);
+        }
+        return block(size, index);
+    }
+
+    /** The pool a client of this kind and size takes its index from: {@code hermit}, or its region's ({@link Region#pool}). */
+    public static String pool(ClientKind kind, int size) {
+        return kind == ClientKind.HERMIT ? "hermit" : Region.pool(size);
+    }
+
+    /** The same prefix with these regions (as the database records them). */
+    public AddressPlan withRegions(List<Region> recorded) {
+        return new AddressPlan(prefix, recorded);
+    }
+
+    private Assignment block(int size, long index) {
+        Ipv6Prefix block = new Ipv6Prefix(prefix.network().add(BigInteger.valueOf(index).shiftLeft(128 - size)), size);
         BigInteger transfer = slash64(0).network().add(transferIdentifier(block));
         return new Assignment(ClientKind.SUBNET, index, block,
                 new InterfaceAddress(transfer.add(BigInteger.ONE), 112),

@@ -57,6 +57,11 @@ public record Region(int size, long first, long last) {
 
     /** The allocation pool's name in the database: {@code subnet} for /64s (as before regions), else {@code subnet56}. */
     public String pool() {
+        return pool(size);
+    }
+
+    /** The pool of subnet blocks of a size. */
+    public static String pool(int size) {
         return size == 64 ? "subnet" : "subnet" + size;
     }
 

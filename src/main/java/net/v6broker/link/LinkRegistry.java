@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.ipam.Allocator;
+import net.v6broker.ipam.Region;
 import net.v6broker.ipam.Ipv6Prefix;
 import net.v6broker.client.ClientKind;
 import net.v6broker.store.ClientQuery;
@@ -74,14 +75,16 @@ public final class LinkRegistry {
         }
         Ipv6Prefix prefix = spec.prefix();
         Long index;
+        AddressPlan stored = plan.withRegions(tx.regions());
         if (prefix == null) {
-            Allocator allocator = new Allocator(plan, ClientKind.SUBNET, tx.taken(ClientKind.SUBNET, now));
+            Allocator allocator = new Allocator(stored, stored.requireRegion(64), tx.free("subnet", now));
             var a = allocator.next();
             prefix = a.prefix();
             index = a.index();
         } else if (plan.prefix().overlaps(prefix)) {
-            index = subnetIndex(prefix);
-            if (tx.taken(ClientKind.SUBNET, now).count(index, index) > 0) {
+            index = subnetIndex(stored, prefix);
+            tx.endQuarantines("subnet", now);
+            if (!tx.take("subnet", index)) {
                 throw new LinkConflictException("--prefix " + prefix + " is " + holder(tx, index, now)
                         + ": a link needs a free /64 (leave --prefix out to get the lowest free one)");
             }
@@ -99,22 +102,27 @@ public final class LinkRegistry {
         return resolved;
     }
 
-    /** The subnet index of a /64 inside the broker's prefix; refuses the transfer and hermit /64s. */
-    private long subnetIndex(Ipv6Prefix prefix) {
-        if (!plan.prefix().contains(prefix)) {
-            throw new LinkConflictException("--prefix " + prefix + " straddles the broker's prefix " + plan.prefix());
+    /** The index of a /64 of the plan's /64 region; refuses the transfer and hermit /64s and the larger sizes' regions. */
+    private static long subnetIndex(AddressPlan stored, Ipv6Prefix prefix) {
+        if (!stored.prefix().contains(prefix)) {
+            throw new LinkConflictException("--prefix " + prefix + " straddles the broker's prefix " + stored.prefix());
         }
-        long index = plan.indexOf(ClientKind.SUBNET, prefix);
-        if (index < plan.first(ClientKind.SUBNET) || index > plan.last(ClientKind.SUBNET)) {
+        long index = stored.indexOf(ClientKind.SUBNET, prefix);
+        if (index == 0 || index == stored.slash64Count() - 1) {
             throw new LinkConflictException("--prefix " + prefix + " is the broker's " + (index == 0 ? "transfer" : "hermit")
-                    + " /64 (" + (index == 0 ? plan.transferNetwork() : plan.hermitNetwork()) + "), not a subnet /64");
+                    + " /64 (" + (index == 0 ? stored.transferNetwork() : stored.hermitNetwork()) + "), not a subnet /64");
+        }
+        Region slash64s = stored.requireRegion(64);
+        if (index < slash64s.first() || index > slash64s.last()) {
+            throw new LinkConflictException("--prefix " + prefix + " lies outside " + slash64s.describe(stored.prefix())
+                    + ", where a link's /64 comes from");
         }
         return index;
     }
 
     /** Who holds a taken subnet index, for the message. */
     private String holder(Tx tx, long index, Instant now) throws SQLException {
-        List<ClientRow> client = tx.clients(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, index),
+        List<ClientRow> client = tx.clients(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, 64, index),
                 null), 0, 1);
         if (!client.isEmpty()) {
             return "the prefix of client '" + client.get(0).name() + "'";

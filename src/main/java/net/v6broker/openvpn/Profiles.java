@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import net.v6broker.broker.Client;
 import net.v6broker.ca.CaException;
 import net.v6broker.ca.Pem;
+import net.v6broker.ipam.Ipv6Prefix;
 import net.v6broker.config.Home;
 import net.v6broker.client.ClientOs;
 
@@ -144,7 +145,7 @@ final class Profiles {
                     + "netsh interface ipv6 set interface \"" + lan + "\" forwarding=enabled advertise=enabled\n"
                     + "netsh interface ipv6 show addresses \"" + lan + "\" | findstr /C:\"" + ip + " \" >nul || netsh interface ipv6 add address \""
                     + lan + "\" " + ip + "/64\n"
-                    + "netsh interface ipv6 add route " + tun.prefix() + " \"" + lan + "\" publish=yes >nul 2>&1\n"
+                    + "netsh interface ipv6 add route " + tun.lanNetwork() + " \"" + lan + "\" publish=yes >nul 2>&1\n"
                     + "exit /b 0\n");
         };
     }
@@ -163,7 +164,8 @@ final class Profiles {
             s.append("Your address  ").append(c.assignment().prefix().address())
                     .append(" (a public IPv6 address for this machine)\n");
         } else {
-            s.append("Your prefix   ").append(tun.prefix()).append(" (routed to you: a whole /64 for your LAN)\n")
+            s.append("Your prefix   ").append(tun.prefix()).append(tun.slash64s() == 1 ? " (routed to you: a whole /64 for your LAN)\n"
+                            : " (routed to you: " + tun.slash64s() + " /64s, one for each LAN)\n")
                     .append("LAN address   ").append(tun.lanAddress()).append(" on ").append(lanInterface)
                     .append(" (this machine is the LAN's IPv6 router)\n");
         }
@@ -204,12 +206,28 @@ final class Profiles {
         }
         if (!tun.hermit()) {
             s.append("\nYour LAN\n")
-                    .append("  Hosts on ").append(lanInterface).append(" get addresses from ").append(tun.prefix())
+                    .append("  Hosts on ").append(lanInterface).append(" get addresses from ").append(tun.lanNetwork())
                     .append(" once this machine sends router\n  advertisements for it ")
                     .append(os == ClientOs.WINDOWS ? "(the up script turns them on)." : "(Linux: radvd, with 'prefix "
-                            + tun.prefix() + "' on " + lanInterface + ").").append('\n')
-                    .append("  Or give them static addresses from ").append(tun.prefix()).append(" with ")
+                            + tun.lanNetwork() + "' on " + lanInterface + ").").append('\n')
+                    .append("  Or give them static addresses from ").append(tun.lanNetwork()).append(" with ")
                     .append(tun.lanIp()).append(" as their gateway.\n");
+            if (tun.slash64s() > 1) {
+                Ipv6Prefix second = tun.slash64(1);
+                Ipv6Prefix last = tun.slash64(tun.slash64s() - 1);
+                String example = Ipv6Prefix.format(second.network().add(java.math.BigInteger.ONE));
+                s.append("\nFurther LANs\n")
+                        .append("  ").append(second).append(" .. ").append(last).append(" (").append(tun.slash64s() - 1)
+                        .append(" /64s) are yours too, routed to this machine:\n")
+                        .append("  give each further LAN interface the ::1 of a /64 of them and announce that /64 there.\n")
+                        .append("  Linux, for a second LAN on eth2:\n")
+                        .append("    sudo ip -6 addr add ").append(example).append("/64 dev eth2\n")
+                        .append("    and in /etc/radvd.conf, one block per LAN:\n")
+                        .append("      interface eth2 { AdvSendAdvert on; prefix ").append(second).append(" { }; };\n")
+                        .append("  OpenWrt (odhcpd announces what an interface carries), for its 'lan':\n")
+                        .append("    uci set network.lan.ip6addr='").append(example).append("/64'\n")
+                        .append("    uci set dhcp.lan.ra='server'; uci commit; /etc/init.d/network reload\n");
+            }
         }
         return os == ClientOs.WINDOWS ? crlf(s.toString()) : s.toString();
     }
@@ -221,10 +239,15 @@ final class Profiles {
     /** manifest.json: field names are a contract with programs reading the archive (v6broker doctor reads it). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"name", "type", "layout", "server", "prefix", "tunnelAddress", "serverAddress", "routes",
-        "lanInterface", "lanAddress", "caFingerprint", "notBefore", "notAfter"})
+        "lanInterface", "lanAddress", "lanNetwork", "furtherLans", "caFingerprint", "notBefore", "notAfter"})
     record Manifest(String name, String type, String layout, Server server, String prefix, String tunnelAddress,
-                    String serverAddress, List<String> routes, String lanInterface, String lanAddress,
-                    String caFingerprint, String notBefore, String notAfter) {
+                    String serverAddress, List<String> routes, String lanInterface, String lanAddress, String lanNetwork,
+                    FurtherLans furtherLans, String caFingerprint, String notBefore, String notAfter) {
+    }
+
+    /** The /64s of a prefix larger than a /64 beyond the LAN's: for further LANs. */
+    @JsonPropertyOrder({"first", "last", "count"})
+    record FurtherLans(String first, String last, long count) {
     }
 
     @JsonPropertyOrder({"host", "port", "proto"})
@@ -234,7 +257,10 @@ final class Profiles {
     static String manifest(Client c, Tunnel tun, String lanInterface, String caCertificatePem) {
         return Home.toJson(new Manifest(tun.name(), tun.type().cliName(), tun.layout().cliName(),
                 new Server(tun.host(), tun.port(), "udp"), tun.prefix(), tun.tunnelAddress(), tun.serverAddress(),
-                tun.routes(), tun.hermit() ? null : lanInterface, tun.lanAddress(), fingerprint(caCertificatePem),
+                tun.routes(), tun.hermit() ? null : lanInterface, tun.lanAddress(), tun.lanNetwork(),
+                tun.hermit() || tun.slash64s() == 1 ? null
+                        : new FurtherLans(tun.slash64(1).toString(), tun.slash64(tun.slash64s() - 1).toString(), tun.slash64s() - 1),
+                fingerprint(caCertificatePem),
                 c.notBefore() == null ? null : c.notBefore().toString(), c.notAfter().toString()));
     }
 

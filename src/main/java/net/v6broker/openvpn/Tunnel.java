@@ -100,4 +100,20 @@ record Tunnel(String name, ClientKind type, Layout layout, String host, int port
     String lanIp() {
         return lanAddress == null ? null : lanAddress.substring(0, lanAddress.indexOf('/'));
     }
+
+    /** A subnet client's LAN /64: the first /64 of its prefix (the one its LAN address is in); null for a hermit. */
+    String lanNetwork() {
+        return hermit() ? null : slash64(0).toString();
+    }
+
+    /** How many /64s its prefix holds (1 for a /64). */
+    long slash64s() {
+        return 1L << (64 - Ipv6Prefix.parse(prefix).length());
+    }
+
+    /** The {@code k}-th /64 of its prefix. */
+    Ipv6Prefix slash64(long k) {
+        Ipv6Prefix p = Ipv6Prefix.parse(prefix);
+        return new Ipv6Prefix(p.network().add(BigInteger.valueOf(k).shiftLeft(64)), 64);
+    }
 }

@@ -239,29 +239,32 @@ public final class AccessTx {
      * consecutive indices (cell = index / span; all hermits in cell 0): held (by a client or a link)
      * and in quarantine.
      */
-    public record AllocationCell(ClientKind pool, long cell, long used, long quarantined) {
+    public record AllocationCell(String pool, int size, long cell, long used, long quarantined) {
     }
 
     /**
      * The pools' allocations (clients' and, in the subnet pool, links') counted per cell, by the
-     * database: at most one row per cell, whatever number of allocations it counts.
+     * database: at most one row per pool and cell, whatever number of allocations it counts. A
+     * block's cell is the one of its first /64 ({@code span} /64s a cell); a hermit's is 0.
      */
     public List<AllocationCell> allocationCells(Instant now, long span) throws SQLException {
         if (span < 1) {
             throw new IllegalArgumentException("span " + span + " < 1");
         }
-        try (PreparedStatement s = prepare("SELECT pool, CASE WHEN pool = 'hermit' THEN 0 ELSE pool_index / ? END AS cell, "
+        try (PreparedStatement s = prepare("SELECT a.pool, p.size, CASE WHEN a.pool = 'hermit' THEN 0 ELSE "
+                        + "a.pool_index * (CASE p.size WHEN 60 THEN 16 WHEN 56 THEN 256 WHEN 48 THEN 65536 ELSE 1 END) / ? END AS cell, "
                         + "sum(CASE WHEN q THEN 0 ELSE 1 END), sum(CASE WHEN q THEN 1 ELSE 0 END) FROM ("
                         + "SELECT pool, pool_index, reusable_at IS NOT NULL AS q FROM allocations "
                         + "WHERE reusable_at IS NULL OR reusable_at > ? "
                         + "UNION ALL SELECT 'subnet', pool_index, reusable_at IS NOT NULL FROM links "
                         + "WHERE pool_index IS NOT NULL AND (reusable_at IS NULL OR reusable_at > ?)) AS a "
-                        + "GROUP BY pool, cell ORDER BY pool, cell",
+                        + "JOIN pools p ON p.pool = a.pool "
+                        + "GROUP BY a.pool, p.size, cell ORDER BY a.pool, cell",
                 span, now.toEpochMilli(), now.toEpochMilli());
              ResultSet r = s.executeQuery()) {
             List<AllocationCell> out = new ArrayList<>();
             while (r.next()) {
-                out.add(new AllocationCell(ClientKind.parse(r.getString(1)), r.getLong(2), r.getLong(3), r.getLong(4)));
+                out.add(new AllocationCell(r.getString(1), r.getInt(2), r.getLong(3), r.getLong(4), r.getLong(5)));
             }
             return out;
         }

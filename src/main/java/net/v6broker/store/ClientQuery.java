@@ -17,8 +17,8 @@ public record ClientQuery(ClientStatus status, ClientKind type, String nameStart
     /** Every live client. */
     public static final ClientQuery ALL = new ClientQuery(null, null, null, null, null, null);
 
-    /** The client whose address or prefix is index {@code index} of pool {@code pool}. */
-    public record Holder(ClientKind pool, long index) {
+    /** The client whose address or prefix is index {@code index} of the pool of {@code pool} and {@code size} (128: hermits). */
+    public record Holder(ClientKind pool, int size, long index) {
         public Holder {
             Objects.requireNonNull(pool, "pool");
         }

@@ -11,7 +11,11 @@ public enum EventKind {
     INIT, ADD, REVOKE, SUSPEND, RESUME, RENEW, DELETE,
     /** a CRL was issued (with a revocation, when due, or on demand) */
     CRL,
-    NODE_ADD, NODE_JOIN, LINK_CREATE, LINK_DELETE, LINK_CANCEL;
+    NODE_ADD, NODE_JOIN, LINK_CREATE, LINK_DELETE, LINK_CANCEL,
+    /** a region of subnet blocks added to the plan ({@code plan add-region}) */
+    REGION_ADD,
+    /** a client given a prefix of another size ({@code client resize}) */
+    RESIZE;
 
     /** The stored text: the name in lower case with '-' ({@code node-add}). */
     public String dbName() {

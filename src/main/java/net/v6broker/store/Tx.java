@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import net.v6broker.client.ClientKind;
 import net.v6broker.ipam.Allocator;
+import net.v6broker.ipam.Region;
 
 /**
  * The typed operations of one transaction. SQL lives here and only here. Not thread-safe: it
@@ -32,7 +34,7 @@ import net.v6broker.ipam.Allocator;
  */
 public final class Tx {
     private static final String CLIENT_COLUMNS =
-            "id, name, type, os, email, status, pool_index, serial, created_at, updated_at, deleted_at";
+            "id, name, type, os, email, status, pool_index, size, serial, created_at, updated_at, deleted_at";
     private final Connection c;
     /** Bound parameters per query of {@link #liveNames}, well below SQLite's and PostgreSQL's limits. */
     private static final int NAMES_PER_QUERY = 500;
@@ -215,8 +217,9 @@ public final class Tx {
             args.add(successor(q.emailStart()));
         }
         if (q.holder() != null) {
-            w.append(" AND type = ? AND pool_index = ?");
+            w.append(" AND type = ? AND size = ? AND pool_index = ?");
             args.add(q.holder().pool().cliName());
+            args.add(q.holder().size());
             args.add(q.holder().index());
         }
         if (q.after() != null) {
@@ -232,21 +235,22 @@ public final class Tx {
         return start.substring(0, last) + (char) (start.charAt(last) + 1);
     }
 
-    public long insertClient(String name, ClientKind type, ClientOs os, String email, long poolIndex, String serial,
+    public long insertClient(String name, ClientKind type, int size, ClientOs os, String email, long poolIndex, String serial,
                              Instant now, String idempotencyKey) throws SQLException {
         try {
-            PreparedStatement s = reused("INSERT INTO clients (name, type, os, email, status, "
-                    + "pool_index, serial, created_at, updated_at, idempotency_key) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) "
+            PreparedStatement s = reused("INSERT INTO clients (name, type, size, os, email, status, "
+                    + "pool_index, serial, created_at, updated_at, idempotency_key) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) "
                     + "RETURNING id");
             s.setString(1, name);
             s.setString(2, type.cliName());
-            s.setString(3, os.cliName());
-            s.setString(4, email);
-            s.setLong(5, poolIndex);
-            s.setString(6, serial);
-            s.setLong(7, now.toEpochMilli());
+            s.setInt(3, size);
+            s.setString(4, os.cliName());
+            s.setString(5, email);
+            s.setLong(6, poolIndex);
+            s.setString(7, serial);
             s.setLong(8, now.toEpochMilli());
-            s.setString(9, idempotencyKey);
+            s.setLong(9, now.toEpochMilli());
+            s.setString(10, idempotencyKey);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);
@@ -264,6 +268,12 @@ public final class Tx {
         update("UPDATE clients SET serial = ?, updated_at = ? WHERE id = ?", serial, now.toEpochMilli(), clientId);
     }
 
+    /** A client's new prefix: its size and index in the pool of that size. */
+    public void resize(long clientId, int size, long poolIndex, Instant now) throws SQLException {
+        update("UPDATE clients SET size = ?, pool_index = ?, updated_at = ? WHERE id = ?", size, poolIndex, now.toEpochMilli(),
+                clientId);
+    }
+
     public void markDeleted(long clientId, Instant now) throws SQLException {
         update("UPDATE clients SET status = 'revoked', deleted_at = ?, updated_at = ? WHERE id = ?",
                 now.toEpochMilli(), now.toEpochMilli(), clientId);
@@ -277,91 +287,189 @@ public final class Tx {
         return count("SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL");
     }
 
-    // ---- allocations
+    // ---- pools and allocations
+
+    /** Whether the plan's pools are recorded (by init, or by the first command of a home made before sizes). */
+    public boolean poolsRecorded() throws SQLException {
+        return count("SELECT count(*) FROM pools") > 0;
+    }
 
     /**
-     * The taken indices of a pool as an {@link Allocator} asks about them, counted by the database;
-     * ends the pool's quarantines that are over first, as {@link #claim} requires.
+     * Records a pool of the plan (the hermit pool, or a region of subnet blocks) and its free
+     * intervals: every index from {@code first} to {@code last} that no allocation or link holds.
+     * A pool that exists already makes this throw {@link UniqueViolation}.
      */
-    public Allocator.Taken taken(ClientKind pool, Instant now) throws SQLException {
+    public void recordPool(String pool, int size, long first, long last, Instant now) throws SQLException {
+        try {
+            update("INSERT INTO pools (pool, size, first_index, last_index, created_at) VALUES (?, ?, ?, ?, ?)",
+                    pool, size, first, last, now.toEpochMilli());
+        } catch (SQLException e) {
+            throw translate("recording pool " + pool, e);
+        }
+        // the gaps between the taken indices (and before the first and after the last of them)
+        update("INSERT INTO allocation_free (pool, lo, hi) SELECT ?, t + 1, coalesce(nxt - 1, ?) FROM ("
+                + "SELECT t, lead(t) OVER (ORDER BY t) AS nxt FROM ("
+                + "SELECT CAST(? AS BIGINT) AS t "
+                + "UNION SELECT pool_index FROM allocations WHERE pool = ? AND pool_index BETWEEN ? AND ? "
+                + "UNION SELECT pool_index FROM links WHERE ? = 'subnet' AND pool_index BETWEEN ? AND ?) AS taken) AS gaps "
+                + "WHERE (nxt IS NULL AND t < ?) OR nxt > t + 1",
+                pool, last, first - 1, pool, first, last, pool, first, last, last);
+    }
+
+    /** The plan's regions of subnet blocks, as recorded. */
+    public List<Region> regions() throws SQLException {
+        List<Region> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT size, first_index, last_index FROM pools WHERE pool <> 'hermit' "
+                + "ORDER BY size DESC"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(new Region(r.getInt(1), r.getLong(2), r.getLong(3)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The free indices of a pool as an {@link Allocator} asks about them, from its free intervals;
+     * ends the pool's quarantines that are over first.
+     */
+    public Allocator.Free free(String pool, Instant now) throws SQLException {
         endQuarantines(pool, now);
-        return new Allocator.Taken() {
+        return new Allocator.Free() {
             @Override
-            public long count(long from, long to) {
+            public OptionalLong lowest() {
                 try {
-                    return countTaken(pool, from, to, now);
+                    PreparedStatement s = reused("SELECT min(lo) FROM allocation_free WHERE pool = ?");
+                    bind(s, pool);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        long v = r.getLong(1);
+                        return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+                    }
                 } catch (SQLException e) {
-                    throw translate("counting taken " + pool.cliName() + " indices", e);
+                    throw translate("reading the lowest free " + pool + " index", e);
                 }
             }
 
             @Override
-            public long highest() {
+            public void take(long index) {
                 try {
-                    return highestTaken(pool);
+                    if (!Tx.this.take(pool, index)) {
+                        throw new UniqueViolation(pool + " index " + index + " is taken");
+                    }
                 } catch (SQLException e) {
-                    throw translate("reading the highest " + pool.cliName() + " index", e);
+                    throw translate("taking " + pool + " index " + index, e);
                 }
             }
 
             @Override
-            public void took(long index) {
-                // the caller claims it (#claim) before it asks again
+            public long used() {
+                try {
+                    return countTaken(pool, 0, Long.MAX_VALUE, now);
+                } catch (SQLException e) {
+                    throw translate("counting taken " + pool + " indices", e);
+                }
             }
         };
     }
 
+    /** A run of free indices of a pool, {@code lo} to {@code hi}. */
+    public record Interval(long lo, long hi) {
+    }
+
+    /** A pool's free intervals in order (for checks and tests; an allocation asks {@link #free}). */
+    public List<Interval> freeIntervals(String pool) throws SQLException {
+        List<Interval> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT lo, hi FROM allocation_free WHERE pool = ? ORDER BY lo")) {
+            s.setString(1, pool);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Interval(r.getLong(1), r.getLong(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes {@code index} out of its pool's free intervals; false (and nothing changed) when it is in
+     * none: held, in quarantine, or outside the pool.
+     */
+    public boolean take(String pool, long index) throws SQLException {
+        long lo;
+        long hi;
+        PreparedStatement s = reused("SELECT lo, hi FROM allocation_free WHERE pool = ? AND lo <= ? ORDER BY lo DESC LIMIT 1");
+        bind(s, pool, index);
+        try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+                return false;
+            }
+            lo = r.getLong(1);
+            hi = r.getLong(2);
+        }
+        if (hi < index) {
+            return false;
+        }
+        if (lo == index && hi == index) {
+            update("DELETE FROM allocation_free WHERE pool = ? AND lo = ?", pool, lo);
+        } else if (lo == index) {
+            update("UPDATE allocation_free SET lo = ? WHERE pool = ? AND lo = ?", index + 1, pool, lo);
+        } else {
+            update("UPDATE allocation_free SET hi = ? WHERE pool = ? AND lo = ?", index - 1, pool, lo);
+            if (index < hi) {
+                update("INSERT INTO allocation_free (pool, lo, hi) VALUES (?, ?, ?)", pool, index + 1, hi);
+            }
+        }
+        return true;
+    }
+
     /**
      * How many indices of a pool from {@code from} to {@code to} are not free at {@code now}: held by
-     * a client or (subnet pool) a link, or still in quarantine. A range of the allocations' primary
-     * key, counted by the database, after {@link #endQuarantines} ran for the pool in this
-     * transaction (so that every allocation row left is taken).
+     * a client or (subnet pool) a link, or still in quarantine. For reports and checks: an
+     * allocation asks {@link #free}.
      */
-    public long countTaken(ClientKind pool, long from, long to, Instant now) throws SQLException {
+    public long countTaken(String pool, long from, long to, Instant now) throws SQLException {
         if (from > to) {
             return 0;
         }
-        PreparedStatement s = reused("SELECT (SELECT count(*) FROM allocations WHERE pool = ? AND pool_index BETWEEN ? AND ?) "
+        PreparedStatement s = reused("SELECT (SELECT count(*) FROM allocations WHERE pool = ? AND pool_index BETWEEN ? AND ? "
+                + "AND (reusable_at IS NULL OR reusable_at > ?)) "
                 + "+ (SELECT count(*) FROM links WHERE ? = 'subnet' AND pool_index BETWEEN ? AND ? "
                 + "AND (reusable_at IS NULL OR reusable_at > ?))");
-        bind(s, pool.cliName(), from, to, pool.cliName(), from, to, now.toEpochMilli());
+        bind(s, pool, from, to, now.toEpochMilli(), pool, from, to, now.toEpochMilli());
         try (ResultSet r = s.executeQuery()) {
             r.next();
             return r.getLong(1);
         }
     }
 
-    /** The highest index of a pool that an allocation row or (subnet pool) a link holds; -1 when none does. */
-    public long highestTaken(ClientKind pool) throws SQLException {
-        PreparedStatement s = reused("SELECT max(i) FROM (SELECT max(pool_index) AS i FROM allocations WHERE pool = ? "
-                + "UNION ALL SELECT max(pool_index) FROM links WHERE ? = 'subnet') AS taken");
-        bind(s, pool.cliName(), pool.cliName());
-        try (ResultSet r = s.executeQuery()) {
-            r.next();
-            long v = r.getLong(1);
-            return r.wasNull() ? -1 : v;
+    /**
+     * Ends every quarantine of {@code pool} that is over at {@code now}: those indices return to the
+     * pool's free intervals (a link's /64 too, which the link then no longer names). Run by
+     * {@link #free} before an allocation.
+     */
+    public void endQuarantines(String pool, Instant now) throws SQLException {
+        long t = now.toEpochMilli();
+        update("INSERT INTO allocation_free (pool, lo, hi) SELECT pool, pool_index, pool_index FROM allocations "
+                + "WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?", pool, t);
+        update("DELETE FROM allocations WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?", pool, t);
+        if (pool.equals("subnet")) {
+            update("INSERT INTO allocation_free (pool, lo, hi) SELECT 'subnet', pool_index, pool_index FROM links "
+                    + "WHERE pool_index IS NOT NULL AND reusable_at IS NOT NULL AND reusable_at <= ?", t);
+            update("UPDATE links SET pool_index = NULL WHERE pool_index IS NOT NULL AND reusable_at IS NOT NULL "
+                    + "AND reusable_at <= ?", t);
         }
     }
 
     /**
-     * Ends every quarantine of {@code pool} that is over at {@code now}: those indices are free
-     * again (every reader skips such rows). Run once per transaction before {@link #claim}.
+     * Records that a client holds an index it took from its pool's free intervals ({@link #free},
+     * {@link #take}); an index that is held or still in quarantine makes this throw {@link UniqueViolation}.
      */
-    public void endQuarantines(ClientKind pool, Instant now) throws SQLException {
-        update("DELETE FROM allocations WHERE pool = ? AND reusable_at IS NOT NULL AND reusable_at <= ?",
-                pool.cliName(), now.toEpochMilli());
-    }
-
-    /**
-     * Takes an index for a client, once {@link #endQuarantines} ran for the pool in this
-     * transaction; an index that is held or still in quarantine makes this throw {@link UniqueViolation}.
-     */
-    public void claim(ClientKind pool, long index, long clientId, Instant now) throws SQLException {
+    public void claim(String pool, long index, long clientId, Instant now) throws SQLException {
         try {
             update("INSERT INTO allocations (pool, pool_index, client_id, allocated_at) VALUES (?, ?, ?, ?)",
-                    pool.cliName(), index, clientId, now.toEpochMilli());
+                    pool, index, clientId, now.toEpochMilli());
         } catch (SQLException e) {
-            throw translate("claiming " + pool.cliName() + " index " + index, e);
+            throw translate("claiming " + pool + " index " + index, e);
         }
     }
 
@@ -369,19 +477,6 @@ public final class Tx {
     public void release(long clientId, Instant reusableAt) throws SQLException {
         update("UPDATE allocations SET reusable_at = ? WHERE client_id = ? AND reusable_at IS NULL",
                 reusableAt.toEpochMilli(), clientId);
-    }
-
-    /** Allocation rows (held and quarantined) per pool, for usage reports and checks. */
-    public long countAllocations(ClientKind pool, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM allocations WHERE pool = ? "
-                + "AND (reusable_at IS NULL OR reusable_at > ?)")) {
-            s.setString(1, pool.cliName());
-            s.setLong(2, now.toEpochMilli());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
     }
 
     // ---- links (laptop and site links: 'v6broker link create')
@@ -722,8 +817,8 @@ public final class Tx {
 
     private ClientRow clientRow(ResultSet r) throws SQLException {
         return new ClientRow(r.getLong(1), r.getString(2), ClientKind.parse(r.getString(3)), ClientOs.parse(r.getString(4)),
-                r.getString(5), ClientStatus.of(r.getString(6)), r.getLong(7), r.getString(8), instant(r, 9),
-                instant(r, 10), instant(r, 11));
+                r.getString(5), ClientStatus.of(r.getString(6)), r.getLong(7), r.getInt(8), r.getString(9), instant(r, 10),
+                instant(r, 11), instant(r, 12));
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {

@@ -6,6 +6,10 @@ import net.v6broker.error.BrokerException;
 public final class UniqueViolation extends BrokerException {
     private static final long serialVersionUID = 1L;
 
+    UniqueViolation(String message) {
+        super(Kind.CONFLICT, message);
+    }
+
     UniqueViolation(String message, Throwable cause) {
         super(Kind.CONFLICT, message, cause);
     }

@@ -55,7 +55,7 @@ final class PlanPage {
 
     /** The legend with the pools' numbers. */
     private static List<Pages.LegendItem> legend(PlanUsage u) {
-        long capacity = u.plan().capacity(ClientKind.SUBNET);
+        long capacity = u.subnetCapacity();
         return List.of(
                 new Pages.LegendItem("transfer", "transfer /64", u.plan().transferNetwork().toString()),
                 new Pages.LegendItem("hermit", "hermits", u.plan().hermitNetwork() + " · " + u.hermitsUsed() + " in use"),

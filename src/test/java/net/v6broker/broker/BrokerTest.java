@@ -159,6 +159,55 @@ abstract class BrokerTest {
         assertThat(add("h", ClientKind.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ff::100/128");
     }
 
+    private Client addSubnet(String name, int size) {
+        return t.broker.add(new NewClient(name, ClientKind.SUBNET, ClientOs.LINUX, null).withSize(size)).value();
+    }
+
+    @Test
+    void subnetsOfEachSizeComeLowestFirstFromTheirRegionWithTheirOwnTransferAndQuarantine() {
+        t.close();
+        t = open(dir.resolve("forty"), "2001:db8:ab00::/40", 30);
+        // the default plan of a /40: /64s in the lower half, /56s in the third quarter, /48s in the fourth
+        assertThat(t.broker.plan().regions()).extracting(net.v6broker.ipam.Region::size).containsExactly(64, 56, 48);
+        Client a = addSubnet("a", 56);
+        Client b = addSubnet("b", 56);
+        Client big = addSubnet("big", 48);
+        Client small = add("small", ClientKind.SUBNET);
+        assertThat(a.assignment().prefix()).hasToString("2001:db8:ab80::/56");
+        assertThat(b.assignment().prefix()).hasToString("2001:db8:ab80:100::/56");
+        assertThat(big.assignment().prefix()).hasToString("2001:db8:abc0::/48");
+        assertThat(small.assignment().prefix()).hasToString("2001:db8:ab00:1::/64");
+        // each /112 carries its block's first /64: no two share one, whatever their sizes
+        assertThat(a.assignment().transferServer()).hasToString("2001:db8:ab00::ab80:0:1/112");
+        assertThat(b.assignment().transferServer()).hasToString("2001:db8:ab00::ab80:100:1/112");
+        assertThat(big.assignment().transferServer()).hasToString("2001:db8:ab00::abc0:0:1/112");
+        assertThat(t.broker.show("big").assignment().prefix().length()).isEqualTo(48);
+        assertThatThrownBy(() -> addSubnet("sixty", 60)).hasMessageContaining("offers subnets of /64, /56, /48, not /60");
+
+        t.broker.delete("a");
+        assertThat(addSubnet("c", 56).assignment().prefix()).as("a's /56 stays in quarantine")
+                .hasToString("2001:db8:ab80:200::/56");
+        t.clock.advance(Duration.ofDays(31));
+        assertThat(addSubnet("d", 56).assignment().prefix()).as("then it is the lowest free one again")
+                .hasToString("2001:db8:ab80::/56");
+        assertThat(addSubnet("e", 56).assignment().prefix()).hasToString("2001:db8:ab80:300::/56");
+    }
+
+    @Test
+    void exhaustingARegionNamesItAndItsUsage() {
+        t.close();
+        t = open(dir.resolve("small"), "2001:db8:abba::/48", 30);
+        // a /48's /56 region: the upper half but its last /56 (which holds the hermit /64)
+        for (int i = 0; i < 127; i++) {
+            addSubnet("s" + i, 56);
+        }
+        assertThatThrownBy(() -> addSubnet("s127", 56)).isInstanceOf(PoolExhaustedException.class)
+                .hasMessage("subnet pool 2001:db8:abba::/48 exhausted: the /56 region (2001:db8:abba:8000::/56 .. "
+                        + "2001:db8:abba:fe00::/56) has 127 of 127 /56s in use");
+        assertThat(add("h", ClientKind.HERMIT).assignment().prefix()).hasToString("2001:db8:abba:ffff::100/128");
+        assertThat(add("n", ClientKind.SUBNET).assignment().prefix()).hasToString("2001:db8:abba:1::/64");
+    }
+
     @Test
     void aBatchStopsAtADuplicateAndKeepsTheRowsBeforeIt() {
         add("taken", ClientKind.HERMIT);
@@ -214,9 +263,9 @@ abstract class BrokerTest {
 
         assertThat(r.failure()).isEmpty();
         t.store.read(tx -> {
-            assertThat(tx.countTaken(ClientKind.SUBNET, 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(2);
-            assertThat(tx.countTaken(ClientKind.SUBNET, 1, 2, t.clock.instant())).isEqualTo(2);
-            assertThat(tx.countTaken(ClientKind.HERMIT, 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(1);
+            assertThat(tx.countTaken("subnet", 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(2);
+            assertThat(tx.countTaken("subnet", 1, 2, t.clock.instant())).isEqualTo(2);
+            assertThat(tx.countTaken("hermit", 0, Long.MAX_VALUE, t.clock.instant())).isEqualTo(1);
             for (int i = 0; i < reqs.size(); i++) {
                 CertificateRow row = tx.certificate(certs.get(i).serial()).orElseThrow();
                 assertThat(row.commonName()).isEqualTo(reqs.get(i).name());
@@ -335,9 +384,9 @@ abstract class BrokerTest {
                 .containsExactly("a", "a-z", "a.z", "a_z", "abc");
         // the holder of a pool index
         Client ab = t.broker.show("ab");
-        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, ab.assignment().index()),
+        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.SUBNET, 64, ab.assignment().index()),
                 null), 0, 50)).containsExactly("ab");
-        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.HERMIT, ab.assignment().index()),
+        assertThat(page(new ClientQuery(null, null, null, null, new ClientQuery.Holder(ClientKind.HERMIT, 128, ab.assignment().index()),
                 null), 0, 50)).doesNotContain("ab");
         // a keyset cursor, and the walk that reads batch after batch with it
         assertThat(page(ClientQuery.ALL.after("AB"), 0, 50)).containsExactly("abc", "b", "b0", "Zed");

@@ -28,14 +28,30 @@ final class TestBroker implements AutoCloseable {
 
     /** With {@code database} null: the embedded SQLite file; else that database (PostgreSQL). */
     TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database) {
-        config = new BrokerConfig(prefix, BrokerConfig.Endpoint.parse("vpn.example.net"), null,
-                new BrokerConfig.Clients(quarantineDays, 0), database);
+        this(dir, prefix, quarantineDays, database, true);
+    }
+
+    private TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database, boolean create) {
         SecureRandom random = new SecureRandom();
-        home = new HomeSetup(clock, random).create(dir.resolve("home"), config);
-        store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
+        if (create) {
+            BrokerConfig requested = new BrokerConfig(prefix, BrokerConfig.Endpoint.parse("vpn.example.net"), null,
+                    new BrokerConfig.Clients(quarantineDays, 0), database);
+            home = new HomeSetup(clock, random).create(dir.resolve("home"), requested);
+            config = home.loadConfig();
+            store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
+        } else {
+            home = new Home(dir.resolve("home"));
+            config = home.loadConfig();
+            store = HomeSetup.openDatabase(home, config, clock);
+        }
         CertificateAuthority ca = CertificateAuthority.load(home.read(home.caCertificate()), home.read(home.caKey()),
                 clock, random);
         broker = new Broker(config, store, () -> ca, clock, effects);
+    }
+
+    /** The broker of the home an earlier instance made under {@code dir}, opened as every command opens it. */
+    static TestBroker reopen(Path dir, String prefix, int quarantineDays) {
+        return new TestBroker(dir, prefix, quarantineDays, null, false);
     }
 
     @Override

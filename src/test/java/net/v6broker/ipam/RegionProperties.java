@@ -112,14 +112,14 @@ class RegionProperties {
         }
         if (lowest > region.last()) {
             Set<Long> before = Set.copyOf(in);
-            assertThatThrownBy(() -> new Allocator(plan, region, Allocator.inMemory(new TreeSet<>(in))).next())
+            assertThatThrownBy(() -> new Allocator(plan, region, Allocator.inMemory(region.first(), region.last(), in)).next())
                     .isInstanceOf(PoolExhaustedException.class)
                     .hasMessageContaining("the /" + region.size() + " region (")
                     .hasMessageContaining(region.capacity() + " of " + region.capacity() + " /" + region.size() + "s in use");
             assertThat(in).isEqualTo(before);
             return Optional.empty();
         }
-        Assignment a = new Allocator(plan, region, Allocator.inMemory(new TreeSet<>(in))).next();
+        Assignment a = new Allocator(plan, region, Allocator.inMemory(region.first(), region.last(), in)).next();
         assertThat(a.index()).as("lowest free block first").isEqualTo(lowest);
         Ipv6Prefix p = a.prefix();
         assertThat(p.length()).isEqualTo(region.size());

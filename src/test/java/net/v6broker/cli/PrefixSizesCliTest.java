@@ -1,0 +1,141 @@
+package net.v6broker.cli;
+
+import static net.v6broker.CliRunner.ok;
+import static net.v6broker.CliRunner.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.v6broker.CliRunner;
+import org.junit.jupiter.api.Test;
+
+/** Subnets of every size through the command line, on a /40 with the default plan. */
+class PrefixSizesCliTest extends WithHome {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    String prefix() {
+        return "2001:db8:ab00::/40";
+    }
+
+    @Test
+    void aSubnetOfEachSizeItsPlanAndAResizeThatQuarantinesTheOldPrefix() throws Exception {
+        JsonNode a = JSON.readTree(ok("client", "add", "site-a", "--type", "subnet", "--size", "56", "--json", "--home", h));
+        assertThat(a.get("prefix").asText()).isEqualTo("2001:db8:ab80::/56");
+        JsonNode b = JSON.readTree(ok("client", "add", "site-b", "--type", "subnet", "--size", "/48", "--json", "--home", h));
+        assertThat(b.get("prefix").asText()).isEqualTo("2001:db8:abc0::/48");
+        JsonNode shown = JSON.readTree(ok("client", "show", "site-a", "--json", "--home", h));
+        assertThat(shown.get("prefix").asText()).isEqualTo("2001:db8:ab80::/56");
+
+        String plan = ok("plan", "show", "--home", h);
+        assertThat(plan).contains("/56       2001:db8:ab80::/56 .. 2001:db8:abbf:ff00::/56: 16384 blocks, 1 in use, 0 in quarantine, 16383 free")
+                .contains("/48       2001:db8:abc0::/48 .. 2001:db8:abfe::/48: 63 blocks, 1 in use");
+        JsonNode pj = JSON.readTree(ok("plan", "show", "--json", "--home", h));
+        assertThat(pj.get("regions").get(1).get("size").asInt()).isEqualTo(56);
+        assertThat(pj.get("regions").get(1).get("used").asLong()).isEqualTo(1);
+
+        assertThat(ok("client", "resize", "site-a", "--size", "48", "--home", h))
+                .contains("resized: site-a (2001:db8:abc1::/48, transfer 2001:db8:ab00::abc1:0:1/112)");
+        assertThat(ok("plan", "show", "--home", h)).contains("16384 blocks, 0 in use, 1 in quarantine, 16383 free")
+                .contains("63 blocks, 2 in use");
+        // the quarantined /56 is not handed out again
+        JsonNode c = JSON.readTree(ok("client", "add", "site-c", "--type", "subnet", "--size", "56", "--json", "--home", h));
+        assertThat(c.get("prefix").asText()).isEqualTo("2001:db8:ab80:100::/56");
+    }
+
+    @Test
+    void aSlash56sFilesRouteTheWholePrefixAndItsArchiveNamesTheFurtherLans() throws Exception {
+        ok("client", "add", "campus", "--type", "subnet", "--size", "56", "--home", h);
+        java.nio.file.Path shared = dir.resolve("shared");
+        ok("server", "config", "--home", h, "--layout", "shared", "--out", shared.toString());
+        assertThat(java.nio.file.Files.readString(shared.resolve("ccd/campus"))).contains("iroute-ipv6 2001:db8:ab80::/56");
+        java.nio.file.Path pc = dir.resolve("pc");
+        ok("server", "config", "--home", h, "--layout", "per-client", "--out", pc.toString());
+        assertThat(java.nio.file.Files.readString(pc.resolve("campus.up"))).contains("ip -6 route add 2001:db8:ab80::/56 via 2001:db8:ab00::ab80:0:2 dev \"$1\"");
+        java.nio.file.Path tar = dir.resolve("campus.tar.gz");
+        ok("client", "export", "campus", "--home", h, "--format", "tar.gz", "--lan-if", "eth1", "--out", tar.toString());
+        net.v6broker.openvpn.Unpacked a = net.v6broker.openvpn.Unpacked.tarGz(java.nio.file.Files.readAllBytes(tar));
+        assertThat(a.text("campus/up.sh")).contains("2001:db8:ab80::1/64 dev eth1");
+        assertThat(a.text("campus/README.txt")).contains("routed to you: 256 /64s, one for each LAN")
+                .contains("get addresses from 2001:db8:ab80::/64")
+                .contains("2001:db8:ab80:1::/64 .. 2001:db8:ab80:ff::/64 (255 /64s) are yours too")
+                .contains("prefix 2001:db8:ab80:1::/64 { }")
+                .contains("uci set network.lan.ip6addr='2001:db8:ab80:1::1/64'");
+        JsonNode m = JSON.readTree(a.text("campus/manifest.json"));
+        assertThat(m.get("prefix").asText()).isEqualTo("2001:db8:ab80::/56");
+        assertThat(m.get("lanNetwork").asText()).isEqualTo("2001:db8:ab80::/64");
+        assertThat(m.get("furtherLans").get("count").asLong()).isEqualTo(255);
+        assertThat(m.get("furtherLans").get("last").asText()).isEqualTo("2001:db8:ab80:ff::/64");
+    }
+
+    @Test
+    void badSizesAreRefusedNamingTheAcceptedOnesAndAddNothing() {
+        CliRunner.Run r = run("client", "add", "x", "--type", "subnet", "--size", "57", "--home", h);
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("accepted 64, 60, 56 or 48");
+        r = run("client", "add", "x", "--type", "subnet", "--size", "60", "--home", h);
+        assertThat(r.err()).contains("offers subnets of /64, /56, /48, not /60");
+        r = run("client", "add", "x", "--type", "hermit", "--size", "64", "--home", h);
+        assertThat(r.err()).contains("a hermit has one address (/128)");
+        r = run("client", "add", "x", "--type", "subnet", "--size", "5;6", "--home", h);
+        assertThat(r.err()).contains("accepted 64, 60, 56 or 48");
+        assertThat(ok("client", "list", "--home", h)).doesNotContain("x ");
+    }
+
+    @Test
+    void aRegionAddedLaterServesItsSizeAndRenumbersNobody() throws Exception {
+        JsonNode before = JSON.readTree(ok("client", "add", "n1", "--type", "subnet", "--json", "--home", h));
+        CliRunner.Run overlap = run("plan", "add-region", "--size", "60", "--first", "2001:db8:ab00:10::/60", "--last",
+                "2001:db8:ab00:20::/60", "--home", h);
+        assertThat(overlap.code()).isNotZero();
+        assertThat(overlap.err()).contains("overlap a region");
+        // the default /40 layout leaves the last /48 free but for the hermit /64: the largest free stretch
+        assertThat(ok("plan", "add-region", "--size", "60", "--home", h))
+                .contains("added the /60 region (2001:db8:abff::/60 .. 2001:db8:abff:ffe0::/60): 4095 blocks");
+        JsonNode sixty = JSON.readTree(ok("client", "add", "s60", "--type", "subnet", "--size", "60", "--json", "--home", h));
+        assertThat(sixty.get("prefix").asText()).isEqualTo("2001:db8:abff::/60");
+        assertThat(run("plan", "add-region", "--size", "60", "--home", h).err()).contains("has a /60 region already");
+        assertThat(run("plan", "add-region", "--size", "47", "--home", h).err()).contains("accepted sizes: 64, 60, 56, 48");
+        JsonNode after = JSON.readTree(ok("client", "show", "n1", "--json", "--home", h));
+        assertThat(after.get("prefix")).isEqualTo(before.get("prefix"));
+    }
+
+    @Test
+    void importTakesASizeColumnAndRefusesABadOneNamingTheLine() throws Exception {
+        java.nio.file.Path csv = dir.resolve("sites.csv");
+        java.nio.file.Files.write(csv, java.util.List.of("name,type,os,email,size", "big,subnet,linux,,48", "mid,subnet,,,56",
+                "small,subnet", "h,hermit"));
+        ok("client", "import", csv.toString(), "--home", h);
+        assertThat(JSON.readTree(ok("client", "show", "big", "--json", "--home", h)).get("prefix").asText())
+                .isEqualTo("2001:db8:abc0::/48");
+        assertThat(JSON.readTree(ok("client", "show", "mid", "--json", "--home", h)).get("prefix").asText())
+                .isEqualTo("2001:db8:ab80::/56");
+        assertThat(JSON.readTree(ok("client", "show", "small", "--json", "--home", h)).get("prefix").asText())
+                .isEqualTo("2001:db8:ab00:1::/64");
+        java.nio.file.Path bad = dir.resolve("bad.csv");
+        java.nio.file.Files.write(bad, java.util.List.of("x1,subnet,linux,,56", "x2,subnet,linux,,57"));
+        CliRunner.Run r = run("client", "import", bad.toString(), "--home", h);
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("line 2").contains("accepted 64, 60, 56 or 48");
+        assertThat(ok("client", "list", "--home", h)).contains("x1").doesNotContain("x2");
+    }
+
+    @Test
+    void initTakesTheSizesAndPrintsItsRegions() {
+        String out = ok("init", "--home", dir.resolve("h2").toString(), "--prefix", "2001:db8:cd00::/40", "--endpoint",
+                "vpn.example.net", "--sizes", "64,60");
+        assertThat(out).contains("/64 region 2001:db8:cd00:1::/64 .. 2001:db8:cd7f:ffff::/64")
+                .contains("/60 region 2001:db8:cd80::/60 .. 2001:db8:cdff:ffe0::/60");
+        String h2 = dir.resolve("h2").toString();
+        JsonNode c = null;
+        try {
+            c = JSON.readTree(ok("client", "add", "s", "--type", "subnet", "--size", "60", "--json", "--home", h2));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(c.get("prefix").asText()).isEqualTo("2001:db8:cd80::/60");
+        assertThat(run("init", "--home", dir.resolve("h3").toString(), "--prefix", "2001:db8:cd00::/40", "--endpoint",
+                "vpn.example.net", "--sizes", "56").err()).contains("the sizes must include 64");
+        assertThat(dir.resolve("h3")).doesNotExist();
+    }
+}
