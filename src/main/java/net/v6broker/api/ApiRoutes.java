@@ -32,7 +32,8 @@ import net.v6broker.store.SessionRow;
 public final class ApiRoutes {
     public static final String PREFIX = "/api/v1";
     private static final Set<String> CLIENT_FIELDS = Set.of("name", "type", "size", "os", "email");
-    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("name", "email", "type", "os", "reason");
+    private static final Set<String> SUBSCRIBE_FIELDS = Set.of("name", "email", "type", "size", "os", "reason");
+    private static final Set<String> APPROVE_FIELDS = Set.of("size");
     private final Services s;
     private final Auth auth;
     private final Subscriptions subscriptions;
@@ -175,8 +176,9 @@ public final class ApiRoutes {
             throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Json.Body b = body(ctx, SUBSCRIBE_FIELDS);
+        Integer size = b.integer("size");
         Subscriptions.Submitted sub = subscriptions.submit(b.required("name"), b.required("email"), b.required("type"),
-                b.text("os"), b.required("reason"));
+                size == null ? null : size.toString(), b.text("os"), b.required("reason"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", sub.request().id());
         m.put("status", sub.request().status());
@@ -199,8 +201,8 @@ public final class ApiRoutes {
 
     private void approve(Context ctx) {
         Auth.Operator op = auth.operator(ctx);
-        emptyBody(ctx);
-        RequestRow r = subscriptions.approve(id(ctx), op.name());
+        Integer size = body(ctx, APPROVE_FIELDS).integer("size");
+        RequestRow r = subscriptions.approve(id(ctx), op.name(), size);
         Map<String, Object> m = SubscriptionViews.json(r);
         m.put("clientDetail", subscriptions.clientOf(r).map(c -> ClientJson.of(c, false)).orElse(null));
         json(ctx, 200, m);

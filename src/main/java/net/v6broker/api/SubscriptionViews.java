@@ -42,6 +42,7 @@ public final class SubscriptionViews {
         req.put("id", r.id());
         req.put("name", r.name());
         req.put("type", r.type().cliName());
+        req.put("size", r.size());
         req.put("os", r.os().cliName());
         req.put("status", r.status());
         req.put("createdAt", r.createdAt().toString());
@@ -53,6 +54,7 @@ public final class SubscriptionViews {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("name", c.name());
             t.put("type", c.type().cliName());
+            t.put("size", c.assignment().prefix().length());
             t.put("status", c.status().dbName());
             t.put("prefix", c.assignment().prefix().toString());
             t.put("transferServer", c.assignment().transferServer().toString());
@@ -83,6 +85,7 @@ public final class SubscriptionViews {
         m.put("name", r.name());
         m.put("email", r.email());
         m.put("type", r.type().cliName());
+        m.put("size", r.size());
         m.put("os", r.os().cliName());
         m.put("reason", r.reason());
         m.put("status", r.status());

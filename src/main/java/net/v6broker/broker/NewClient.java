@@ -23,18 +23,22 @@ public record NewClient(String name, ClientKind type, int size, ClientOs os, Str
 
     public NewClient {
         Validation.name(name);
-        Objects.requireNonNull(type, "type");
-        if (type == ClientKind.HERMIT && size != 128) {
-            throw new InvalidInputException("a hermit has one address (/128); --size is for subnets");
-        }
-        if (type == ClientKind.SUBNET && !Region.SIZES.contains(size)) {
-            throw new InvalidInputException("size " + size + " is not offered: accepted 64, 60, 56 or 48 (a subnet's prefix length)");
-        }
+        checkSize(Objects.requireNonNull(type, "type"), size);
         os = os == null ? ClientOs.LINUX : os;
         email = Validation.email(email);
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidInputException("invalid Idempotency-Key " + Validation.quote(idempotencyKey)
                     + ": accepted 8..64 letters, digits, '_' and '-' (a UUID, say)");
+        }
+    }
+
+    /** Refuses a size a client of this kind cannot have anywhere: a hermit has a /128, a subnet one of {@link Region#SIZES}. */
+    public static void checkSize(ClientKind type, int size) {
+        if (type == ClientKind.HERMIT && size != 128) {
+            throw new InvalidInputException("a hermit has one address (/128); a size is only for a subnet");
+        }
+        if (type == ClientKind.SUBNET && !Region.SIZES.contains(size)) {
+            throw new InvalidInputException("size " + size + " is not offered: accepted 64, 60, 56 or 48 (a subnet's prefix length)");
         }
     }
 

@@ -52,8 +52,13 @@ public final class Subscriptions {
     public record Submitted(RequestRow request, String token) {
     }
 
-    /** Validates and stores a pending request. */
-    public Submitted submit(String name, String email, String type, String os, String reason) {
+    /**
+     * Validates and stores a pending request.
+     *
+     * @param size the prefix length asked for as typed ("56", "/56"); null or blank for the kind's
+     *     default (a hermit's /128, a subnet's /64). A subnet's size must be one the plan offers.
+     */
+    public Submitted submit(String name, String email, String type, String size, String os, String reason) {
         Validation.name(name);
         if (email == null || email.isEmpty()) {
             throw new InvalidInputException("an e-mail address is required: accepted a plain address like alice@example.net");
@@ -61,6 +66,7 @@ public final class Subscriptions {
         Validation.email(email);
         ClientKind kind = ClientKind.parse(type);
         ClientOs clientOs = os == null || os.isBlank() ? ClientOs.LINUX : ClientOs.parse(os);
+        int asked = offered(kind, size == null || size.isBlank() ? NewClient.defaultSize(kind) : NewClient.parseSize(size));
         if (reason == null || reason.isBlank()) {
             throw new InvalidInputException("a reason is required: say in a sentence what the tunnel is for");
         }
@@ -76,7 +82,7 @@ public final class Subscriptions {
                 throw new BrokerException(BrokerException.Kind.CONFLICT, "a request for the name " + Validation.quote(name)
                         + " is already waiting for approval");
             }
-            long id = tx.access().insertRequest(name, email, kind, clientOs, why, hash, now);
+            long id = tx.access().insertRequest(name, email, kind, asked, clientOs, why, hash, now);
             return tx.access().request(id).orElseThrow();
         });
         return new Submitted(row, token);
@@ -99,10 +105,13 @@ public final class Subscriptions {
      * Approves a pending request: in one transaction it is marked approved (so two operators cannot
      * both approve it), the client is added and linked to it. If the client cannot be added (the name
      * taken meanwhile, the pool exhausted) nothing changes and the request stays pending.
+     *
+     * @param size the prefix length to grant, null for the one asked for
      */
-    public RequestRow approve(long id, String operator) {
+    public RequestRow approve(long id, String operator, Integer size) {
         RequestRow pending = request(id);
-        NewClient nc = new NewClient(pending.name(), pending.type(), pending.os(), pending.email());
+        int granted = size == null ? pending.size() : offered(pending.type(), size);
+        NewClient nc = new NewClient(pending.name(), pending.type(), granted, pending.os(), pending.email(), null);
         Credentials cert = broker.issue(nc.name());
         Broker.retryingUniqueViolations(() -> broker.commit((tx, r) -> {
             if (!tx.access().decide(id, "approved", operator, r.now)) {
@@ -114,6 +123,15 @@ public final class Subscriptions {
             return c;
         }));
         return request(id);
+    }
+
+    /** The size if a client of this kind can have it here: a hermit's /128, a subnet's region of the plan. */
+    private int offered(ClientKind kind, int size) {
+        NewClient.checkSize(kind, size);
+        if (kind == ClientKind.SUBNET) {
+            broker.plan().requireRegion(size);
+        }
+        return size;
     }
 
     public RequestRow reject(long id, String operator) {

@@ -449,7 +449,8 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
     public record Held(ClientKind pool, int size, long index) {
     }
 
-    private Ipv6Prefix slash64(long index) {
+    /** The /64 numbered {@code index} in P (0 is its first). */
+    public Ipv6Prefix slash64(long index) {
         return new Ipv6Prefix(prefix.network().add(BigInteger.valueOf(index).multiply(SLASH64)), 64);
     }
 

@@ -20,7 +20,7 @@ import net.v6broker.client.ClientKind;
 public final class AccessTx {
     private static final String REQUEST_COLUMNS = "id, name, email, type, os, reason, status, created_at, decided_at, "
             + "decided_by, client_id, client_name, link_expires_at, link_used_at, link_hash IS NOT NULL, links_issued, "
-            + "links_window_start";
+            + "links_window_start, size";
     private final Connection c;
 
     AccessTx(Connection c) {
@@ -91,25 +91,29 @@ public final class AccessTx {
 
     // ---- subscription requests
 
-    /** A subscriber's request as stored (without its secrets' hashes). */
-    public record RequestRow(long id, String name, String email, ClientKind type, ClientOs os, String reason, String status,
-                             Instant createdAt, Instant decidedAt, String decidedBy, Long clientId, String clientName,
-                             Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued, int linksIssued,
+    /**
+     * A subscriber's request as stored (without its secrets' hashes). {@code size} is the prefix
+     * length asked for (128 for a hermit); the approved client's is what was granted.
+     */
+    public record RequestRow(long id, String name, String email, ClientKind type, int size, ClientOs os, String reason,
+                             String status, Instant createdAt, Instant decidedAt, String decidedBy, Long clientId,
+                             String clientName, Instant linkExpiresAt, Instant linkUsedAt, boolean linkIssued, int linksIssued,
                              Instant linksWindowStart) {
     }
 
     /** Stores a pending request; a pending one of the same name makes this throw {@link UniqueViolation}. */
-    public long insertRequest(String name, String email, ClientKind type, ClientOs os, String reason, String subscriberHash,
-                              Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO subscription_requests (name, email, type, os, reason, "
-                + "status, subscriber_hash, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id")) {
+    public long insertRequest(String name, String email, ClientKind type, int size, ClientOs os, String reason,
+                              String subscriberHash, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO subscription_requests (name, email, type, size, os, reason, "
+                + "status, subscriber_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id")) {
             s.setString(1, name);
             s.setString(2, email);
             s.setString(3, type.cliName());
-            s.setString(4, os.cliName());
-            s.setString(5, reason);
-            s.setString(6, subscriberHash);
-            s.setLong(7, now.toEpochMilli());
+            s.setInt(4, size);
+            s.setString(5, os.cliName());
+            s.setString(6, reason);
+            s.setString(7, subscriberHash);
+            s.setLong(8, now.toEpochMilli());
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);
@@ -224,7 +228,7 @@ public final class AccessTx {
                 long cid = r.getLong(11);
                 Long clientId = r.wasNull() ? null : cid;
                 out.add(new RequestRow(r.getLong(1), r.getString(2), r.getString(3), ClientKind.parse(r.getString(4)),
-                        ClientOs.parse(r.getString(5)), r.getString(6), r.getString(7), instant(r, 8), instant(r, 9),
+                        r.getInt(18), ClientOs.parse(r.getString(5)), r.getString(6), r.getString(7), instant(r, 8), instant(r, 9),
                         r.getString(10), clientId, r.getString(12), instant(r, 13), instant(r, 14), r.getBoolean(15),
                         r.getInt(16), instant(r, 17)));
             }
@@ -268,6 +272,56 @@ public final class AccessTx {
             }
             return out;
         }
+    }
+
+    /** Live and quarantined blocks of a pool in one square of the region picture: {@code span} blocks from {@code cell * span}. */
+    public record RegionCell(long cell, long used, long quarantined) {
+    }
+
+    /**
+     * The blocks {@code from..to} of a pool that are not free at {@code now}, counted per group of
+     * {@code span} (cell = index / span): held by a client or a link, and in quarantine. One row per
+     * cell that is not free, from the pool's primary key.
+     */
+    public List<RegionCell> regionCells(String pool, long from, long to, long span, Instant now) throws SQLException {
+        if (span < 1) {
+            throw new IllegalArgumentException("span " + span + " < 1");
+        }
+        try (PreparedStatement s = prepare("SELECT pool_index / ? AS cell, sum(CASE WHEN q THEN 0 ELSE 1 END), "
+                        + "sum(CASE WHEN q THEN 1 ELSE 0 END) FROM ("
+                        + "SELECT pool_index, reusable_at IS NOT NULL AS q FROM allocations WHERE pool = ? "
+                        + "AND pool_index BETWEEN ? AND ? AND (reusable_at IS NULL OR reusable_at > ?) "
+                        + "UNION ALL SELECT pool_index, reusable_at IS NOT NULL FROM links WHERE ? = 'subnet' "
+                        + "AND pool_index BETWEEN ? AND ? AND (reusable_at IS NULL OR reusable_at > ?)) AS a "
+                        + "GROUP BY cell ORDER BY cell",
+                span, pool, from, to, now.toEpochMilli(), pool, from, to, now.toEpochMilli());
+             ResultSet r = s.executeQuery()) {
+            List<RegionCell> out = new ArrayList<>();
+            while (r.next()) {
+                out.add(new RegionCell(r.getLong(1), r.getLong(2), r.getLong(3)));
+            }
+            return out;
+        }
+    }
+
+    /** Who holds each block {@code from..to} of the subnet pool of {@code size}: live clients by name, links as "link NAME". */
+    public java.util.Map<Long, String> holders(int size, long from, long to) throws SQLException {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        try (PreparedStatement s = prepare("SELECT pool_index, name FROM clients WHERE type = 'subnet' AND size = ? "
+                + "AND pool_index BETWEEN ? AND ? AND deleted_at IS NULL", size, from, to); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.put(r.getLong(1), r.getString(2));
+            }
+        }
+        if (size == 64) {
+            try (PreparedStatement s = prepare("SELECT pool_index, name FROM links WHERE pool_index BETWEEN ? AND ? "
+                    + "AND deleted_at IS NULL", from, to); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getLong(1), "link " + r.getString(2));
+                }
+            }
+        }
+        return out;
     }
 
     // ---- helpers

@@ -41,7 +41,8 @@ final class Pages {
     record Button(String action, String label, String cssClass) {
     }
 
-    record Subscribe(Frame frame) {
+    /** The public form; {@code sizes} are the subnet sizes the plan offers. */
+    record Subscribe(Frame frame, List<Integer> sizes) {
     }
 
     record Received(Frame frame, String name, long id, String token) {
@@ -71,7 +72,7 @@ final class Pages {
     record Pager(long from, long to, long total, String previous, String next) {
     }
 
-    record Dashboard(Frame frame, String done, List<Stat> stats, List<RequestRow> pending, String q, String status,
+    record Dashboard(Frame frame, String done, List<Stat> stats, List<RequestRow> pending, List<Integer> sizes, String q, String status,
                      String type, List<ClientLine> clients, Pager pager) {
     }
 
@@ -79,15 +80,32 @@ final class Pages {
                       List<SessionRow> sessions) {
     }
 
-    /** One square of the address plan; {@code opacity} null for full colour, {@code title} null for none. */
-    record Cell(int x, int y, String kind, String opacity, String title) {
+    /**
+     * One square of a region's picture; {@code opacity} null for full colour, {@code href} null when
+     * it is a single block (a group opens as a window of its own).
+     */
+    record Cell(int x, int y, String kind, String opacity, String title, String href) {
     }
 
     record LegendItem(String kind, String label, String detail) {
     }
 
-    record Plan(Frame frame, String prefix, String note, List<LegendItem> legend, int width, int height, int size,
-                List<Cell> cells) {
+    /** One part of P in the layout strip, to scale (a tiny part is drawn a few pixels wide). */
+    record Segment(int x, int width, String kind, String title, String href) {
+    }
+
+    /** One line of the layout table: a part of P and what it holds. */
+    record LayoutRow(String kind, String label, String range, String capacity, String used, String quarantined, String free,
+                     String href, boolean shown) {
+    }
+
+    /** The picture of one region (or a window of it). */
+    record RegionView(String title, String note, String zoomOut, int width, int height, int size, List<Cell> cells) {
+    }
+
+    /** The address plan page: P's layout, then one region's picture (null for a hermit-only plan). */
+    record Plan(Frame frame, String prefix, String note, List<LayoutRow> layout, int stripWidth, List<Segment> strip,
+                List<LegendItem> legend, RegionView view) {
     }
 
     record ErrorPage(Frame frame, String code, String message) {
@@ -98,6 +116,12 @@ final class Pages {
         StringOutput html = new StringOutput();
         TEMPLATES.render(template, page, new Shown(html));
         return html.toString();
+    }
+
+    /** What a subnet of this size holds, as a subscriber reads it: "one network (/64)", "256 networks of /64". */
+    static String networks(int size) {
+        long n = 1L << (64 - size);
+        return n == 1 ? "one network (/64)" : String.format(Locale.ROOT, "%,d networks of /64", n);
     }
 
     /** A byte count as people read it: 512 B, 1.5 KiB, 3.2 GiB. */

@@ -7,7 +7,6 @@ import net.v6broker.error.InvalidInputException;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,12 @@ import net.v6broker.api.PlanUsage;
 import net.v6broker.api.RateLimiter;
 import net.v6broker.api.Services;
 import net.v6broker.api.SubscriptionViews;
+import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Subscriptions;
+import net.v6broker.ipam.AddressPlan;
+import net.v6broker.ipam.Region;
+import net.v6broker.api.RegionUsage;
+import java.time.Instant;
 import net.v6broker.api.Traffic;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
@@ -29,7 +33,6 @@ import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
 import net.v6broker.client.ClientStatus;
-import net.v6broker.store.ClientQuery;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -65,7 +68,7 @@ final class WebRoutes {
 
     void register(JavalinDefaultRoutingApi app) {
         app.get("/", ctx -> ctx.redirect(sessions.current(ctx).map(x -> x.operator() != null ? "/admin" : "/my").orElse("/subscribe")));
-        app.get("/subscribe", ctx -> html(ctx, 200, "subscribe.jte", new Pages.Subscribe(frame(ctx, "Subscribe", null))));
+        app.get("/subscribe", ctx -> html(ctx, 200, "subscribe.jte", new Pages.Subscribe(frame(ctx, "Subscribe", null), offeredSizes())));
         app.post("/subscribe", this::subscribe);
         app.get("/status", ctx -> html(ctx, 200, "status.jte", new Pages.StatusForm(frame(ctx, "My tunnel", null))));
         app.post("/status", this::status);
@@ -101,7 +104,7 @@ final class WebRoutes {
             throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Subscriptions.Submitted sub = subscriptions.submit(ctx.formParam("name"), ctx.formParam("email"),
-                ctx.formParam("type"), ctx.formParam("os"), ctx.formParam("reason"));
+                ctx.formParam("type"), ctx.formParam("size"), ctx.formParam("os"), ctx.formParam("reason"));
         html(ctx, 201, "received.jte", new Pages.Received(frame(ctx, "Request received", null), sub.request().name(),
                 sub.request().id(), sub.token()));
     }
@@ -215,8 +218,13 @@ final class WebRoutes {
                     live.map(x -> Pages.bytes(x.bytesIn())).orElse(""), live.map(x -> Pages.bytes(x.bytesOut())).orElse("")));
         }
         html(ctx, 200, "dashboard.jte", new Pages.Dashboard(frame(ctx, "Dashboard", op), done(ctx), stats,
-                subscriptions.list("pending", 0, 50), l.q(), l.status() == null ? "" : l.status().dbName(),
+                subscriptions.list("pending", 0, 50), offeredSizes(), l.q(), l.status() == null ? "" : l.status().dbName(),
                 l.type() == null ? "" : l.type().cliName(), lines, pager(l, page)));
+    }
+
+    /** The subnet sizes the plan offers, largest block last (64, 60, 56, 48 as far as it has them). */
+    private List<Integer> offeredSizes() {
+        return s.broker().plan().regions().stream().map(Region::size).sorted(java.util.Comparator.reverseOrder()).toList();
     }
 
     /** The message of a change just made (after its redirect), if short enough to be one. */
@@ -299,20 +307,35 @@ final class WebRoutes {
         } catch (NumberFormatException e) {
             throw new InvalidInputException("request id " + Validation.quote(idText) + " is not a number");
         }
-        RequestRow r = approve ? subscriptions.approve(id, op) : subscriptions.reject(id, op);
+        String size = ctx.formParam("size");
+        RequestRow r = approve ? subscriptions.approve(id, op, size == null || size.isBlank() ? null : NewClient.parseSize(size))
+                : subscriptions.reject(id, op);
         ctx.redirect("/admin?done=" + url("request " + r.id() + " (" + r.name() + ") " + r.status()));
     }
 
+    /** The plan page: {@code ?region=56} picks a region (default: the /64s), {@code &from=K&to=L} a window of its blocks. */
     private void plan(Context ctx) {
         String op = operator(ctx);
-        PlanUsage usage = PlanUsage.of(s.broker().plan(), s.store(), s.clock().instant());
-        Map<Long, String> names = new HashMap<>();
-        if (usage.span() == 1) { // one /64 a cell: the plan has at most MAX_CELLS of them, so this page holds every subnet
-            for (Client c : s.broker().page(ClientQuery.ALL.withType(ClientKind.SUBNET), 0, PlanUsage.MAX_CELLS).items()) {
-                names.put(c.assignment().index(), c.name());
-            }
+        AddressPlan plan = s.broker().plan();
+        Instant now = s.clock().instant();
+        PlanUsage usage = PlanUsage.of(plan, s.store(), now);
+        String region = ctx.queryParam("region");
+        RegionUsage view = null;
+        if (region != null || !plan.regions().isEmpty()) {
+            int size = region == null ? offeredSizes().get(0) : NewClient.parseSize(region);
+            view = RegionUsage.of(plan, size, block("from", ctx.queryParam("from")), block("to", ctx.queryParam("to")), s.store(), now);
         }
-        html(ctx, 200, "plan.jte", PlanPage.of(frame(ctx, "Address plan", op), usage, names));
+        html(ctx, 200, "plan.jte", PlanPage.of(frame(ctx, "Address plan", op), usage, view));
+    }
+
+    private static Long block(String what, String text) {
+        if (text == null) {
+            return null;
+        }
+        if (!text.matches("[0-9]{1,18}")) {
+            throw new InvalidInputException(what + " " + Validation.quote(text) + ": accepted a block number (digits)");
+        }
+        return Long.parseLong(text);
     }
 
     // ---- rendering

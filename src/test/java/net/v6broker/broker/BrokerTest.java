@@ -194,6 +194,32 @@ abstract class BrokerTest {
     }
 
     @Test
+    void thePlanPictureCountsARegionsBlocksPerSquareAndNamesTheirHolders() {
+        t.close();
+        t = open(dir.resolve("picture"), "2001:db8:ab00::/40", 30);
+        for (String n : new String[] {"a", "b", "c", "d", "e"}) {
+            addSubnet(n, 56);
+        }
+        t.broker.delete("b");
+        java.time.Instant now = t.clock.instant();
+        // 16,384 /56s in squares of four: a, (b), c, d in the first, e in the second
+        net.v6broker.api.RegionUsage whole = net.v6broker.api.RegionUsage.of(t.broker.plan(), 56, null, null, t.store, now);
+        assertThat(whole.span()).isEqualTo(4);
+        assertThat(whole.squares().get(0)).extracting("used", "quarantined").containsExactly(3L, 1L);
+        assertThat(whole.squares().get(1)).extracting("used", "quarantined").containsExactly(1L, 0L);
+        assertThat(whole.squares().get(2).free()).isTrue();
+        long first = t.broker.plan().region(56).orElseThrow().first();
+        net.v6broker.api.RegionUsage opened = net.v6broker.api.RegionUsage.of(t.broker.plan(), 56, first, first + 7, t.store, now);
+        assertThat(opened.span()).isEqualTo(1);
+        assertThat(opened.holders()).containsOnly(java.util.Map.entry(first, "a"), java.util.Map.entry(first + 2, "c"),
+                java.util.Map.entry(first + 3, "d"), java.util.Map.entry(first + 4, "e"));
+        assertThat(opened.squares().get(1)).extracting("used", "quarantined").containsExactly(0L, 1L);
+        t.clock.advance(Duration.ofDays(31));
+        assertThat(net.v6broker.api.RegionUsage.of(t.broker.plan(), 56, first, first + 7, t.store, t.clock.instant())
+                .squares().get(1).free()).as("b's quarantine is over").isTrue();
+    }
+
+    @Test
     void exhaustingARegionNamesItAndItsUsage() {
         t.close();
         t = open(dir.resolve("small"), "2001:db8:abba::/48", 30);

@@ -2,6 +2,7 @@ package net.v6broker.web;
 
 import net.v6broker.CliRunner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 import net.v6broker.api.ApiServer;
 import net.v6broker.api.Limits;
 import net.v6broker.api.PlanUsage;
+import net.v6broker.api.RegionUsage;
 import net.v6broker.ipam.AddressPlan;
 import net.v6broker.store.Store;
 import org.junit.jupiter.api.AfterEach;
@@ -219,28 +221,58 @@ class WebFormsTest {
     }
 
     @Test
-    void aSlash48PlanIsDrawnAs4096CellsEachWithItsFillRatio() {
-        Path home48 = dir.resolve("h48");
-        assertThat(CliRunner.run("init", "--home", home48.toString(), "--prefix", "2001:db8:abba::/48", "--endpoint",
+    void aSlash32PlanIsDrawnRegionByRegionWithLargeBlocksAsBlocksAndGroupsThatOpen() {
+        Path home32 = dir.resolve("h32");
+        assertThat(CliRunner.run("init", "--home", home32.toString(), "--prefix", "2001:db8::/32", "--endpoint",
                 "vpn.example.net").code()).isZero();
-        for (int i = 0; i < 20; i++) {
-            CliRunner.run("client", "add", "n" + i, "--type", "subnet", "--home", home48.toString());
+        for (String[] c : new String[][] {{"a", "64"}, {"b", "64"}, {"c", "64"}, {"d", "56"}, {"e", "48"}, {"f", "48"}}) {
+            assertThat(CliRunner.run("client", "add", c[0], "--type", "subnet", "--size", c[1], "--home", home32.toString()).code())
+                    .isZero();
         }
-        try (Store store = Store.openSqlite(home48.resolve("broker.db"))) {
-            PlanUsage u = PlanUsage.of(AddressPlan.parse("2001:db8:abba::/48"), store, Instant.now());
-            assertThat(u.cells()).hasSize(4096);
-            assertThat(u.span()).isEqualTo(16);
-            assertThat(u.cells().get(0).kind()).isEqualTo(PlanUsage.Kind.TRANSFER);
-            // subnet indices 1..20: 1..15 share the first block with the transfer /64, 16..20 fill 5 of the second
-            assertThat(u.cells().get(0).used()).isEqualTo(15);
-            assertThat(u.cells().get(1).used()).isEqualTo(5);
-            assertThat(u.cells().get(1).fill()).isEqualTo(5 / 16.0);
-            assertThat(u.cells().get(2).kind()).isEqualTo(PlanUsage.Kind.FREE);
-            assertThat(u.cells().get(4095).kind()).isEqualTo(PlanUsage.Kind.HERMIT);
-            assertThat(u.blockPrefix(u.cells().get(1))).isEqualTo("2001:db8:abba:10::/60");
-            String svg = Pages.render("plan.jte", PlanPage.of(new Pages.Frame("Address plan", "op", "x"), u, java.util.Map.of()));
-            assertThat(svg).contains("2001:db8:abba:10::/60: 5 of 16 /64s in use");
-            assertThat(svg.split("<rect").length - 1).isEqualTo(4096);
+        assertThat(CliRunner.run("client", "delete", "f", "--home", home32.toString()).code()).isZero(); // quarantined
+        try (Store store = Store.openSqlite(home32.resolve("broker.db"))) {
+            AddressPlan plan = store.read(tx -> AddressPlan.parse("2001:db8::/32").withRegions(tx.regions()));
+            Instant now = Instant.now();
+            // the /64 region, 2^31 - 1 blocks: 4,096 squares of 2^19 /64s (a /45 each); the first holds a, b and c
+            RegionUsage r64 = RegionUsage.of(plan, 64, null, null, store, now);
+            assertThat(r64.squares()).hasSize(4096);
+            assertThat(r64.span()).isEqualTo(1L << 19);
+            assertThat(r64.squares().get(0).used()).isEqualTo(3);
+            assertThat(r64.prefix(r64.squares().get(0))).hasToString("2001:db8::/45");
+            // its first square opened: 524,287 blocks in 4,096 squares of 128 /64s; opened again, one square a /64
+            RegionUsage window = RegionUsage.of(plan, 64, 1L, (1L << 19) - 1, store, now);
+            assertThat(window.span()).isEqualTo(128);
+            RegionUsage single = RegionUsage.of(plan, 64, 1L, 127L, store, now);
+            assertThat(single.span()).isEqualTo(1);
+            assertThat(single.squares()).hasSize(127);
+            assertThat(single.holders()).containsEntry(1L, "a").containsEntry(3L, "c");
+            // a /48 is one block of the /48 region: 16,383 of them, in squares of four
+            RegionUsage r48 = RegionUsage.of(plan, 48, null, null, store, now);
+            assertThat(r48.span()).isEqualTo(4);
+            assertThat(r48.squares()).hasSize(4096);
+            assertThat(r48.squares().get(0).used()).isEqualTo(1);
+            assertThat(r48.squares().get(0).quarantined()).isEqualTo(1);
+            assertThat(r48.squares().get(4095).blocks()).isEqualTo(3); // the hermit /64's /48 is left out
+            RegionUsage r48Opened = RegionUsage.of(plan, 48, 49152L, 49155L, store, now);
+            assertThat(r48Opened.holders()).containsEntry(49152L, "e");
+
+            String html = Pages.render("plan.jte", PlanPage.of(new Pages.Frame("Address plan", "op", "x"),
+                    PlanUsage.of(plan, store, now), r48));
+            assertThat(html).contains("2001:db8:c000::/46: 1 of 4 /48s in use, 1 quarantined",
+                    "href=\"/admin/plan?region=48&amp;from=49152&amp;to=49155\"", "2001:db8:c000::/48 .. 2001:db8:fffe::/48");
+            assertThat(html.split("class=\"cell ").length - 1).isEqualTo(4096);
+            // the strip holds the transfer /64, the three regions, the rest of the last /48 and the hermit /64,
+            // each a few pixels at least
+            assertThat(html.split("class=\"part ").length - 1).isEqualTo(6);
+            assertThat(html).contains("2001:db8:ffff::/64 .. 2001:db8:ffff:fffe::/64 (65,535 /64s)");
+            String opened = Pages.render("plan.jte", PlanPage.of(new Pages.Frame("Address plan", "op", "x"),
+                    PlanUsage.of(plan, store, now), r48Opened));
+            assertThat(opened).contains("2001:db8:c000::/48: e", "2001:db8:c001::/48: quarantined", "Whole region");
+
+            assertThatThrownBy(() -> RegionUsage.of(plan, 60, null, null, store, now))
+                    .hasMessageContaining("offers subnets of /64, /56, /48, not /60");
+            assertThatThrownBy(() -> RegionUsage.of(plan, 48, 1L, 2L, store, now))
+                    .hasMessageContaining("accepted block numbers from 49152 to 65534");
         }
     }
 }
