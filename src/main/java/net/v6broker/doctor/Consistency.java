@@ -175,13 +175,19 @@ public final class Consistency {
         for (KernelRoutes.Route r : in.routes().routes()) {
             Ipv6Prefix d = r.destination();
             boolean tunnel = r.device().startsWith("tun");
-            if (!tunnel || !plan.prefix().contains(d) || d.equals(plan.prefix()) || d.length() < 64
-                    || d.equals(plan.transferNetwork()) || d.equals(plan.hermitNetwork()) || plan.transferNetwork().contains(d)) {
+            if (!tunnel || !plan.prefix().contains(d) || d.equals(plan.prefix()) || d.equals(plan.hermitNetwork())
+                    || (!plan.hermitOnly() && plan.transferNetwork().contains(d))) {
                 continue;
             }
             Client c = byPrefix.get(d);
             String route = "kernel route " + d + " dev " + r.device();
-            if (c == null) {
+            Client part = c == null ? holderOf(byPrefix, d) : null;
+            if (part != null) {
+                out.add(new Mismatch(part.name(), route + " is only part of its " + part.assignment().prefix()
+                        + ": the rest of the prefix is not routed to it", "the per-client up script routes the whole prefix: "
+                        + "remove this route (sudo ip -6 route del " + d + " dev " + r.device() + ") and restart its instance "
+                        + "(systemctl restart v6broker-openvpn@" + part.name() + "); was it resized?"));
+            } else if (c == null) {
                 out.add(new Mismatch(d.toString(), route + " leads to no client: no live client holds this prefix",
                         "remove it (sudo ip -6 route del " + d + " dev " + r.device() + "); a per-client instance of a deleted "
                                 + "client may still run: stop it"));
@@ -194,6 +200,19 @@ public final class Consistency {
                                 + r.device() + ")"));
             }
         }
+    }
+
+    /** The subnet client whose prefix holds {@code d} and is shorter than it, if any: one lookup per size. */
+    private static Client holderOf(Map<Ipv6Prefix, Client> byPrefix, Ipv6Prefix d) {
+        for (int size : net.v6broker.ipam.Region.SIZES) {
+            if (size < d.length()) {
+                Client c = byPrefix.get(Ipv6Prefix.of(d.network(), size));
+                if (c != null && c.assignment().prefix().length() == size) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /** The daemon's record of this node's sessions against OpenVPN's list. */

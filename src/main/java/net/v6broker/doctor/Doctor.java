@@ -116,6 +116,15 @@ public final class Doctor {
                     : Finding.fail(m.lanInterface() + " does not carry " + m.lanAddress(), "add it: sudo ip -6 addr add "
                             + m.lanAddress() + " dev " + m.lanInterface() + " (up.sh does it); if your LAN interface is not "
                             + m.lanInterface() + ", export the profile again with --lan-if"));
+            String loopProbe = m.loopProbe();
+            if (loopProbe != null) {
+                String lvia = routeDevice(loopProbe);
+                boolean loops = lvia != null && (lvia.equals(dev) || lvia.startsWith("tun") || lvia.startsWith("utun"));
+                f.add(loops ? Finding.fail("traffic for the unused /64s of " + m.prefix() + " (to " + loopProbe + ") goes back into "
+                                + "the tunnel (" + lvia + "): it loops between here and the server",
+                                "sudo ip -6 route add unreachable " + m.prefix() + " (up.sh does it)")
+                        : Finding.ok("traffic for the unused /64s of " + m.prefix() + " stops here, not back into the tunnel"));
+            }
         }
 
         String server = m.serverAddress().startsWith("fe80:") && dev != null ? m.serverAddress() + "%" + dev : m.serverAddress();

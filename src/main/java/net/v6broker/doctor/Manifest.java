@@ -26,11 +26,13 @@ import net.v6broker.config.Validation;
  * @param serverAddress what the client pings through the tunnel ({@code fe80::1} for a per-client hermit)
  * @param lanInterface  a subnet client's LAN interface; null for a hermit
  * @param lanAddress    a subnet client's {@code S::1/64}; null for a hermit
+ * @param prefix        a subnet client's delegated prefix ({@code S/56}); null for a hermit and in
+ *                      archives made before sizes (all /64s)
  * @param notBefore     the certificate's start; null in archives made before it was recorded
  */
 public record Manifest(String name, boolean subnet, String serverHost, int serverPort, String tunnelAddress,
                        String serverAddress, List<String> routes, String lanInterface, String lanAddress,
-                       Instant notBefore, Instant notAfter) {
+                       String prefix, Instant notBefore, Instant notAfter) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
@@ -50,6 +52,11 @@ public record Manifest(String name, boolean subnet, String serverHost, int serve
                         + " is not an interface name (1..15 letters, digits, '_', '.', '-')");
             }
             lanAddress = interfaceAddress("lanAddress", lanAddress);
+            if (prefix != null) {
+                prefix("prefix", prefix);
+            }
+        } else {
+            prefix = null;
         }
         if (notAfter == null) {
             throw new ManifestException("manifest: notAfter is missing");
@@ -77,12 +84,30 @@ public record Manifest(String name, boolean subnet, String serverHost, int serve
             m.path("routes").forEach(r -> routes.add(r.asText()));
             return new Manifest(text(m, "name"), type.equals("subnet"), text(server, "host"), server.path("port").asInt(0),
                     text(m, "tunnelAddress"), text(m, "serverAddress"), routes, optional(m, "lanInterface"),
-                    optional(m, "lanAddress"), instant(m, "notBefore"), instant(m, "notAfter"));
+                    optional(m, "lanAddress"), optional(m, "prefix"), instant(m, "notBefore"), instant(m, "notAfter"));
         } catch (ManifestException e) {
             throw new ManifestException(file + ": " + e.getMessage(), e);
         } catch (InvalidInputException e) {
             throw new ManifestException(file + ": manifest holds an invalid value: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * For a delegated prefix larger than a /64, {@code ::1} in its last /64: where the doctor asks
+     * whether traffic for the /64s no LAN uses stops here or loops back into the tunnel; null otherwise.
+     */
+    public String loopProbe() {
+        if (prefix == null) {
+            return null;
+        }
+        IPAddress p = new IPAddressString(prefix).getAddress();
+        int length = p.getNetworkPrefixLength();
+        if (length >= 64) {
+            return null;
+        }
+        java.math.BigInteger last = p.toPrefixBlock().getLower().getValue().add(java.math.BigInteger.ONE.shiftLeft(128 - length))
+                .subtract(java.math.BigInteger.ONE.shiftLeft(64)).add(java.math.BigInteger.ONE);
+        return new inet.ipaddr.ipv6.IPv6Address(last).toCanonicalString();
     }
 
     /** The tunnel address without its length. */

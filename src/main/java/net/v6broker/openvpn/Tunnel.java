@@ -106,6 +106,18 @@ record Tunnel(String name, ClientKind type, Layout layout, String host, int port
         return hermit() ? null : slash64(0).toString();
     }
 
+    /**
+     * An address in the last /64 of a prefix larger than a /64 ({@code ::1} there), which no LAN
+     * uses unless the site gave that /64 one: where the doctor asks whether traffic for the unused
+     * /64s stops at the router or loops back into the tunnel. Null for a hermit and a /64.
+     */
+    String loopProbe() {
+        if (hermit() || slash64s() == 1) {
+            return null;
+        }
+        return Profiles.rfc5952(new InterfaceAddress(slash64(slash64s() - 1).network().add(BigInteger.ONE), 128).address());
+    }
+
     /** How many /64s its prefix holds (1 for a /64). */
     long slash64s() {
         return 1L << (64 - Ipv6Prefix.parse(prefix).length());

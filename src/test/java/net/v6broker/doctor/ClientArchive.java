@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import net.v6broker.broker.Client;
 import net.v6broker.ca.CertificateAuthority;
@@ -41,11 +42,23 @@ final class ClientArchive {
 
     /** A subnet (index 1) or hermit client on the documentation prefix, exported for the shared layout, into dir. */
     static Path unpack(Path dir, ClientKind type, Instant notBefore, Instant notAfter) {
-        IssuedCertificate cert = CA.issueClient("site", Duration.ofDays(10));
         long index = type == ClientKind.HERMIT ? AddressPlan.FIRST_HERMIT : 1;
-        Client c = new Client(7, "site", type, ClientOs.LINUX, null, ClientStatus.ACTIVE, PLAN.assignment(type, index), "01",
+        return unpack(dir, PLAN, type, PLAN.assignment(type, index), notBefore, notAfter);
+    }
+
+    /** A subnet client with the first block of the /{@code size} region of a /40's default plan. */
+    static Path unpackSubnet(Path dir, int size, Instant notBefore, Instant notAfter) {
+        AddressPlan plan = AddressPlan.layout(net.v6broker.ipam.Ipv6Prefix.parse("2001:db8:ab00::/40"), List.of(64, 56, 48));
+        net.v6broker.ipam.Region r = plan.requireRegion(size);
+        return unpack(dir, plan, ClientKind.SUBNET, plan.assignment(r, r.first()), notBefore, notAfter);
+    }
+
+    private static Path unpack(Path dir, AddressPlan plan, ClientKind type, net.v6broker.ipam.Assignment assignment,
+                               Instant notBefore, Instant notAfter) {
+        IssuedCertificate cert = CA.issueClient("site", Duration.ofDays(10));
+        Client c = new Client(7, "site", type, ClientOs.LINUX, null, ClientStatus.ACTIVE, assignment, "01",
                 notBefore, notAfter, notBefore, cert.certificatePem(), cert.privateKeyPem());
-        Site site = new Site(PLAN, BrokerConfig.Endpoint.parse("198.51.100.1:1194"), new BrokerConfig.OpenVpn("default", 0, null));
+        Site site = new Site(plan, BrokerConfig.Endpoint.parse("198.51.100.1:1194"), new BrokerConfig.OpenVpn("default", 0, null));
         byte[] tgz = ClientExport.render(site, c, CA.certificatePem(), TlsCryptKey.generate(RANDOM),
                 ExportRequest.parse("tar.gz", "shared", "lan0"), Instant.now());
         Map<String, byte[]> files = new HashMap<>();

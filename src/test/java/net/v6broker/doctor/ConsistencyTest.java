@@ -239,4 +239,29 @@ class ConsistencyTest {
                 dir.resolve("nowhere/crl.pem") + " is missing: OpenVPN with crl-verify refuses every client");
         assertThat(CrlFile.read(new Home(home).crl()).number()).isEqualTo(crl.number());
     }
+    @Test
+    void aRouteForPartOfASlash56AndOneForADeletedSlash56AreBothTold() {
+        Path home40 = dir.resolve("h40");
+        String h = home40.toString();
+        CliRunner.init(home40, "2001:db8:ab00::/40", "198.51.100.1:1194");
+        ok("client", "add", "campus", "--type", "subnet", "--size", "56", "--home", h);
+        ok("client", "add", "gone", "--type", "subnet", "--size", "56", "--home", h);
+        ok("client", "delete", "gone", "--home", h);
+        BrokerConfig c40 = new Home(home40).loadConfig();
+        try (Store s40 = Store.openSqlite(new Home(home40).database())) {
+            Broker b = new Broker(c40, s40, () -> {
+                throw new AssertionError("the check never needs the CA key");
+            }, Clock.systemUTC(), new net.v6broker.RecordedEffects());
+            List<Client> live = b.page(net.v6broker.store.ClientQuery.ALL, 0, 10).items();
+            KernelRoutes routes = new KernelRoutes(List.of(
+                    new KernelRoutes.Route(Ipv6Prefix.parse("2001:db8:ab80::/64"), "tun1"),
+                    new KernelRoutes.Route(Ipv6Prefix.parse("2001:db8:ab80:100::/56"), "tun2")));
+            List<Mismatch> found = Consistency.check(new Consistency.Inputs(b.plan(), Layout.PER_CLIENT, NODE, live, null,
+                    List.of(), routes, b.currentCrl(), List.of(), c40.ca().crlDays(), now));
+            assertThat(found).extracting(Mismatch::subject).containsExactly("campus", "2001:db8:ab80:100::/56");
+            assertThat(found.get(0).text()).isEqualTo("kernel route 2001:db8:ab80::/64 dev tun1 is only part of its "
+                    + "2001:db8:ab80::/56: the rest of the prefix is not routed to it");
+            assertThat(found.get(1).text()).contains("leads to no client");
+        }
+    }
 }

@@ -128,6 +128,25 @@ class DoctorTest {
     }
 
     @Test
+    void aSlash56WhoseUnusedSlash64sStopAtTheRouterPassesAndOneWhoseTrafficLoopsIsTold() throws Exception {
+        archive = ClientArchive.unpackSubnet(dir.resolve("56"), 56, NOT_BEFORE, NOT_AFTER);
+        manifest = Manifest.read(archive.resolve("manifest.json"));
+        assertThat(manifest.prefix()).isEqualTo("2001:db8:ab80::/56");
+        assertThat(manifest.loopProbe()).isEqualTo("2001:db8:ab80:ff::1");
+        assertThat(ClientArchive.text(archive.resolve("up.sh"))).contains("ip -6 route replace unreachable 2001:db8:ab80::/56\n");
+        Run healthy = both(s -> { });
+        assertThat(healthy.code()).isZero();
+        assertThat(healthy.lines()).contains("OK   LAN address 2001:db8:ab80::1/64 is on lan0",
+                "OK   traffic for the unused /64s of 2001:db8:ab80::/56 stops here, not back into the tunnel");
+        Run loops = both(s -> s.loopDevice = "tun0");
+        assertThat(failures(loops)).containsExactly("FAIL traffic for the unused /64s of 2001:db8:ab80::/56 (to "
+                + "2001:db8:ab80:ff::1) goes back into the tunnel (tun0): it loops between here and the server; fix: sudo ip -6 "
+                + "route add unreachable 2001:db8:ab80::/56 (up.sh does it)");
+        // a further LAN on that /64 is not a loop
+        assertThat(failures(both(s -> s.loopDevice = "lan1"))).isEmpty();
+    }
+
+    @Test
     void forwardingOffIsTheOnlyFailureAndItsFixTurnsItOn() throws Exception {
         Run r = both(s -> s.forwarding = "0");
         assertThat(failures(r)).containsExactly("FAIL IPv6 forwarding is off; fix: turn it on: sudo sysctl -w "

@@ -25,6 +25,10 @@ final class Scenario {
     String mtu = "1500";
     /** Where {@code ip -6 route get 2000::1} leads; null: unreachable. */
     String routeDevice = "tun0";
+    /** Where {@code ip -6 route get} of the manifest's loop probe leads; null: unreachable (up.sh's route). */
+    String loopDevice;
+    /** The manifest's loop probe (an unused /64 of a prefix larger than a /64); null: none. */
+    String loopProbe;
     String forwarding = "1";
     String lanInterface = "lan0";
     /** The LAN address as {@code ip} shows it; null: absent. */
@@ -42,6 +46,7 @@ final class Scenario {
         s.lanAddress = m.lanAddress();
         s.lanInterface = m.lanInterface();
         s.serverTarget = m.serverAddress();
+        s.loopProbe = m.loopProbe();
         return s;
     }
 
@@ -54,6 +59,10 @@ final class Scenario {
     String routeGet() {
         return routeDevice == null ? "" : "2000::1 from :: via 2001:db8:abba:f100::1 dev " + routeDevice + " proto static src "
                 + tunnelAddress.substring(0, tunnelAddress.indexOf('/')) + " metric 1024 pref medium\n";
+    }
+
+    String loopGet() {
+        return loopDevice == null ? "" : loopProbe + " from :: via 2001:db8:abba:f100::1 dev " + loopDevice + " proto static metric 1024 pref medium\n";
     }
 
     String lanShow() {
@@ -81,6 +90,8 @@ final class Scenario {
                     return Optional.of(routeGet());
                 } else if (c.equals("ip -6 addr show dev " + lanInterface)) {
                     return Optional.of(lanShow());
+                } else if (loopProbe != null && c.equals("ip -6 route get " + loopProbe)) {
+                    return loopDevice == null ? Optional.empty() : Optional.of(loopGet());
                 }
                 throw new AssertionError("the doctor ran an unexpected command: " + c);
             }
@@ -134,6 +145,8 @@ final class Scenario {
                 + "  '-6 -o addr show') printf '%s' '" + addrShow() + "' ;;\n"
                 + "  '-6 route get 2000::1') printf '%s' '" + routeGet() + "'; " + (routeDevice == null ? "exit 2" : "true") + " ;;\n"
                 + "  '-6 addr show dev " + lanInterface + "') printf '%s' '" + lanShow() + "' ;;\n"
+                + (loopProbe == null ? "" : "  '-6 route get " + loopProbe + "') printf '%s' '" + loopGet() + "'; "
+                        + (loopDevice == null ? "echo 'RTNETLINK answers: Network is unreachable' >&2; exit 2" : "true") + " ;;\n")
                 + "  *) echo \"unexpected ip $*\" >&2; exit 2 ;;\n"
                 + "esac");
         stub(bin, "cat", "case \"$1\" in\n"

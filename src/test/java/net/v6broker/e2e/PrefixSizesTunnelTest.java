@@ -139,6 +139,12 @@ class PrefixSizesTunnelTest {
                     .as(() -> ns + " -> hermit" + diagnostics(logs)).isTrue();
         }
 
+        // the /64s of the /56 that no LAN uses stop at its router (up.sh's unreachable route), not back into the tunnel
+        assertThat(net.exec(s56, "sh", "-c", "ip -6 route get 2001:db8:ab80:ff::1 2>&1; true")).doesNotContain("dev tun");
+        assertThat(net.exec(s56, "sh", "-c", "sh " + unpacked.resolve("s56").resolve("sanity-check.sh") + "; true"))
+                .contains("OK   traffic for the unused /64s of 2001:db8:ab80::/56 stops here, not back into the tunnel",
+                        "OK   LAN address 2001:db8:ab80::1/64 is on lan0");
+
         ok("client", "revoke", "s56", "--home", h);
         Netns.stop(s56Process);
         long refusedBefore = TunnelTest.count(srvLog, "certificate revoked");
