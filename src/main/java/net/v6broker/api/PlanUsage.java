@@ -106,7 +106,7 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("prefix", plan.prefix().toString());
         m.put("slash64s", plan.slash64Count());
-        m.put("transfer", plan.transferNetwork().toString());
+        m.put("transfer", plan.hermitOnly() ? null : plan.transferNetwork().toString());
         Map<String, Object> hermit = new LinkedHashMap<>();
         hermit.put("network", plan.hermitNetwork().toString());
         hermit.put("used", hermitsUsed);

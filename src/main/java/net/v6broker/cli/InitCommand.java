@@ -51,24 +51,36 @@ final class InitCommand {
             ServerDirs.requireRenderableHome(c.homeDir);
             KeyType type = KeyType.parse(a.value("--key-type"));
             BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
-                    new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null);
+                    new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null)
+                    .withUpstream(BrokerConfig.Upstream.parse(a.value("--upstream")));
             Ipv6Prefix p = AddressPlan.parsePrefix(prefix.trim());
             String sizes = a.value("--sizes");
             AddressPlan plan = AddressPlan.layout(p, sizes == null ? AddressPlan.defaultSizes(p.length()) : parseSizes(sizes));
             Home home = new HomeSetup(c.clock, c.random()).create(c.homeDir, config, plan);
             c.out.printf("created broker home %s%n", home.dir());
-            c.out.printf("  prefix     %s (transfer %s, hermits %s)%n", plan.prefix(), plan.transferNetwork(), plan.hermitNetwork());
+            if (plan.hermitOnly()) {
+                c.out.printf("  prefix     %s (hermits only, from %s; the shared tun's network)%n", plan.prefix(), plan.hermitNetwork());
+            } else {
+                c.out.printf("  prefix     %s (transfer %s, hermits %s)%n", plan.prefix(), plan.transferNetwork(), plan.hermitNetwork());
+            }
             for (Region r : plan.regions()) {
                 c.out.printf("  /%-2d region %s .. %s (%d blocks)%n", r.size(), r.block(p, r.first()), r.block(p, r.last()),
                         r.capacity());
             }
             c.out.printf("  endpoint   %s%n", config.endpoint());
+            if (config.upstream().onLink()) {
+                c.out.printf("  upstream   on-link at %s: serve answers neighbour discovery there for each active hermit%n",
+                        config.upstream().interfaceName());
+            }
             c.out.printf("  CA         %s, key %s (mode 0600)%n", type.cliName(), home.caKey());
             return Cli.OK;
         }, "Create a broker home: configuration, CA, server certificate, tls-crypt key, CRL and database.")
                 .option("--join", "BUNDLE.tar.gz", null,
                         "Join an existing broker on PostgreSQL as a further node, from 'v6broker node add --out BUNDLE'.")
-                .option("--prefix", "P", null, "The broker's IPv6 prefix, /32 to /60 (e.g. 2001:db8:abba:f100::/56).")
+                .option("--prefix", "P", null, "The broker's IPv6 prefix, /32 to /64 (e.g. 2001:db8:abba:f100::/56; a /61../64 "
+                        + "serves hermits only).")
+                .option("--upstream", "routed|on-link:IF", "routed", "How P reaches this server: routed to it (default), or "
+                        + "on-link at interface IF, where serve answers neighbour discovery for each active hermit (hermit-only P).")
                 .option("--sizes", "LIST", null, "The subnet sizes the plan offers, a region each, e.g. 64,56,48 (default:"
                         + " 64; with 56 from a /48 prefix on, and 48 from a /40 on).")
                 .option("--endpoint", "HOST[:PORT]", null, "Where clients connect (UDP; port 1194 unless given).")

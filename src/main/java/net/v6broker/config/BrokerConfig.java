@@ -14,7 +14,7 @@ import net.v6broker.ipam.Ipv6Prefix;
  * @param brokerId the broker's identity, also stored in its database at {@code init}: a home refuses a
  *                 database of another broker (null only in a home made before identities, until its
  *                 first command records one)
- * @param prefix   the broker's prefix P, /32../60 (fixed at init: every stored prefix derives from it,
+ * @param prefix   the broker's prefix P, /32../64 (a /61../64 serves hermits only) (fixed at init: every stored prefix derives from it,
  *                 and the database keeps it too)
  * @param endpoint where clients connect
  * @param ca       key type and lifetimes of certificates and the CRL
@@ -22,9 +22,11 @@ import net.v6broker.ipam.Ipv6Prefix;
  * @param database where the state lives
  * @param openvpn  how server configs and client profiles are rendered
  * @param http     how the daemon's HTTP listener trusts proxies in front of it
+ * @param upstream how P reaches this server: routed to it, or on-link (the daemon answers neighbour
+ *                 discovery for each active hermit)
  */
 public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database,
-                           OpenVpn openvpn, Http http) {
+                           OpenVpn openvpn, Http http, Upstream upstream) {
     /** A broker id: 32 lower-case hex digits (128 random bits). */
     private static final java.util.regex.Pattern BROKER_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
@@ -41,11 +43,17 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         database = database == null ? Database.defaults() : database;
         openvpn = openvpn == null ? OpenVpn.defaults() : openvpn;
         http = http == null ? Http.defaults() : http;
+        upstream = upstream == null ? Upstream.ROUTED : upstream;
+        if (upstream.onLink() && !AddressPlan.parse(prefix).hermitOnly()) {
+            throw new InvalidInputException("config: upstream.mode on-link is for a hermit-only broker (a prefix of /61 to /64): "
+                    + "the broker answers neighbour discovery for each hermit's address, which a routed subnet cannot have; "
+                    + "have " + prefix + " routed to this server instead (upstream.mode routed)");
+        }
     }
 
     /** A configuration without an id yet, with the default {@code openvpn} and {@code http} sections. */
     public BrokerConfig(String prefix, Endpoint endpoint, Ca ca, Clients clients, Database database) {
-        this(null, prefix, endpoint, ca, clients, database, null, null);
+        this(null, prefix, endpoint, ca, clients, database, null, null, null);
     }
 
     /** A new broker id: 128 random bits as 32 hex digits. */
@@ -56,15 +64,19 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
     }
 
     public BrokerConfig withBrokerId(String id) {
-        return new BrokerConfig(id, prefix, endpoint, ca, clients, database, openvpn, http);
+        return new BrokerConfig(id, prefix, endpoint, ca, clients, database, openvpn, http, upstream);
     }
 
     public BrokerConfig withEndpoint(Endpoint e) {
-        return new BrokerConfig(brokerId, prefix, e, ca, clients, database, openvpn, http);
+        return new BrokerConfig(brokerId, prefix, e, ca, clients, database, openvpn, http, upstream);
     }
 
     public BrokerConfig withDatabase(Database d) {
-        return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, d, openvpn, http);
+        return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, d, openvpn, http, upstream);
+    }
+
+    public BrokerConfig withUpstream(Upstream u) {
+        return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, database, openvpn, http, u);
     }
 
     public AddressPlan plan() {
@@ -241,6 +253,49 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
 
         static Http defaults() {
             return new Http(null);
+        }
+    }
+
+    /**
+     * @param mode      {@code routed} (the default: the provider routes P to this server) or
+     *                  {@code on-link} (P is on the link of {@code interface}, and the daemon keeps a
+     *                  kernel proxy-NDP entry there for each active hermit, so the provider's router
+     *                  finds each hermit's address at this server)
+     * @param interface the upstream interface of on-link mode (1..15 letters, digits, '_', '.', '-')
+     */
+    public record Upstream(String mode, String interfaceName) {
+        static final Upstream ROUTED = new Upstream("routed", null);
+        private static final java.util.regex.Pattern INTERFACE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+
+        public Upstream {
+            mode = mode == null ? "routed" : mode;
+            if (!mode.equals("routed") && !mode.equals("on-link")) {
+                throw new InvalidInputException("upstream mode " + Validation.quote(mode) + " is invalid: accepted routed, on-link");
+            }
+            if (mode.equals("on-link") && (interfaceName == null || !INTERFACE.matcher(interfaceName).matches()
+                    || interfaceName.matches("\\.+"))) {
+                throw new InvalidInputException("upstream interface " + Validation.quote(interfaceName) + " is invalid: on-link mode "
+                        + "needs the interface P is on-link at, 1..15 letters, digits, '_', '.', '-' (such as eth0)");
+            }
+            if (mode.equals("routed") && interfaceName != null) {
+                throw new InvalidInputException("upstream interface " + Validation.quote(interfaceName) + " is only for on-link mode");
+            }
+        }
+
+        /** "routed" or "on-link:IF" as typed after {@code init --upstream}. */
+        public static Upstream parse(String text) {
+            if (text == null || text.equals("routed")) {
+                return ROUTED;
+            }
+            if (text.startsWith("on-link:")) {
+                return new Upstream("on-link", text.substring("on-link:".length()));
+            }
+            throw new InvalidInputException("--upstream " + Validation.quote(text) + ": accepted routed, or on-link:IF with the "
+                    + "interface P is on-link at (such as on-link:eth0)");
+        }
+
+        public boolean onLink() {
+            return mode.equals("on-link");
         }
     }
 }

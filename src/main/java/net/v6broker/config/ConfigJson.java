@@ -34,9 +34,10 @@ public final class ConfigJson {
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
             "openvpn", List.of("route", "portBase", "lanInterface"),
-            "http", List.of("trustedProxies"));
+            "http", List.of("trustedProxies"),
+            "upstream", List.of("mode", "interface"));
     private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
-            "http");
+            "http", "upstream");
 
     private ConfigJson() {
     }
@@ -100,7 +101,9 @@ public final class ConfigJson {
                         (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
                         integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface")) : null,
-                values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null);
+                values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null,
+                values.containsKey("upstream") ? new BrokerConfig.Upstream((String) values.get("upstream.mode"),
+                        (String) values.get("upstream.interface")) : null);
     }
 
     /** The configuration as {@code config.json}: every key, two-space indent, a final newline. */
@@ -144,6 +147,12 @@ public final class ConfigJson {
                 g.writeString(proxy);
             }
             g.writeEndArray();
+            g.writeEndObject();
+            g.writeObjectFieldStart("upstream");
+            g.writeStringField("mode", c.upstream().mode());
+            if (c.upstream().interfaceName() != null) {
+                g.writeStringField("interface", c.upstream().interfaceName());
+            }
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {

@@ -33,6 +33,7 @@ import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
 import net.v6broker.openvpn.management.Session;
 import net.v6broker.openvpn.management.StatusReport;
+import net.v6broker.client.ClientKind;
 import net.v6broker.client.ClientStatus;
 import net.v6broker.store.ClientQuery;
 import net.v6broker.store.CrlRow;
@@ -94,6 +95,8 @@ public final class Daemon implements AutoCloseable {
     private Instant lastFullCheck;
     private volatile boolean reconciled;
     private final java.security.SecureRandom random;
+    /** On-link upstream: the proxy-NDP entries of the active hermits; null when P is routed to this server. */
+    private final ProxyNeighbours neighbours;
     /** What {@link HomeCheck} found at the last look (at start, then every minute); empty when all is well. */
     private volatile List<String> problems = List.of();
 
@@ -106,6 +109,7 @@ public final class Daemon implements AutoCloseable {
         this.broker = broker;
         this.dirs = new ServerDirs(home, config);
         this.applier = new EffectApplier(home, dirs, new DaemonTunnels());
+        this.neighbours = config.upstream().onLink() ? new ProxyNeighbours(config.upstream().interfaceName()) : null;
         this.clock = clock;
         this.options = options;
         this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
@@ -189,6 +193,12 @@ public final class Daemon implements AutoCloseable {
         }
         ServerDirs.Rendered r = dirs.render(serverDir, options.layout(), broker.walk(ClientQuery.ALL));
         publishCrl();
+        if (neighbours != null) {
+            int[] n = neighbours.reconcile(broker.walk(ClientQuery.ALL.withStatus(ClientStatus.ACTIVE).withType(ClientKind.HERMIT)),
+                    broker.plan().prefix());
+            LOG.info("upstream on-link at {}: proxy NDP for {} active hermit(s), {} entr(ies) added, {} removed",
+                    config.upstream().interfaceName(), neighbours.size(), n[0], n[1]);
+        }
         LOG.info("reconciled {} ({} layout): {} active client(s), {} file(s) written, {} stale removed; events from #{} ({})",
                 serverDir, options.layout().cliName(), r.clients(), r.written(), r.removed(), cursor,
                 stored > 0 ? (newest - cursor) + " to apply since this node's last run" : "this node's first run");
@@ -295,6 +305,9 @@ public final class Daemon implements AutoCloseable {
     private final class DaemonTunnels implements Tunnels {
         @Override
         public void clientChanged(String name, Optional<Client> client) {
+            if (neighbours != null) {
+                neighbours.changed(name, client);
+            }
             if (options.layout() != Layout.PER_CLIENT || !options.runOpenvpn()) {
                 return;
             }

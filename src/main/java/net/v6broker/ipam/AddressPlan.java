@@ -43,13 +43,10 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
     public static final long FIRST_HERMIT = 0x100;
     /** Last hermit host index (the pool is capped to what a long counts). */
     public static final long LAST_HERMIT = Long.MAX_VALUE;
-    /**
-     * The longest P a home takes today: a plan of /61../64 computes (hermits only), but the server
-     * configurations and the on-link upstream do not serve it yet.
-     */
-    public static final int MAX_HOME_LENGTH = 60;
-    static final String ACCEPTED = "accepted: an IPv6 prefix from /32 to /60 with no host bits, "
-            + "such as 2001:db8:abba:f100::/56";
+    /** The longest P a home takes: a /64, hermits only (from /61 on). */
+    public static final int MAX_HOME_LENGTH = 64;
+    static final String ACCEPTED = "accepted: an IPv6 prefix from /32 to /64 with no host bits, "
+            + "such as 2001:db8:abba:f100::/56 (a /61../64 serves hermits only)";
 
     private static final BigInteger SLASH64 = BigInteger.ONE.shiftLeft(64);
     /**
@@ -94,8 +91,8 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
     }
 
     private static String tooShortOrLong(Ipv6Prefix prefix) {
-        return "prefix " + prefix + " is a /" + prefix.length()
-                + ", the broker needs room for a transfer /64, a hermit /64 and subnet /64s; " + ACCEPTED;
+        return "prefix " + prefix + " is a /" + prefix.length() + (prefix.length() > MAX_LENGTH
+                ? ", longer than the /64 that hermits need; " : ", too large for a plan's block numbers; ") + ACCEPTED;
     }
 
     // ---- layouts

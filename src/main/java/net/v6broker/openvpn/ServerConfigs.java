@@ -41,15 +41,22 @@ final class ServerConfigs {
                 .directive("proto", "udp6")
                 .directive("port", site.endpoint().port())
                 .directive("dev", "tun")
-                .directive("topology", "subnet")
-                .comment("the transfer /64: the server is ::1, every subnet client ::XXXX:2 (ccd/NAME)")
-                .directive("ifconfig-ipv6", site.transferServer() + "/64", site.transferRemote())
-                .comment("the dynamic pool, explicit and far from every static address; with ccd-exclusive no client uses it")
-                .directive("ifconfig-ipv6-pool", site.dynamicPool())
-                .comment("one aggregate route for the subnet pool (covers the transfer and hermit /64s too)")
-                .directive("route-ipv6", plan.prefix())
-                .comment("the hermit /64")
-                .directive("route-ipv6", plan.hermitNetwork());
+                .directive("topology", "subnet");
+        if (plan.hermitOnly()) {
+            t.comment("hermits only: the tun's network is the hermit /64 itself, the server ::1, every hermit its own address")
+                    .directive("ifconfig-ipv6", site.transferServer() + "/64", site.transferRemote())
+                    .comment("the dynamic pool, explicit and above every hermit's address; with ccd-exclusive no client uses it")
+                    .directive("ifconfig-ipv6-pool", site.dynamicPool());
+        } else {
+            t.comment("the transfer /64: the server is ::1, every subnet client ::XXXX:2 (ccd/NAME)")
+                    .directive("ifconfig-ipv6", site.transferServer() + "/64", site.transferRemote())
+                    .comment("the dynamic pool, explicit and far from every static address; with ccd-exclusive no client uses it")
+                    .directive("ifconfig-ipv6-pool", site.dynamicPool())
+                    .comment("one aggregate route for the subnet pool (covers the transfer and hermit /64s too)")
+                    .directive("route-ipv6", plan.prefix())
+                    .comment("the hermit /64")
+                    .directive("route-ipv6", plan.hermitNetwork());
+        }
         pushRoutes(site, t);
         String d = Safe.path("server directory", dir);
         t.directive("client-config-dir", d + "/ccd")

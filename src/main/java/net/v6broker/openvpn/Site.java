@@ -47,14 +47,22 @@ public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfi
         return of(config).withNodes(nodes);
     }
 
-    /** The server's address on the shared tun: {@code T::1}. */
+    /**
+     * The shared tun's network: the transfer /64, or for a hermit-only plan (no transfer /64) the
+     * hermit /64 itself (P, for a /64).
+     */
+    Ipv6Prefix tunNetwork() {
+        return plan.hermitOnly() ? plan.hermitNetwork() : plan.transferNetwork();
+    }
+
+    /** The server's address on the shared tun: {@code T::1} (a hermit-only plan's {@code H::1}). */
     String transferServer() {
-        return Ipv6Prefix.format(plan.transferNetwork().network().add(BigInteger.ONE));
+        return Ipv6Prefix.format(tunNetwork().network().add(BigInteger.ONE));
     }
 
     /** The address {@code ifconfig-ipv6} names as the remote end: {@code T::2}. */
     String transferRemote() {
-        return Ipv6Prefix.format(plan.transferNetwork().network().add(BigInteger.TWO));
+        return Ipv6Prefix.format(tunNetwork().network().add(BigInteger.TWO));
     }
 
     /** The hermits' on-link gateway as pushed to them: {@code H::1}. */
@@ -62,9 +70,9 @@ public record Site(AddressPlan plan, BrokerConfig.Endpoint endpoint, BrokerConfi
         return Ipv6Prefix.format(plan.hermitNetwork().network().add(BigInteger.ONE));
     }
 
-    /** {@code T::ffff:ffff:ffff:0/112}. */
+    /** {@code T::ffff:ffff:ffff:0/112}: above every hermit index (they end at 2^63 - 1) on a hermit-only tun. */
     String dynamicPool() {
-        return new Ipv6Prefix(plan.transferNetwork().network().add(POOL_OFFSET), 112).toString();
+        return new Ipv6Prefix(tunNetwork().network().add(POOL_OFFSET), 112).toString();
     }
 
     /** True when clients send all of IPv6 into the tunnel, false for {@code 2000::/3} only. */

@@ -44,13 +44,13 @@ class CliTest extends WithSeedHome {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2001:db8::/31", "2001:db8::/61", "2001:db8::/64", "2001:db8::1/48", "198.51.100.0/24",
+    @ValueSource(strings = {"2001:db8::/31", "2001:db8::/65", "2001:db8::/112", "2001:db8::1/48", "198.51.100.0/24",
         "2001:db8::", "garbage", "2001:db8::/48\nroute-ipv6 ::/0"})
-    void initRefusesAPrefixOutsideSlash32ToSlash60AndCreatesNothing(String prefix) {
+    void initRefusesAPrefixOutsideSlash32ToSlash64AndCreatesNothing(String prefix) {
         Path other = dir.resolve("other");
         CliRunner.Run r = run("init", "--home", other.toString(), "--prefix", prefix, "--endpoint", "vpn.example.net");
         assertThat(r.code()).isEqualTo(Cli.INVALID);
-        assertThat(r.err()).contains("accepted: an IPv6 prefix from /32 to /60");
+        assertThat(r.err()).contains("accepted: an IPv6 prefix from /32 to /64");
         assertThat(other).doesNotExist();
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("home");

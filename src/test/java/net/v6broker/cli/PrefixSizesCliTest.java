@@ -138,4 +138,41 @@ class PrefixSizesCliTest extends WithHome {
                 "vpn.example.net", "--sizes", "56").err()).contains("the sizes must include 64");
         assertThat(dir.resolve("h3")).doesNotExist();
     }
+
+    @Test
+    void aSlash64IsAHermitOnlyBrokerWhoseTunNetworkIsPAndOnLinkNeedsOne() throws Exception {
+        String h64 = dir.resolve("h64").toString();
+        String out = ok("init", "--home", h64, "--prefix", "2001:db8:64::/64", "--endpoint", "vpn.example.net",
+                "--upstream", "on-link:eth0");
+        assertThat(out).contains("prefix     2001:db8:64::/64 (hermits only, from 2001:db8:64::/64; the shared tun's network)",
+                "upstream   on-link at eth0");
+        assertThat(java.nio.file.Files.readString(dir.resolve("h64").resolve("config.json")))
+                .contains("\"upstream\" : {\n    \"mode\" : \"on-link\",\n    \"interface\" : \"eth0\"");
+        JsonNode hermit = JSON.readTree(ok("client", "add", "phone", "--type", "hermit", "--json", "--home", h64));
+        assertThat(hermit.get("prefix").asText()).isEqualTo("2001:db8:64::100/128");
+        CliRunner.Run subnet = run("client", "add", "lab", "--type", "subnet", "--home", h64);
+        assertThat(subnet.err()).contains("offers no subnets (hermits only), not /64");
+        assertThat(ok("client", "list", "--home", h64)).contains("phone").doesNotContain("lab");
+        java.nio.file.Path shared = dir.resolve("shared64");
+        ok("server", "config", "--home", h64, "--layout", "shared", "--out", shared.toString());
+        assertThat(java.nio.file.Files.readString(shared.resolve("server.conf")))
+                .contains("ifconfig-ipv6 2001:db8:64::1/64 2001:db8:64::2\n", "ifconfig-ipv6-pool 2001:db8:64::ffff:ffff:ffff:0/112\n")
+                .doesNotContain("route-ipv6 2001:db8:64::/64");
+        assertThat(java.nio.file.Files.readString(shared.resolve("ccd/phone")))
+                .contains("ifconfig-ipv6-push 2001:db8:64::100/64 2001:db8:64::1");
+        assertThat(ok("plan", "show", "--home", h64)).contains("hermits   2001:db8:64::/64: 1 in use").doesNotContain("transfer");
+
+        // on-link is for a hermit-only prefix, and names its interface; a refusal creates nothing
+        CliRunner.Run routedSubnets = run("init", "--home", dir.resolve("h56").toString(), "--prefix", "2001:db8:56::/56",
+                "--endpoint", "vpn.example.net", "--upstream", "on-link:eth0");
+        assertThat(routedSubnets.err()).contains("on-link is for a hermit-only broker (a prefix of /61 to /64)");
+        assertThat(dir.resolve("h56")).doesNotExist();
+        CliRunner.Run badInterface = run("init", "--home", dir.resolve("h64b").toString(), "--prefix", "2001:db8:64::/64",
+                "--endpoint", "vpn.example.net", "--upstream", "on-link:eth0;reboot");
+        assertThat(badInterface.err()).contains("upstream interface 'eth0;reboot' is invalid");
+        assertThat(run("init", "--home", dir.resolve("h64c").toString(), "--prefix", "2001:db8:64::/64",
+                "--endpoint", "vpn.example.net", "--upstream", "bridged").err()).contains("accepted routed, or on-link:IF");
+        assertThat(dir.resolve("h64b")).doesNotExist();
+        assertThat(dir.resolve("h64c")).doesNotExist();
+    }
 }

@@ -41,16 +41,7 @@ class CheckTest {
         srv = net.create("srv");
         c1 = net.create("c1");
         c2 = net.create("c2");
-        net.exec(srv, "ip", "link", "add", "br0", "type", "bridge");
-        net.exec(srv, "ip", "link", "set", "br0", "up");
-        net.address(srv, "br0", "198.51.100.1/24");
-        int host = 10;
-        for (String ns : List.of(c1, c2)) {
-            net.link(srv, "p" + host, ns, "eth0");
-            net.exec(srv, "ip", "link", "set", "p" + host, "master", "br0");
-            net.address(ns, "eth0", "198.51.100." + host + "/24");
-            host += 10;
-        }
+        net.bridge(srv, List.of(c1, c2));
     }
 
     @AfterEach

@@ -87,19 +87,27 @@ public final class Netns implements AutoCloseable {
      */
     public Broker brokerUnderlay() {
         Broker b = new Broker(create("srv"), create("hermit"), create("subnet"), create("lan"));
-        exec(b.srv(), "ip", "link", "add", "br0", "type", "bridge");
-        exec(b.srv(), "ip", "link", "set", "br0", "up");
-        address(b.srv(), "br0", "198.51.100.1/24");
-        exec(b.srv(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        bridge(b.srv(), List.of(b.hermit(), b.subnet()));
+        link(b.subnet(), "lan0", b.lan(), "eth0");
+        return b;
+    }
+
+    /**
+     * The clients' underlay: a bridge br0 in the server namespace (198.51.100.1/24, IPv6 forwarding
+     * on) and each client namespace's eth0 on it, at 198.51.100.10, .20, ... in order.
+     */
+    public void bridge(String srv, List<String> clients) {
+        exec(srv, "ip", "link", "add", "br0", "type", "bridge");
+        exec(srv, "ip", "link", "set", "br0", "up");
+        address(srv, "br0", "198.51.100.1/24");
+        exec(srv, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
         int host = 10;
-        for (String ns : List.of(b.hermit(), b.subnet())) {
-            link(b.srv(), "p" + host, ns, "eth0");
-            exec(b.srv(), "ip", "link", "set", "p" + host, "master", "br0");
+        for (String ns : clients) {
+            link(srv, "p" + host, ns, "eth0");
+            exec(srv, "ip", "link", "set", "p" + host, "master", "br0");
             address(ns, "eth0", "198.51.100." + host + "/24");
             host += 10;
         }
-        link(b.subnet(), "lan0", b.lan(), "eth0");
-        return b;
     }
 
     /** Runs a command in a namespace and returns its output; fails the test when it exits non-zero. */

@@ -52,17 +52,7 @@ class PrefixSizesTunnelTest {
         String a = net.create("a");
         String b = net.create("b");
         String c = net.create("c");
-        net.exec(srv, "ip", "link", "add", "br0", "type", "bridge");
-        net.exec(srv, "ip", "link", "set", "br0", "up");
-        net.address(srv, "br0", "198.51.100.1/24");
-        net.exec(srv, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-        int host = 10;
-        for (String ns : List.of(hermit, s56, s48)) {
-            net.link(srv, "p" + host, ns, "eth0");
-            net.exec(srv, "ip", "link", "set", "p" + host, "master", "br0");
-            net.address(ns, "eth0", "198.51.100." + host + "/24");
-            host += 10;
-        }
+        net.bridge(srv, List.of(hermit, s56, s48));
         net.link(s56, "lan0", a, "eth0");
         net.link(s56, "lan1", b, "eth0");
         net.link(s48, "lan0", c, "eth0");

@@ -77,14 +77,14 @@ class AddressPlanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2001:db8::/31", "2001:db8:abba:f100::/61", "2001:db8:abba:f100::/64", "2001:db8::1/56",
+    @ValueSource(strings = {"2001:db8::/31", "2001:db8:abba:f100::/65", "2001:db8:abba:f100::/96", "2001:db8::1/56",
         "10.0.0.0/8", "2001:db8::", "not-a-prefix", "2001:db8::/56;rm -rf /", "", "2001:db8::/129",
         // forms the JDK's parser would take, or look up: IPv4-mapped, zone, brackets, a name, no length
         "::ffff:c633:6400/48", "2001:db8::%eth0/48", "[2001:db8::]/48", "vpn.example.net/48", "2001:db8::/", "2001:db8::/+48"})
     void refusesAPrefixOutsideThePlanWithTheAcceptedForm(String text) {
         assertThatThrownBy(() -> AddressPlan.parse(text))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("accepted: an IPv6 prefix from /32 to /60");
+                .hasMessageContaining("accepted: an IPv6 prefix from /32 to /64");
     }
 
     @Test
