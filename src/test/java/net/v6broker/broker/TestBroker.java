@@ -28,15 +28,22 @@ final class TestBroker implements AutoCloseable {
 
     /** With {@code database} null: the embedded SQLite file; else that database (PostgreSQL). */
     TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database) {
-        this(dir, prefix, quarantineDays, database, true);
+        this(dir, prefix, quarantineDays, database, true, null);
     }
 
-    private TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database, boolean create) {
+    /** On SQLite, with the regions of {@code plan} instead of the default layout of its prefix. */
+    TestBroker(Path dir, net.v6broker.ipam.AddressPlan plan, int quarantineDays) {
+        this(dir, plan.prefix().toString(), quarantineDays, null, true, plan);
+    }
+
+    private TestBroker(Path dir, String prefix, int quarantineDays, BrokerConfig.Database database, boolean create,
+                       net.v6broker.ipam.AddressPlan plan) {
         SecureRandom random = new SecureRandom();
         if (create) {
             BrokerConfig requested = new BrokerConfig(prefix, BrokerConfig.Endpoint.parse("vpn.example.net"), null,
                     new BrokerConfig.Clients(quarantineDays, 0), database);
-            home = new HomeSetup(clock, random).create(dir.resolve("home"), requested);
+            HomeSetup setup = new HomeSetup(clock, random);
+            home = plan == null ? setup.create(dir.resolve("home"), requested) : setup.create(dir.resolve("home"), requested, plan);
             config = home.loadConfig();
             store = Store.open(home.databaseUrl(config), config.database().user(), home.databasePassword(config));
         } else {
@@ -51,7 +58,7 @@ final class TestBroker implements AutoCloseable {
 
     /** The broker of the home an earlier instance made under {@code dir}, opened as every command opens it. */
     static TestBroker reopen(Path dir, String prefix, int quarantineDays) {
-        return new TestBroker(dir, prefix, quarantineDays, null, false);
+        return new TestBroker(dir, prefix, quarantineDays, null, false, null);
     }
 
     @Override
