@@ -13,6 +13,7 @@ import net.v6broker.doctor.Consistency;
 import net.v6broker.doctor.CrlFile;
 import net.v6broker.doctor.Mismatch;
 import net.v6broker.doctor.ServerView;
+import net.v6broker.doctor.UpstreamNeighbours;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
 import net.v6broker.openvpn.management.Command;
@@ -64,6 +65,10 @@ final class CheckCommand {
         }
         List<Mismatch> found = new ArrayList<>(Consistency.check(new Consistency.Inputs(config.plan(), l, nodeName, clients,
                 server, sessions, routes, crl, files, config.ca().crlDays(), c.clock.instant())));
+        if (config.upstream().onLink()) {
+            found.addAll(UpstreamNeighbours.read(config.upstream().interfaceName()).check(c.broker().plan(),
+                    c.broker().walk(ClientQuery.ALL)));
+        }
         c.permissionsReported = true;
         for (Home.LoosePermission p : c.home().loosePermissions()) {
             found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));

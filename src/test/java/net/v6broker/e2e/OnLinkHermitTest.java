@@ -97,6 +97,13 @@ class OnLinkHermitTest {
         // the router learnt them by neighbour discovery on its link, answered by the server
         assertThat(net.exec(up, "ip", "-6", "neigh", "show", "dev", "eth0")).contains(a1, a2);
 
+        // check compares the kernel's entries with the database: consistent, until one goes missing
+        assertThat(check(srv, h)).contains("all consistent");
+        net.exec(srv, "ip", "-6", "neigh", "del", "proxy", a1, "dev", "up0");
+        assertThat(check(srv, h)).contains("h1: is active but has no proxy NDP entry on up0: the upstream router cannot find "
+                + a1);
+        net.exec(srv, "ip", "-6", "neigh", "replace", "proxy", a1, "dev", "up0");
+
         ok("client", "revoke", "h2", "--home", h);
         assertThat(Netns.await(Duration.ofSeconds(5), () -> !proxies(srv).contains(a2)))
                 .as("the daemon removes a revoked hermit's entry").isTrue();
@@ -104,6 +111,13 @@ class OnLinkHermitTest {
         assertThat(net.ping6(up, a2)).as("the revoked hermit is no longer reachable upstream").isFalse();
         assertThat(Netns.await(UP, () -> net.ping6(up, a1))).as("the other one still is").isTrue();
         assertThat(proxies(srv)).contains(a1);
+    }
+
+    /** {@code v6broker check} run on the server, its report whatever its exit status. */
+    private String check(String srv, String h) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return net.exec(srv, "sh", "-c", "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' net.v6broker.Main "
+                + "check --home '" + h + "' --node srv 2>&1; true");
     }
 
     private List<String> proxies(String srv) {
