@@ -69,10 +69,10 @@ public record PlanUsage(AddressPlan plan, long span, List<Cell> cells, long subn
         List<Cell> cells = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Kind k;
-            if (i == 0) {
+            if (i == count - 1) {
+                k = Kind.HERMIT; // a hermit-only /64's one cell too
+            } else if (i == 0) {
                 k = Kind.TRANSFER;
-            } else if (i == count - 1) {
-                k = Kind.HERMIT;
             } else if (used[i] > 0) {
                 k = Kind.SUBNET;
             } else if (quarantined[i] > 0) {

@@ -161,6 +161,9 @@ class PrefixSizesCliTest extends WithHome {
         assertThat(java.nio.file.Files.readString(shared.resolve("ccd/phone")))
                 .contains("ifconfig-ipv6-push 2001:db8:64::100/64 2001:db8:64::1");
         assertThat(ok("plan", "show", "--home", h64)).contains("hermits   2001:db8:64::/64: 1 in use").doesNotContain("transfer");
+        JsonNode plan = JSON.readTree(ok("plan", "show", "--json", "--home", h64));
+        assertThat(plan.get("transfer").isNull()).isTrue();
+        assertThat(plan.get("grid").get("nonFree").get(0).get("kind").asText()).isEqualTo("hermit");
 
         // on-link is for a hermit-only prefix, and names its interface; a refusal creates nothing
         CliRunner.Run routedSubnets = run("init", "--home", dir.resolve("h56").toString(), "--prefix", "2001:db8:56::/56",
