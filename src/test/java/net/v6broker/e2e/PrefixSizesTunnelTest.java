@@ -75,8 +75,15 @@ class PrefixSizesTunnelTest {
         ok("server", "config", "--layout", layout, "--out", server.toString(), "--home", h);
         Path srvLog = dir.resolve("server.log");
         List<Path> confs = new ArrayList<>();
+        Path learnt = dir.resolve("learnt.txt");
         if (layout.equals("shared")) {
             confs.add(server.resolve("server.conf"));
+            // the per-node route hook of docs/decisions.md 16, as an operator adds it: what OpenVPN hands it
+            Path hook = dir.resolve("learn.sh");
+            Files.writeString(hook, "#!/bin/sh\necho \"$1 $2 $3\" >> '" + learnt + "'\nexit 0\n");
+            Netns.run("chmod", "755", hook.toString());
+            Files.writeString(server.resolve("server.conf"), "script-security 2\nlearn-address " + hook + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
         } else {
             try (Stream<Path> s = Files.list(server)) {
                 s.filter(p -> p.toString().endsWith(".conf")).sorted().forEach(confs::add);
@@ -129,6 +136,12 @@ class PrefixSizesTunnelTest {
                     .as(() -> ns + " -> hermit" + diagnostics(logs)).isTrue();
         }
 
+        if (layout.equals("shared")) {
+            // the learn-address hook gets each prefix at its own length, and also every LAN host OpenVPN learns
+            // behind an iroute (which is why the hook of docs/decisions.md 16 announces only ADDR/LEN and hermits)
+            assertThat(Files.readAllLines(learnt)).contains("add 2001:db8:ab80::/56 s56", "add 2001:db8:abc0::/48 s48",
+                    "add 2001:db8:ab80:1::2 s56");
+        }
         // the /64s of the /56 that no LAN uses stop at its router (up.sh's unreachable route), not back into the tunnel
         assertThat(net.exec(s56, "sh", "-c", "ip -6 route get 2001:db8:ab80:ff::1 2>&1; true")).doesNotContain("dev tun");
         assertThat(net.exec(s56, "sh", "-c", "sh " + unpacked.resolve("s56").resolve("sanity-check.sh") + "; true"))
