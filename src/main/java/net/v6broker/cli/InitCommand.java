@@ -16,18 +16,43 @@ final class InitCommand {
     private InitCommand() {
     }
 
-    /** "64,56,48": prefix lengths, each a number. */
-    static java.util.List<Integer> parseSizes(String text) {
-        java.util.List<Integer> out = new java.util.ArrayList<>();
+    private static final String SIZES_ACCEPTED = "accepted a comma-separated list of 64, 60, 56 and 48, such as 64,56,48, "
+            + "each with its region's first and last block or none, such as 64=2001:db8:100:1::/64..2001:db8:17f:ffff::/64";
+
+    /**
+     * The plan {@code --sizes} asks for: "64,56,48" lays the sizes out by default; "64=A..B,56=C..D"
+     * puts each region from block A to block B (every size bounded, or none).
+     */
+    static AddressPlan plan(Ipv6Prefix p, String text) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        java.util.List<String[]> bounds = new java.util.ArrayList<>();
         for (String part : text.split(",", -1)) {
             String t = part.trim();
-            if (!t.matches("/?[0-9]{2}")) {
-                throw new InvalidInputException("--sizes '" + text + "': accepted a comma-separated list of 64, 60, 56 and 48,"
-                        + " such as 64,56,48");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("/?([0-9]{2})(?:=([0-9A-Fa-f:]+/[0-9]{2})\\.\\.([0-9A-Fa-f:]+/[0-9]{2}))?")
+                    .matcher(t);
+            if (!m.matches()) {
+                throw new InvalidInputException("--sizes '" + text + "': " + SIZES_ACCEPTED);
             }
-            out.add(Integer.parseInt(t.startsWith("/") ? t.substring(1) : t));
+            sizes.add(Integer.parseInt(m.group(1)));
+            if (m.group(2) != null) {
+                bounds.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            }
         }
-        return out;
+        if (bounds.isEmpty()) {
+            return AddressPlan.layout(p, sizes);
+        }
+        if (bounds.size() != sizes.size()) {
+            throw new InvalidInputException("--sizes '" + text + "': give every size its bounds, or none (the default layout)");
+        }
+        if (!sizes.contains(64)) {
+            throw new InvalidInputException("--sizes '" + text + "': the sizes must include 64 (a subnet's size unless told)");
+        }
+        AddressPlan plan = new AddressPlan(p, java.util.List.of());
+        for (String[] b : bounds) {
+            int size = Integer.parseInt(b[0]);
+            plan = plan.withRegion(size, plan.blockIndex(size, Ipv6Prefix.parse(b[1])), plan.blockIndex(size, Ipv6Prefix.parse(b[2])));
+        }
+        return plan;
     }
 
     static Spec spec(Context c) {
@@ -55,7 +80,7 @@ final class InitCommand {
                     .withUpstream(BrokerConfig.Upstream.parse(a.value("--upstream")));
             Ipv6Prefix p = AddressPlan.parsePrefix(prefix.trim());
             String sizes = a.value("--sizes");
-            AddressPlan plan = AddressPlan.layout(p, sizes == null ? AddressPlan.defaultSizes(p.length()) : parseSizes(sizes));
+            AddressPlan plan = sizes == null ? AddressPlan.layout(p, AddressPlan.defaultSizes(p.length())) : plan(p, sizes);
             Home home = new HomeSetup(c.clock, c.random()).create(c.homeDir, config, plan);
             c.out.printf("created broker home %s%n", home.dir());
             if (plan.hermitOnly()) {
@@ -82,7 +107,8 @@ final class InitCommand {
                 .option("--upstream", "routed|on-link:IF", "routed", "How P reaches this server: routed to it (default), or "
                         + "on-link at interface IF, where serve answers neighbour discovery for each active hermit (hermit-only P).")
                 .option("--sizes", "LIST", null, "The subnet sizes the plan offers, a region each, e.g. 64,56,48 (default:"
-                        + " 64; with 56 from a /48 prefix on, and 48 from a /40 on).")
+                        + " 64; with 56 from a /48 prefix on, and 48 from a /40 on); SIZE=FIRST..LAST places a region "
+                        + "(every size then), e.g. 64=2001:db8:100:1::/64..2001:db8:100:ff::/64.")
                 .option("--endpoint", "HOST[:PORT]", null, "Where clients connect (UDP; port 1194 unless given).")
                 .option("--key-type", "TYPE", "ec", "ec (P-256, default), rsa (3072), rsa2048 or rsa3072.");
     }

@@ -239,7 +239,7 @@ public record AddressPlan(Ipv6Prefix prefix, List<Region> regions) {
             return new AddressPlan(prefix, all);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("the /" + size + "s " + added.block(prefix, lo) + " .. " + added.block(prefix, hi)
-                    + " overlap a region (" + sizes() + "), the transfer or the hermit /64 of " + prefix
+                    + " overlap " + (regions.isEmpty() ? "" : "a region (" + sizes() + "), ") + "the transfer or the hermit /64 of " + prefix
                     + ": give blocks of a free stretch (see 'v6broker plan')");
         }
     }

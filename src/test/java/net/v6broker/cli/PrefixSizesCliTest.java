@@ -178,4 +178,31 @@ class PrefixSizesCliTest extends WithHome {
         assertThat(dir.resolve("h64b")).doesNotExist();
         assertThat(dir.resolve("h64c")).doesNotExist();
     }
+
+    @Test
+    void initPlacesEachRegionWhereTheOperatorSaysAndRefusesOverlapsCreatingNothing() throws Exception {
+        String hb = dir.resolve("hb").toString();
+        String out = ok("init", "--home", hb, "--prefix", "2001:db8:ab00::/40", "--endpoint", "vpn.example.net", "--sizes",
+                "64=2001:db8:ab00:1::/64..2001:db8:ab00:ff::/64,56=2001:db8:ab01::/56..2001:db8:ab01:ff00::/56");
+        assertThat(out).contains("/64 region 2001:db8:ab00:1::/64 .. 2001:db8:ab00:ff::/64 (255 blocks)",
+                "/56 region 2001:db8:ab01::/56 .. 2001:db8:ab01:ff00::/56 (256 blocks)");
+        JsonNode c = JSON.readTree(ok("client", "add", "site", "--type", "subnet", "--size", "56", "--json", "--home", hb));
+        assertThat(c.get("prefix").asText()).isEqualTo("2001:db8:ab01::/56");
+        // the rest of the /40 is free for regions added later
+        assertThat(ok("plan", "add-region", "--size", "48", "--home", hb)).contains("added the /48 region");
+
+        CliRunner.Run overlap = run("init", "--home", dir.resolve("hc").toString(), "--prefix", "2001:db8:ab00::/40", "--endpoint",
+                "vpn.example.net", "--sizes", "64=2001:db8:ab00:1::/64..2001:db8:ab01:ff::/64,56=2001:db8:ab01::/56..2001:db8:ab01:ff00::/56");
+        assertThat(overlap.code()).isEqualTo(Cli.INVALID);
+        assertThat(overlap.err()).contains("overlap");
+        CliRunner.Run mixed = run("init", "--home", dir.resolve("hd").toString(), "--prefix", "2001:db8:ab00::/40", "--endpoint",
+                "vpn.example.net", "--sizes", "64,56=2001:db8:ab01::/56..2001:db8:ab01:ff00::/56");
+        assertThat(mixed.err()).contains("give every size its bounds, or none");
+        CliRunner.Run transfer = run("init", "--home", dir.resolve("he").toString(), "--prefix", "2001:db8:ab00::/40", "--endpoint",
+                "vpn.example.net", "--sizes", "64=2001:db8:ab00::/64..2001:db8:ab00:ff::/64");
+        assertThat(transfer.code()).isEqualTo(Cli.INVALID);
+        for (String h : new String[] {"hc", "hd", "he"}) {
+            assertThat(dir.resolve(h)).doesNotExist();
+        }
+    }
 }
