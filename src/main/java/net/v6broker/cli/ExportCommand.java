@@ -2,6 +2,7 @@ package net.v6broker.cli;
 
 import java.nio.file.Path;
 import net.v6broker.broker.Client;
+import net.v6broker.broker.ControlKeys;
 import net.v6broker.openvpn.ClientExport;
 import net.v6broker.openvpn.ExportRequest;
 
@@ -14,8 +15,9 @@ final class ExportCommand {
         return Spec.command("export", a -> {
             ExportRequest request = ExportRequest.parse(a.value("--format"), a.value("--layout"), a.value("--lan-if"));
             Client client = c.broker().show(a.positional(0));
-            byte[] bytes = ClientExport.render(c.site(), client, c.home().read(c.home().caCertificate()),
-                    c.home().read(c.home().tlsCryptKey()), request, c.clock.instant());
+            String key = ControlKeys.clientKey(ControlKeys.serverKey(c.store(), c.random()), client, c.random());
+            byte[] bytes = ClientExport.render(c.site(), client, c.home().read(c.home().caCertificate()), key, request,
+                    c.clock.instant());
             Path out = a.path("--out");
             Path target = out != null ? out : Path.of(client.name() + "." + request.format().extension());
             ClientExport.save(target, bytes);

@@ -77,7 +77,8 @@ final class InitCommand {
             KeyType type = KeyType.parse(a.value("--key-type"));
             BrokerConfig config = new BrokerConfig(prefix.trim(), BrokerConfig.Endpoint.parse(endpoint),
                     new BrokerConfig.Ca(type.cliName(), null, 0, 0, 0), null, null)
-                    .withUpstream(BrokerConfig.Upstream.parse(a.value("--upstream")));
+                    .withUpstream(BrokerConfig.Upstream.parse(a.value("--upstream")))
+                    .withOpenVpn(new BrokerConfig.OpenVpn(null, 0, null)); // tls-crypt-v2 only: no profile of v1 exists yet
             Ipv6Prefix p = AddressPlan.parsePrefix(prefix.trim());
             String sizes = a.value("--sizes");
             AddressPlan plan = sizes == null ? AddressPlan.layout(p, AddressPlan.defaultSizes(p.length())) : plan(p, sizes);

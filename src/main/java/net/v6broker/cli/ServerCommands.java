@@ -1,5 +1,7 @@
 package net.v6broker.cli;
 
+import net.v6broker.broker.ControlKeys;
+
 import java.nio.file.Path;
 import net.v6broker.error.InvalidInputException;
 import net.v6broker.openvpn.Layout;
@@ -34,7 +36,8 @@ final class ServerCommands {
     private static Spec config(Context c) {
         return Spec.command("config", a -> {
             Layout l = Layout.parse(a.value("--layout"));
-            ServerDirs.Rendered r = new ServerDirs(c.home(), c.config()).render(a.path("--out"), l, c.broker().walk(ClientQuery.ALL));
+            ServerDirs.Rendered r = new ServerDirs(c.home(), c.config(),
+                    () -> ControlKeys.serverKey(c.store(), c.random())).render(a.path("--out"), l, c.broker().walk(ClientQuery.ALL));
             c.out.printf("wrote %s server config to %s: %d active client%s%s, %d file(s) changed%n", r.layout().cliName(), r.dir(),
                     r.clients(), r.clients() == 1 ? "" : "s", r.removed() > 0 ? ", " + r.removed() + " stale file(s) removed" : "",
                     r.written());

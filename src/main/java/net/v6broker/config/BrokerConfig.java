@@ -75,6 +75,10 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, d, openvpn, http, upstream);
     }
 
+    public BrokerConfig withOpenVpn(OpenVpn o) {
+        return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, database, o, http, upstream);
+    }
+
     public BrokerConfig withUpstream(Upstream u) {
         return new BrokerConfig(brokerId, prefix, endpoint, ca, clients, database, openvpn, http, u);
     }
@@ -210,8 +214,12 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      * @param portBase      per-client layout: client N listens on UDP port portBase + N
      * @param lanInterface  the LAN interface named in a Linux subnet client's up script (1..15 of
      *                      letters, digits, '_', '.', '-')
+     * @param tlsCrypt      the control-channel wrapping the servers accept: {@code v2} (each client's
+     *                      own tls-crypt-v2 key; a new home's) or {@code v1+v2} (also the one shared
+     *                      tls-crypt key of profiles exported before v2; the default, so that a home
+     *                      made before keeps its profiles working until the operator sets {@code v2})
      */
-    public record OpenVpn(String route, int portBase, String lanInterface) {
+    public record OpenVpn(String route, int portBase, String lanInterface, String tlsCrypt) {
         private static final java.util.regex.Pattern INTERFACE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
         public OpenVpn {
@@ -227,10 +235,25 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
                 throw new InvalidInputException("config: openvpn.lanInterface " + Validation.quote(lanInterface)
                         + " is invalid: accepted 1..15 letters, digits, '_', '.', '-'");
             }
+            tlsCrypt = tlsCrypt == null ? "v1+v2" : tlsCrypt;
+            if (!tlsCrypt.equals("v2") && !tlsCrypt.equals("v1+v2")) {
+                throw new InvalidInputException("config: openvpn.tlsCrypt " + Validation.quote(tlsCrypt) + " is invalid: accepted "
+                        + "v2 (each client's own key), v1+v2 (also profiles exported before v2, until all are replaced)");
+            }
+        }
+
+        /** The same settings for a home made now: tls-crypt-v2 only. */
+        public OpenVpn(String route, int portBase, String lanInterface) {
+            this(route, portBase, lanInterface, "v2");
         }
 
         static OpenVpn defaults() {
-            return new OpenVpn(null, 0, null);
+            return new OpenVpn(null, 0, null, null);
+        }
+
+        /** Whether the servers also take the shared tls-crypt (v1) key of older profiles. */
+        public boolean acceptsV1() {
+            return tlsCrypt.equals("v1+v2");
         }
     }
 

@@ -33,7 +33,7 @@ public final class ConfigJson {
             "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
-            "openvpn", List.of("route", "portBase", "lanInterface"),
+            "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt"),
             "http", List.of("trustedProxies"),
             "upstream", List.of("mode", "interface"));
     private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
@@ -100,7 +100,8 @@ public final class ConfigJson {
                 values.containsKey("database") ? new BrokerConfig.Database((String) values.get("database.url"),
                         (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
-                        integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface")) : null,
+                        integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface"),
+                        (String) values.get("openvpn.tlsCrypt")) : null,
                 values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null,
                 values.containsKey("upstream") ? new BrokerConfig.Upstream((String) values.get("upstream.mode"),
                         (String) values.get("upstream.interface")) : null);
@@ -140,6 +141,7 @@ public final class ConfigJson {
             g.writeStringField("route", c.openvpn().route());
             g.writeNumberField("portBase", c.openvpn().portBase());
             g.writeStringField("lanInterface", c.openvpn().lanInterface());
+            g.writeStringField("tlsCrypt", c.openvpn().tlsCrypt());
             g.writeEndObject();
             g.writeObjectFieldStart("http");
             g.writeArrayFieldStart("trustedProxies");

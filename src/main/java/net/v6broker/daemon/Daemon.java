@@ -33,6 +33,7 @@ import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
 import net.v6broker.openvpn.management.Session;
 import net.v6broker.openvpn.management.StatusReport;
+import net.v6broker.broker.ControlKeys;
 import net.v6broker.client.ClientKind;
 import net.v6broker.client.ClientStatus;
 import net.v6broker.store.ClientQuery;
@@ -107,7 +108,7 @@ public final class Daemon implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.broker = broker;
-        this.dirs = new ServerDirs(home, config);
+        this.dirs = new ServerDirs(home, config, () -> ControlKeys.serverKey(store, random));
         this.applier = new EffectApplier(home, dirs, new DaemonTunnels());
         this.neighbours = config.upstream().onLink() ? new ProxyNeighbours(config.upstream().interfaceName()) : null;
         this.clock = clock;

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.IssuedCertificate;
 import net.v6broker.ca.KeyType;
+import net.v6broker.broker.ControlKeys;
 import net.v6broker.ca.TlsCryptKey;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
@@ -278,6 +279,7 @@ public final class HomeSetup {
                 tx.appendEvent(clock.instant(), EventKind.INIT, null, null, "prefix " + config.prefix());
                 return null;
             });
+            ControlKeys.serverKey(store, random); // the tls-crypt-v2 server key, from the start
             // the first CRL, published into the new home by the one applier
             broker(home, config, () -> store, () -> ca, clock).reissueCrl();
         }

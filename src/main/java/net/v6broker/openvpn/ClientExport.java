@@ -33,17 +33,17 @@ public final class ClientExport {
      * again once it is resumed).
      *
      * @param caCertificate the CA certificate PEM
-     * @param tlsCryptKey   the site's tls-crypt static key
+     * @param controlKey    the client's own tls-crypt-v2 key ({@code ControlKeys.clientKey})
      * @param time          the archive entries' modification time
      */
-    public static byte[] render(Site site, Client client, String caCertificate, String tlsCryptKey, ExportRequest request,
+    public static byte[] render(Site site, Client client, String caCertificate, String controlKey, ExportRequest request,
                                 Instant time) {
         if (client.status() == ClientStatus.REVOKED) {
             throw new ExportRefusedException("client '" + client.name() + "' is revoked: its certificate no longer "
                     + "connects, so there is nothing to export (delete it and add it again for a new profile)");
         }
         Tunnel tun = Tunnel.of(site, client, request.layout());
-        Profiles.Keys keys = new Profiles.Keys(caCertificate, client.certificatePem(), client.privateKeyPem(), tlsCryptKey);
+        Profiles.Keys keys = new Profiles.Keys(caCertificate, client.certificatePem(), client.privateKeyPem(), controlKey);
         if (request.format() == Format.OVPN) {
             return Profiles.ovpn(site, tun, keys, null).getBytes(StandardCharsets.UTF_8);
         }

@@ -31,12 +31,20 @@ final class Profiles {
     }
 
     /** The client's private credentials and the site's public ones, as PEM / static-key text. */
-    record Keys(String caCertificate, String certificate, String privateKey, String tlsCryptKey) {
+    /**
+     * @param controlKey the client's own tls-crypt-v2 key, or (a profile of a home's v1 migration,
+     *                   or a test) the shared tls-crypt static key; the profile's block follows its kind
+     */
+    record Keys(String caCertificate, String certificate, String privateKey, String controlKey) {
         Keys {
             Safe.block("ca", caCertificate);
             Safe.block("cert", certificate);
             Safe.block("key", privateKey);
-            Safe.block("tls-crypt", tlsCryptKey);
+            Safe.block("tls-crypt", controlKey);
+        }
+
+        boolean v2() {
+            return controlKey.contains("-----BEGIN OpenVPN tls-crypt-v2 client key-----");
         }
     }
 
@@ -97,7 +105,7 @@ final class Profiles {
                 .inline("ca", keys.caCertificate())
                 .inline("cert", keys.certificate())
                 .inline("key", keys.privateKey())
-                .inline("tls-crypt", staticKeyOnly(keys.tlsCryptKey()))
+                .inline(keys.v2() ? "tls-crypt-v2" : "tls-crypt", keys.v2() ? keys.controlKey() : staticKeyOnly(keys.controlKey()))
                 .toString();
     }
 

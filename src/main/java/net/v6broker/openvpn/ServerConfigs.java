@@ -65,8 +65,13 @@ final class ServerConfigs {
                 .directive("cert", d + "/server.crt")
                 .directive("key", d + "/server.key")
                 .directive("dh", "none")
-                .directive("tls-crypt", d + "/tls-crypt.key")
-                .directive("crl-verify", d + "/crl.pem")
+                .comment("each client's own key wraps the control channel before any TLS (tls-crypt-v2)")
+                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
+        if (site.openvpn().acceptsV1()) {
+            t.comment("and the shared key of profiles exported before v2, until openvpn.tlsCrypt is v2")
+                    .directive("tls-crypt", d + "/tls-crypt.key");
+        }
+        t.directive("crl-verify", d + "/crl.pem")
                 .directive("remote-cert-tls", "client")
                 .directive("data-ciphers", CIPHERS)
                 .directive("allow-compression", "no")
@@ -120,7 +125,7 @@ final class ServerConfigs {
         requireActive(c);
         String name = Safe.token("client name", c.name());
         String d = Safe.path("server directory", dir);
-        return new ConfigText()
+        ConfigText t = new ConfigText()
                 .comment(MARK + " (per-client layout) for client " + name + ": do not edit.")
                 .directive("dev", "tun")
                 .directive("proto", "udp6")
@@ -130,8 +135,11 @@ final class ServerConfigs {
                 .directive("ca", d + "/ca.crt")
                 .directive("cert", d + "/server.crt")
                 .directive("key", d + "/server.key")
-                .directive("tls-crypt", d + "/tls-crypt.key")
-                .directive("crl-verify", d + "/crl.pem")
+                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
+        if (site.openvpn().acceptsV1()) {
+            t.directive("tls-crypt", d + "/tls-crypt.key");
+        }
+        return t.directive("crl-verify", d + "/crl.pem")
                 .comment("only this client's certificate is accepted here")
                 .directive("verify-x509-name", name, "name")
                 .directive("remote-cert-tls", "client")

@@ -55,10 +55,23 @@ public final class ServerDirs {
 
     private final Home home;
     private final Site site;
+    private final java.util.function.Supplier<String> tlsCryptV2Key;
 
-    public ServerDirs(Home home, BrokerConfig config) {
+    /**
+     * @param tlsCryptV2Key the broker's tls-crypt-v2 server key, asked for when a directory is
+     *                      rendered (it lives in the database: {@code ControlKeys.serverKey})
+     */
+    public ServerDirs(Home home, BrokerConfig config, java.util.function.Supplier<String> tlsCryptV2Key) {
         this.home = home;
         this.site = Site.of(config);
+        this.tlsCryptV2Key = tlsCryptV2Key;
+    }
+
+    /** For what needs no server key: the registry of rendered directories, client files and the CRL. */
+    public ServerDirs(Home home, BrokerConfig config) {
+        this(home, config, () -> {
+            throw new IllegalStateException("rendering a server directory needs the tls-crypt-v2 server key");
+        });
     }
 
     /** A rendered directory as recorded in the home. */
@@ -196,13 +209,14 @@ public final class ServerDirs {
         return Home.writeIfChanged(f, c.text(), c.mode()) ? 1 : 0;
     }
 
-    /** The copies every layout reads: CA, server certificate and key, tls-crypt key, CRL. */
+    /** The copies every layout reads: CA, server certificate and key, tls-crypt keys (v1 and v2), CRL. */
     private Map<String, Content> sharedFiles() {
         Map<String, Content> files = new LinkedHashMap<>();
         files.put("ca.crt", new Content(home.read(home.caCertificate()), Home.PUBLIC));
         files.put("server.crt", new Content(home.read(home.serverCertificate()), Home.PUBLIC));
         files.put("server.key", new Content(home.read(home.serverKey()), Home.PRIVATE));
         files.put("tls-crypt.key", new Content(home.read(home.tlsCryptKey()), Home.PRIVATE));
+        files.put("tls-crypt-v2.key", new Content(tlsCryptV2Key.get(), Home.PRIVATE));
         files.put("crl.pem", new Content(home.read(home.crl()), Home.PUBLIC));
         return files;
     }

@@ -79,6 +79,19 @@ public final class Tx {
         }
     }
 
+    /** The broker's tls-crypt-v2 server key (PEM); empty until the first command that needs one stores it. */
+    public Optional<String> tlsCryptV2Key() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT tls_crypt_v2_key FROM broker WHERE singleton = 1");
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.ofNullable(r.getString(1)) : Optional.empty();
+        }
+    }
+
+    /** Stores the tls-crypt-v2 server key unless one is stored already (then that one stays). */
+    public void offerTlsCryptV2Key(String pem) throws SQLException {
+        update("UPDATE broker SET tls_crypt_v2_key = ? WHERE singleton = 1 AND tls_crypt_v2_key IS NULL", pem);
+    }
+
     // ---- clients
 
     /** The live (not deleted) client of that name, compared case-insensitively. */

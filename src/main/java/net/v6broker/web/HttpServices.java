@@ -8,6 +8,7 @@ import net.v6broker.api.BrokerOps;
 import net.v6broker.api.Limits;
 import net.v6broker.api.Services;
 import net.v6broker.broker.Broker;
+import net.v6broker.broker.ControlKeys;
 import net.v6broker.broker.Subscriptions;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
@@ -29,7 +30,7 @@ public final class HttpServices {
         Subscriptions subscriptions = new Subscriptions(store, broker, clock, random, limits.linkLifetime(), limits.linksPerDay());
         return new Services(BrokerOps.of(broker), subscriptions,
                 (client, request) -> ClientExport.render(site, client, home.read(home.caCertificate()),
-                        home.read(home.tlsCryptKey()), request, clock.instant()),
+                        ControlKeys.clientKey(ControlKeys.serverKey(store, random), client, random), request, clock.instant()),
                 store, config.endpoint(), () -> home.read(home.caCertificate()), clock, random, limits, config.http(), health);
     }
 }

@@ -41,6 +41,7 @@ class ExportCommandTest extends WithSeedHome {
         Path out = dir.resolve("site.ovpn");
         String printed = ok("client", "export", "site", "--home", h, "--format", "ovpn", "--out", out.toString());
         assertThat(printed).contains("wrote " + out + " (ovpn, shared layout");
+        ok("server", "config", "--home", h, "--out", dir.resolve("srv-key").toString());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
         OvpnConfig p = OvpnConfig.parse(Files.readString(out));
         assertThat(p.one("remote")).containsExactly("vpn.example.net", "1194");
@@ -48,7 +49,21 @@ class ExportCommandTest extends WithSeedHome {
         assertThat(Pem.readCertificate(p.blocks().get("ca"))).isEqualTo(Pem.readCertificate(Files.readString(home.resolve("ca/ca.crt"))));
         String shown = JSON.readTree(ok("client", "show", "site", "--json", "--home", h)).get("certificate").asText();
         assertThat(Pem.readCertificate(p.blocks().get("cert"))).isEqualTo(Pem.readCertificate(shown));
-        assertThat(Files.readString(home.resolve("server/tls-crypt.key"))).contains(p.blocks().get("tls-crypt"));
+        // its own tls-crypt-v2 key, wrapped with the broker's server key and naming it
+        String server = Files.readString(dir.resolve("srv-key").resolve("tls-crypt-v2.key"));
+        net.v6broker.ca.TlsCryptV2.Unwrapped u = net.v6broker.ca.TlsCryptV2.unwrapClientKey(server, p.blocks().get("tls-crypt-v2"));
+        JsonNode site = JSON.readTree(ok("client", "show", "site", "--json", "--home", h));
+        assertThat(net.v6broker.ca.TlsCryptV2.Metadata.of(u)).hasValueSatisfying(m -> {
+            assertThat(m.clientId()).isPositive();
+            assertThat(m.serial()).isEqualTo(site.get("serial").asText().toUpperCase(java.util.Locale.ROOT));
+        });
+        assertThat(p.blocks()).doesNotContainKey("tls-crypt");
+        // each export is a key of its own; all of them open with the one server key
+        Path again = dir.resolve("again.ovpn");
+        ok("client", "export", "site", "--home", h, "--format", "ovpn", "--out", again.toString());
+        String second = OvpnConfig.parse(Files.readString(again)).blocks().get("tls-crypt-v2");
+        assertThat(second).isNotEqualTo(p.blocks().get("tls-crypt-v2"));
+        net.v6broker.ca.TlsCryptV2.unwrapClientKey(server, second);
         assertThat(Files.readString(out)).doesNotContain("ops@example.net");
     }
 

@@ -44,7 +44,9 @@ class ServerConfigCommandTest extends WithSeedHome {
         String printed = ok("server", "config", "--home", h, "--out", out.toString());
         assertThat(printed).contains("wrote shared server config to " + out + ": 2 active clients");
         assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "run", "server.conf", "server.crt", "server.key",
-                "tls-crypt.key");
+                "tls-crypt-v2.key", "tls-crypt.key");
+        assertThat(mode(out.resolve("tls-crypt-v2.key"))).isEqualTo("rw-------");
+        assertThat(Files.readString(out.resolve("tls-crypt-v2.key"))).startsWith("-----BEGIN OpenVPN tls-crypt-v2 server key-----");
         assertThat(names(out.resolve("ccd"))).containsExactly("laptop", "site");
         assertThat(mode(out.resolve("server.key"))).isEqualTo("rw-------");
         assertThat(mode(out.resolve("tls-crypt.key"))).isEqualTo("rw-------");
@@ -55,7 +57,7 @@ class ServerConfigCommandTest extends WithSeedHome {
         OvpnConfig conf = OvpnConfig.parse(Files.readString(out.resolve("server.conf")));
         assertThat(conf.one("client-config-dir")).containsExactly(out.resolve("ccd").toString());
         assertThat(conf.one("ccd-exclusive")).isEmpty();
-        for (String file : List.of("ca", "cert", "key", "tls-crypt", "crl-verify")) {
+        for (String file : List.of("ca", "cert", "key", "tls-crypt-v2", "crl-verify")) {
             assertThat(Path.of(conf.one(file).get(0))).isAbsolute().exists().startsWith(out);
         }
         assertThat(conf.one("port")).containsExactly("1194");
@@ -105,7 +107,7 @@ class ServerConfigCommandTest extends WithSeedHome {
         Path out = dir.resolve("pc");
         ok("server", "config", "--home", h, "--layout", "per-client", "--out", out.toString());
         assertThat(names(out)).containsExactly("ca.crt", "crl.pem", "laptop.conf", "laptop.up", "server.crt", "server.key", "site.conf",
-                "site.up", "tls-crypt.key", "units.txt", "v6broker-openvpn@.service");
+                "site.up", "tls-crypt-v2.key", "tls-crypt.key", "units.txt", "v6broker-openvpn@.service");
         assertThat(mode(out.resolve("site.up"))).isEqualTo("rwxr-xr-x");
         long id = JSON.readTree(run("client", "list", "--json", "--home", h).out()).size(); // ids start at 1: site=1, laptop=2
         assertThat(id).isEqualTo(2);

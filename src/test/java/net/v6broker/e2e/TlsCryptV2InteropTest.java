@@ -13,11 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * tls-crypt-v2 keys made in Java against the real openvpn 2.6, in namespaces: a server holding our
- * tls-crypt-v2 server key beside the home's tls-crypt (v1) key takes a client with its own wrapped
- * key and, on the same socket, a client with a v1 profile (the migration path of a home made before
- * v2); it drops, before any TLS, a client whose wrapped key was tampered with and one wrapped for
- * another server key, and its log says why.
+ * tls-crypt-v2 keys made in Java against the real openvpn 2.6, in namespaces: the shared server of
+ * a home in migration ({@code openvpn.tlsCrypt: v1+v2}) takes a client with the key its export
+ * wrapped for it and, on the same socket, a client with a v1 profile (as exported before v2); it
+ * drops, before any TLS, a client whose wrapped key was tampered with and one wrapped for another
+ * server key, and its log says why.
  */
 class TlsCryptV2InteropTest {
     private static final Duration UP = Duration.ofSeconds(30);
@@ -45,13 +45,13 @@ class TlsCryptV2InteropTest {
         for (String name : List.of("v2", "v1", "bad", "alien")) {
             ok("client", "add", name, "--type", "hermit", "--home", h);
         }
+        // a home made before v2 keeps taking its v1 profiles until the operator sets openvpn.tlsCrypt to v2
+        Path config = Path.of(h, "config.json");
+        Files.writeString(config, Files.readString(config).replace("\"tlsCrypt\" : \"v2\"", "\"tlsCrypt\" : \"v1+v2\""));
         Path server = dir.resolve("server");
         ok("server", "config", "--layout", "shared", "--out", server.toString(), "--home", h);
-        String serverKey = TlsCryptV2.generateServerKey(RANDOM);
-        Files.writeString(server.resolve("tls-crypt-v2.key"), serverKey);
-        // both wrappings on one server: v1 profiles keep working while v2 ones are handed out
-        Files.writeString(server.resolve("server.conf"), "tls-crypt-v2 " + server.resolve("tls-crypt-v2.key") + "\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        String serverConf = Files.readString(server.resolve("server.conf"));
+        assertThat(serverConf).contains("tls-crypt-v2 " + server.resolve("tls-crypt-v2.key"), "tls-crypt " + server.resolve("tls-crypt.key"));
         Path srvLog = dir.resolve("server.log");
         net.spawn(srv, server, srvLog, "openvpn", "--config", server.resolve("server.conf").toString(), "--verb", "4");
         assertThat(Netns.await(UP, () -> TunnelTest.count(srvLog, "Initialization Sequence Completed") >= 1))
@@ -62,14 +62,18 @@ class TlsCryptV2InteropTest {
         for (String name : List.of("v2", "v1", "bad", "alien")) {
             Path ovpn = profiles.resolve(name + ".ovpn");
             ok("client", "export", name, "--format", "ovpn", "--out", ovpn.toString(), "--home", h);
-            if (!name.equals("v1")) {
-                String key = TlsCryptV2.wrapClientKey(name.equals("alien") ? alienServer : serverKey,
-                        new TlsCryptV2.Metadata(1, "01", 1_900_000_000L).bytes(), RANDOM);
-                if (name.equals("bad")) {
-                    key = tamper(key);
-                }
-                Files.writeString(ovpn, Files.readString(ovpn).replaceAll("(?s)<tls-crypt>.*</tls-crypt>",
-                        java.util.regex.Matcher.quoteReplacement("<tls-crypt-v2>\n" + key + "</tls-crypt-v2>")));
+            String profile = Files.readString(ovpn);
+            assertThat(profile).contains("<tls-crypt-v2>\n-----BEGIN OpenVPN tls-crypt-v2 client key-----").doesNotContain("<tls-crypt>");
+            String block = switch (name) {
+                case "v1" -> "<tls-crypt>\n" + Files.readString(server.resolve("tls-crypt.key")) + "</tls-crypt>"; // as exported before v2
+                case "bad" -> "<tls-crypt-v2>\n" + tamper(between(profile)) + "</tls-crypt-v2>";
+                case "alien" -> "<tls-crypt-v2>\n" + TlsCryptV2.wrapClientKey(alienServer,
+                        new TlsCryptV2.Metadata(1, "01", 1_900_000_000L).bytes(), RANDOM) + "</tls-crypt-v2>";
+                default -> null;
+            };
+            if (block != null) {
+                Files.writeString(ovpn, profile.replaceAll("(?s)<tls-crypt-v2>.*</tls-crypt-v2>",
+                        java.util.regex.Matcher.quoteReplacement(block)));
             }
         }
         Path[] logs = new Path[4];
@@ -89,6 +93,11 @@ class TlsCryptV2InteropTest {
         assertThat(TunnelTest.count(logs[3], "Initialization Sequence Completed")).isZero();
         assertThat(TunnelTest.count(srvLog, "CN=bad") + TunnelTest.count(srvLog, "CN=alien"))
                 .as("no TLS with them: their certificates never reached the server").isZero();
+    }
+
+    /** The PEM between a profile's tls-crypt-v2 tags. */
+    private static String between(String profile) {
+        return profile.substring(profile.indexOf("<tls-crypt-v2>\n") + "<tls-crypt-v2>\n".length(), profile.indexOf("</tls-crypt-v2>"));
     }
 
     /** The same key file with one bit of its wrapped part's ciphertext flipped. */

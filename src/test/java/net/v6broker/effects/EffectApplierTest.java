@@ -37,7 +37,8 @@ class EffectApplierTest {
     @BeforeEach
     void home() {
         home = new Home(ApiServer.init(dir));
-        dirs = new ServerDirs(home, home.loadConfig());
+        String serverKey = net.v6broker.ca.TlsCryptV2.generateServerKey(new java.security.SecureRandom());
+        dirs = new ServerDirs(home, home.loadConfig(), () -> serverKey);
         out = dir.resolve("srv");
         dirs.render(out, Layout.SHARED, List.of());
         applier = new EffectApplier(home, dirs, new Tunnels() {

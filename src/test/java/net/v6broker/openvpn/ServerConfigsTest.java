@@ -46,7 +46,8 @@ class ServerConfigsTest {
         assertThat(c.one("cert")).containsExactly("/etc/v6broker/server/server.crt");
         assertThat(c.one("key")).containsExactly("/etc/v6broker/server/server.key");
         assertThat(c.one("dh")).containsExactly("none");
-        assertThat(c.one("tls-crypt")).containsExactly("/etc/v6broker/server/tls-crypt.key");
+        assertThat(c.one("tls-crypt-v2")).containsExactly("/etc/v6broker/server/tls-crypt-v2.key");
+        assertThat(c.all("tls-crypt")).as("a new home's servers take no v1 profile").isEmpty();
         assertThat(c.one("crl-verify")).containsExactly("/etc/v6broker/server/crl.pem");
         assertThat(c.one("remote-cert-tls")).containsExactly("client");
         assertThat(c.one("data-ciphers")).containsExactly("AES-256-GCM:CHACHA20-POLY1305");
@@ -135,7 +136,8 @@ class ServerConfigsTest {
         assertThat(c.one("remote-cert-tls")).containsExactly("client");
         assertThat(c.one("ca")).containsExactly("/etc/v6broker/server/ca.crt");
         assertThat(c.one("crl-verify")).containsExactly("/etc/v6broker/server/crl.pem");
-        assertThat(c.one("tls-crypt")).containsExactly("/etc/v6broker/server/tls-crypt.key");
+        assertThat(c.one("tls-crypt-v2")).containsExactly("/etc/v6broker/server/tls-crypt-v2.key");
+        assertThat(c.all("tls-crypt")).as("a new home's servers take no v1 profile").isEmpty();
         assertThat(c.one("data-ciphers")).containsExactly("AES-256-GCM:CHACHA20-POLY1305");
         assertThat(c.one("allow-compression")).containsExactly("no");
         assertThat(c.one("keepalive")).containsExactly("10", "60");

@@ -36,7 +36,8 @@ class ServerDirsTest {
     void init() {
         BrokerConfig config = new BrokerConfig(Fixtures.SEED_PREFIX, BrokerConfig.Endpoint.parse("vpn.example.net"), null, null, null);
         home = new HomeSetup(Clock.systemUTC(), new SecureRandom()).create(dir.resolve("home"), config);
-        dirs = new ServerDirs(home, home.loadConfig());
+        String serverKey = net.v6broker.ca.TlsCryptV2.generateServerKey(new java.security.SecureRandom());
+        dirs = new ServerDirs(home, home.loadConfig(), () -> serverKey);
     }
 
     private static List<String> ls(Path d) throws Exception {
