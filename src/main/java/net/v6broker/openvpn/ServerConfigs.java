@@ -27,6 +27,28 @@ final class ServerConfigs {
     private ServerConfigs() {
     }
 
+    /** The tls-crypt-v2 verify hook's file in a server directory. */
+    static final String VERIFY_SCRIPT = "tls-crypt-v2-verify.sh";
+
+    /**
+     * {@code DIR/tls-crypt-v2-verify.sh}: OpenVPN runs it for each client key it unwrapped, after the
+     * three-way handshake and before any TLS, with the key's metadata in a file. It takes only keys
+     * v6broker made ({@code v6b1 ID SERIAL NOTAFTER}, user type) whose certificate serial has no file
+     * in {@code DIR/revoked/} (kept in step with the CRL). POSIX sh with builtins only: one process
+     * per connect attempt, nothing else forked.
+     */
+    static String tlsCryptV2Verify(Path dir) {
+        String d = Safe.path("server directory", dir);
+        return "#!/bin/sh\n"
+                + "# " + MARK + ": do not edit. OpenVPN's tls-crypt-v2-verify hook: before any TLS, it refuses (exit 1,\n"
+                + "# no answer to the client) a key v6broker did not make, and the key of a revoked certificate.\n"
+                + "[ \"$metadata_type\" = 0 ] || exit 1\n"
+                + "IFS=' ' read -r tag id serial notafter rest < \"$metadata_file\"\n"
+                + "[ \"$tag\" = v6b1 ] && [ -z \"$rest\" ] || exit 1\n"
+                + "case \"$serial\" in ''|*[!0-9A-F]*) exit 1 ;; esac\n"
+                + "[ ! -e '" + d + "/revoked/'\"$serial\" ]\n";
+    }
+
     // ---- shared layout
 
     /** {@code DIR/server.conf}: one instance for every client, with absolute paths into DIR. */
@@ -65,8 +87,11 @@ final class ServerConfigs {
                 .directive("cert", d + "/server.crt")
                 .directive("key", d + "/server.key")
                 .directive("dh", "none")
-                .comment("each client's own key wraps the control channel before any TLS (tls-crypt-v2)")
-                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
+                .comment("each client's own key wraps the control channel before any TLS (tls-crypt-v2); a revoked")
+                .comment("certificate's key is refused then too, by the verify hook (docs/decisions.md, 23)")
+                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key")
+                .directive("script-security", 2)
+                .directive("tls-crypt-v2-verify", d + "/" + VERIFY_SCRIPT);
         if (site.openvpn().acceptsV1()) {
             t.comment("and the shared key of profiles exported before v2, until openvpn.tlsCrypt is v2")
                     .directive("tls-crypt", d + "/tls-crypt.key");
@@ -135,7 +160,8 @@ final class ServerConfigs {
                 .directive("ca", d + "/ca.crt")
                 .directive("cert", d + "/server.crt")
                 .directive("key", d + "/server.key")
-                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
+                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key")
+                .directive("tls-crypt-v2-verify", d + "/" + VERIFY_SCRIPT);
         if (site.openvpn().acceptsV1()) {
             t.directive("tls-crypt", d + "/tls-crypt.key");
         }

@@ -143,7 +143,7 @@ public final class ServerDirs {
             if (layout == Layout.SHARED) {
                 files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
             }
-            files.putAll(sharedFiles());
+            files.putAll(sharedFiles(d));
             if (layout == Layout.PER_CLIENT) { // a shared-layout client file holds nothing that can be refused
                 for (Client c : clients) {
                     if (c.status() == ClientStatus.ACTIVE) {
@@ -181,6 +181,7 @@ public final class ServerDirs {
                 written += write(d.resolve(UNITS), new Content(ServerConfigs.units(active), Home.PUBLIC));
             }
             int removed = sweep(d, layout, active);
+            written += syncRevoked(d, home.read(home.crl()));
             record(d, layout);
             return new Rendered(d, layout, active.size(), written, removed);
         });
@@ -210,13 +211,14 @@ public final class ServerDirs {
     }
 
     /** The copies every layout reads: CA, server certificate and key, tls-crypt keys (v1 and v2), CRL. */
-    private Map<String, Content> sharedFiles() {
+    private Map<String, Content> sharedFiles(Path d) {
         Map<String, Content> files = new LinkedHashMap<>();
         files.put("ca.crt", new Content(home.read(home.caCertificate()), Home.PUBLIC));
         files.put("server.crt", new Content(home.read(home.serverCertificate()), Home.PUBLIC));
         files.put("server.key", new Content(home.read(home.serverKey()), Home.PRIVATE));
         files.put("tls-crypt.key", new Content(home.read(home.tlsCryptKey()), Home.PRIVATE));
         files.put("tls-crypt-v2.key", new Content(tlsCryptV2Key.get(), Home.PRIVATE));
+        files.put(ServerConfigs.VERIFY_SCRIPT, new Content(ServerConfigs.tlsCryptV2Verify(d), EXECUTABLE));
         files.put("crl.pem", new Content(home.read(home.crl()), Home.PUBLIC));
         return files;
     }
@@ -301,10 +303,52 @@ public final class ServerDirs {
             for (Recorded r : readRegistry()) {
                 if (Files.isDirectory(r.path())) {
                     Home.writeAtomically(r.path().resolve("crl.pem"), crlPem, Home.PUBLIC);
+                    syncRevoked(r.path(), crlPem);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * {@code DIR/revoked/}: an empty file named after each serial the CRL revokes (hex, as
+     * certificates carry it), which the tls-crypt-v2 verify hook looks for before any TLS; files of
+     * serials no longer on the CRL (expired certificates) are removed. How many files it changed.
+     */
+    private static int syncRevoked(Path d, String crlPem) {
+        Path dir = d.resolve("revoked");
+        Set<String> wanted = new TreeSet<>();
+        java.util.Set<? extends java.security.cert.X509CRLEntry> entries = net.v6broker.ca.Pem.readCrl(crlPem).getRevokedCertificates();
+        if (entries != null) {
+            for (java.security.cert.X509CRLEntry e : entries) {
+                wanted.add(net.v6broker.broker.Serials.hex(e.getSerialNumber()));
+            }
+        }
+        int changed = 0;
+        try {
+            Files.createDirectories(dir);
+            Set<String> present = new TreeSet<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    present.add(f.getFileName().toString());
+                }
+            }
+            for (String s : wanted) {
+                if (!present.contains(s)) {
+                    Files.createFile(dir.resolve(s));
+                    changed++;
+                }
+            }
+            for (String s : present) {
+                if (!wanted.contains(s)) {
+                    Files.delete(dir.resolve(s));
+                    changed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("keeping " + dir + " in step with the CRL", e);
+        }
+        return changed;
     }
 
     private static void updateUnits(Path d, String name, boolean present) {

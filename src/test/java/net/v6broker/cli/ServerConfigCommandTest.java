@@ -43,8 +43,9 @@ class ServerConfigCommandTest extends WithSeedHome {
         Path out = dir.resolve("srv");
         String printed = ok("server", "config", "--home", h, "--out", out.toString());
         assertThat(printed).contains("wrote shared server config to " + out + ": 2 active clients");
-        assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "run", "server.conf", "server.crt", "server.key",
-                "tls-crypt-v2.key", "tls-crypt.key");
+        assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "revoked", "run", "server.conf", "server.crt",
+                "server.key", "tls-crypt-v2-verify.sh", "tls-crypt-v2.key", "tls-crypt.key");
+        assertThat(mode(out.resolve("tls-crypt-v2-verify.sh"))).isEqualTo("rwxr-xr-x");
         assertThat(mode(out.resolve("tls-crypt-v2.key"))).isEqualTo("rw-------");
         assertThat(Files.readString(out.resolve("tls-crypt-v2.key"))).startsWith("-----BEGIN OpenVPN tls-crypt-v2 server key-----");
         assertThat(names(out.resolve("ccd"))).containsExactly("laptop", "site");
@@ -106,8 +107,9 @@ class ServerConfigCommandTest extends WithSeedHome {
     void perClientLayoutKeepsConfUpAndUnitsInStep() throws Exception {
         Path out = dir.resolve("pc");
         ok("server", "config", "--home", h, "--layout", "per-client", "--out", out.toString());
-        assertThat(names(out)).containsExactly("ca.crt", "crl.pem", "laptop.conf", "laptop.up", "server.crt", "server.key", "site.conf",
-                "site.up", "tls-crypt-v2.key", "tls-crypt.key", "units.txt", "v6broker-openvpn@.service");
+        assertThat(names(out)).containsExactly("ca.crt", "crl.pem", "laptop.conf", "laptop.up", "revoked", "server.crt", "server.key",
+                "site.conf", "site.up", "tls-crypt-v2-verify.sh", "tls-crypt-v2.key", "tls-crypt.key", "units.txt",
+                "v6broker-openvpn@.service");
         assertThat(mode(out.resolve("site.up"))).isEqualTo("rwxr-xr-x");
         long id = JSON.readTree(run("client", "list", "--json", "--home", h).out()).size(); // ids start at 1: site=1, laptop=2
         assertThat(id).isEqualTo(2);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * tls-crypt-v2 keys made in Java against the real openvpn 2.6, in namespaces: the shared server of
  * a home in migration ({@code openvpn.tlsCrypt: v1+v2}) takes a client with the key its export
  * wrapped for it and, on the same socket, a client with a v1 profile (as exported before v2); it
- * drops, before any TLS, a client whose wrapped key was tampered with and one wrapped for another
- * server key, and its log says why.
+ * drops, before any TLS, a client whose wrapped key was tampered with, one wrapped for another
+ * server key and, through the verify hook, a revoked client's, and its log says why.
  */
 class TlsCryptV2InteropTest {
     private static final Duration UP = Duration.ofSeconds(30);
@@ -93,6 +93,21 @@ class TlsCryptV2InteropTest {
         assertThat(TunnelTest.count(logs[3], "Initialization Sequence Completed")).isZero();
         assertThat(TunnelTest.count(srvLog, "CN=bad") + TunnelTest.count(srvLog, "CN=alien"))
                 .as("no TLS with them: their certificates never reached the server").isZero();
+        assertThat(TunnelTest.count(srvLog, "TLS CRYPT V2 VERIFY SCRIPT OK")).as("the verify hook took v2's key").isEqualTo(1);
+
+        // revoked: the CRL's serial reaches the directory's revoked/ at once, and the hook refuses the key
+        // before TLS (the CRL would refuse the certificate only after it)
+        ok("client", "revoke", "v2", "--home", h);
+        try (var revoked = Files.list(server.resolve("revoked"))) {
+            assertThat(revoked.map(p -> p.getFileName().toString()).toList()).hasSize(1);
+        }
+        long verifiedBefore = TunnelTest.count(srvLog, "CN=v2");
+        Path again = dir.resolve("v2-again.log");
+        net.spawn(clients.get(0), profiles, again, "openvpn", "--config", "v2.ovpn", "--connect-retry-max", "2");
+        assertThat(Netns.await(UP, () -> TunnelTest.count(srvLog, "TLS CRYPT V2 VERIFY SCRIPT ERROR") >= 1))
+                .as(() -> "the revoked client's key is refused by the verify hook: " + TunnelTest.tail(srvLog)).isTrue();
+        assertThat(TunnelTest.count(srvLog, "CN=v2")).as("no TLS for it").isEqualTo(verifiedBefore);
+        assertThat(TunnelTest.count(again, "Initialization Sequence Completed")).isZero();
     }
 
     /** The PEM between a profile's tls-crypt-v2 tags. */
