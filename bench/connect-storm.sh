@@ -257,7 +257,7 @@ edit_files() {
     function flush() { if (o != "") { for (i = 1; i <= na; i++) print add[i] > o; close(o) } }
     FNR == 1 { flush(); f = FILENAME; sub(/.*\//, "", f); o = outdir "/" f; inblock = "" }
     inblock != "" { if ($0 == "</" inblock ">") inblock = ""; next }
-    /^<[a-z-]+>$/ { w = substr($0, 2, length($0) - 2); if (w in drop) { inblock = w; next } }
+    /^<[a-z0-9-]+>$/ { w = substr($0, 2, length($0) - 2); if (w in drop) { inblock = w; next } }
     { w = $1; if (w == "push") { w = $2; sub(/^"/, "", w); sub(/"$/, "", w) } if (w in drop) next; print > o }
     END { flush() }' "$@"
 }
