@@ -83,7 +83,10 @@ final class CheckCommand {
         return found.isEmpty() ? 0 : 1;
     }
 
-    /** OpenVPN's view, or null (with the reason printed) when its management interface can't be asked. */
+    /**
+     * OpenVPN's view, or null (with the reason printed) when its management interface can't be asked;
+     * with a TCP fallback instance beside the server (its socket next to the UDP one's), both views.
+     */
     private static ServerView serverView(Context c, BrokerConfig config, Path management) {
         Path socket = management != null ? management : defaultSocket(c, config);
         if (socket == null) {
@@ -91,6 +94,23 @@ final class CheckCommand {
                     + "recorded in the database");
             return null;
         }
+        ServerView udp = serverView(c, socket);
+        Path tcp = socket.resolveSibling(ServerDirs.tcpManagementSocket(Path.of("")).getFileName());
+        if (udp == null || management != null || !Files.exists(tcp)) {
+            return udp;
+        }
+        ServerView other = serverView(c, tcp);
+        if (other == null) {
+            return null;
+        }
+        List<net.v6broker.openvpn.management.Session> both = new ArrayList<>(udp.sessions());
+        both.addAll(other.sessions());
+        List<ServerView.Route> routes = new ArrayList<>(udp.routes());
+        routes.addAll(other.routes());
+        return new ServerView(both, routes);
+    }
+
+    private static ServerView serverView(Context c, Path socket) {
         try (ManagementClient m = ManagementClient.connect(socket, MANAGEMENT_TIMEOUT, message -> { })) {
             Message reply = m.send(Command.status());
             if (reply instanceof Message.Block b) {

@@ -218,8 +218,14 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      *                      own tls-crypt-v2 key; a new home's) or {@code v1+v2} (also the one shared
      *                      tls-crypt key of profiles exported before v2; the default, so that a home
      *                      made before keeps its profiles working until the operator sets {@code v2})
+     * @param verifyRevokedKeys whether the servers run the tls-crypt-v2 verify hook, which drops a
+     *                      revoked certificate's key before any TLS at the cost of one process per
+     *                      connect attempt (off by default: docs/decisions.md, 23)
+     * @param tcpPort       the TCP port of the fallback instance beside the UDP one (shared layout;
+     *                      {@code 0}, the default, runs none; 443 gets through most hotel networks)
      */
-    public record OpenVpn(String route, int portBase, String lanInterface, String tlsCrypt) {
+    public record OpenVpn(String route, int portBase, String lanInterface, String tlsCrypt, boolean verifyRevokedKeys,
+                          int tcpPort) {
         private static final java.util.regex.Pattern INTERFACE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
         public OpenVpn {
@@ -240,15 +246,23 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
                 throw new InvalidInputException("config: openvpn.tlsCrypt " + Validation.quote(tlsCrypt) + " is invalid: accepted "
                         + "v2 (each client's own key), v1+v2 (also profiles exported before v2, until all are replaced)");
             }
+            if (tcpPort != 0) {
+                Validation.port("openvpn.tcpPort", tcpPort);
+            }
         }
 
-        /** The same settings for a home made now: tls-crypt-v2 only. */
+        /** The same settings for a home made now: tls-crypt-v2 only, no verify hook, no TCP instance. */
         public OpenVpn(String route, int portBase, String lanInterface) {
-            this(route, portBase, lanInterface, "v2");
+            this(route, portBase, lanInterface, "v2", false, 0);
         }
 
         static OpenVpn defaults() {
-            return new OpenVpn(null, 0, null, null);
+            return new OpenVpn(null, 0, null, null, false, 0);
+        }
+
+        /** Whether a TCP instance runs beside the UDP one. */
+        public boolean tcpFallback() {
+            return tcpPort != 0;
         }
 
         /** Whether the servers also take the shared tls-crypt (v1) key of older profiles. */

@@ -33,7 +33,7 @@ public final class ConfigJson {
             "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
-            "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt"),
+            "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt", "verifyRevokedKeys", "tcpPort"),
             "http", List.of("trustedProxies"),
             "upstream", List.of("mode", "interface"));
     private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
@@ -71,7 +71,8 @@ public final class ConfigJson {
                         }
                         String path = key + "." + sub;
                         JsonToken v = p.nextToken();
-                        values.put(path, isNumber(sub) ? number(p, v, path) : isList(sub) ? strings(p, v, path) : string(p, v, path));
+                        values.put(path, isNumber(sub) ? number(p, v, path) : isList(sub) ? strings(p, v, path)
+                                : isBoolean(sub) ? bool(p, v, path) : string(p, v, path));
                     }
                 } else {
                     throw new InvalidInputException("unknown key '" + key + "'; accepted: " + String.join(", ", TOP));
@@ -101,7 +102,8 @@ public final class ConfigJson {
                         (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
                         integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface"),
-                        (String) values.get("openvpn.tlsCrypt")) : null,
+                        (String) values.get("openvpn.tlsCrypt"), Boolean.TRUE.equals(values.get("openvpn.verifyRevokedKeys")),
+                        integer(values, "openvpn.tcpPort")) : null,
                 values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null,
                 values.containsKey("upstream") ? new BrokerConfig.Upstream((String) values.get("upstream.mode"),
                         (String) values.get("upstream.interface")) : null);
@@ -142,6 +144,8 @@ public final class ConfigJson {
             g.writeNumberField("portBase", c.openvpn().portBase());
             g.writeStringField("lanInterface", c.openvpn().lanInterface());
             g.writeStringField("tlsCrypt", c.openvpn().tlsCrypt());
+            g.writeBooleanField("verifyRevokedKeys", c.openvpn().verifyRevokedKeys());
+            g.writeNumberField("tcpPort", c.openvpn().tcpPort());
             g.writeEndObject();
             g.writeObjectFieldStart("http");
             g.writeArrayFieldStart("trustedProxies");
@@ -164,7 +168,22 @@ public final class ConfigJson {
     }
 
     private static boolean isNumber(String key) {
-        return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch");
+        return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch")
+                || key.equals("tcpPort");
+    }
+
+    private static boolean isBoolean(String key) {
+        return key.equals("verifyRevokedKeys");
+    }
+
+    private static Boolean bool(JsonParser p, JsonToken t, String path) {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+            throw new InvalidInputException("'" + path + "' must be true or false, got " + describe(t));
+        }
+        return t == JsonToken.VALUE_TRUE;
     }
 
     private static boolean isList(String key) {

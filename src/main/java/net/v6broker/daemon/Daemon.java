@@ -28,6 +28,7 @@ import net.v6broker.config.Validation;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
 import net.v6broker.openvpn.Supervisor;
+import net.v6broker.error.InvalidInputException;
 import net.v6broker.openvpn.management.ManagementClient;
 import net.v6broker.openvpn.management.ManagementException;
 import net.v6broker.openvpn.management.Message;
@@ -84,9 +85,8 @@ public final class Daemon implements AutoCloseable {
     private final Path serverDir;
     private final ScheduledExecutorService loop;
     private final Map<String, Supervisor> supervisors = new HashMap<>();
-    private ManagementClient management;
-    /** Client ids of sessions this daemon has told OpenVPN to end, while OpenVPN still lists them. */
-    private final Set<Long> ending = new HashSet<>();
+    /** The shared layout's openvpn instances: UDP, and the TCP fallback when {@code openvpn.tcpPort} is set. */
+    private final List<Instance> instances = new ArrayList<>();
     private HomeLock lock;
     private long cursor;
     private volatile Instant lastStatus;
@@ -114,6 +114,12 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.options = options;
         this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
+        if (options.layout() == Layout.SHARED) {
+            instances.add(new Instance("udp", ServerDirs.managementSocket(serverDir)));
+            if (config.openvpn().tcpFallback()) {
+                instances.add(new Instance("tcp", ServerDirs.tcpManagementSocket(serverDir)));
+            }
+        }
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "daemon");
             t.setDaemon(true);
@@ -184,6 +190,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void reconcileAndRun() {
+        if (options.layout() == Layout.PER_CLIENT && config.openvpn().tcpFallback()) {
+            throw new InvalidInputException("config: openvpn.tcpPort runs a TCP instance beside the shared layout's server; "
+                    + "the per-client layout has a server per client: serve --layout shared, or set openvpn.tcpPort to 0");
+        }
         checkHome();
         refreshCrlIfDue();
         long stored = store.read(tx -> tx.eventCursor(options.node()));
@@ -206,6 +216,9 @@ public final class Daemon implements AutoCloseable {
         if (options.runOpenvpn()) {
             if (options.layout() == Layout.SHARED) {
                 supervise("server", serverDir.resolve("server.conf"));
+                if (config.openvpn().tcpFallback()) {
+                    supervise("server-tcp", serverDir.resolve(ServerDirs.TCP_CONFIG));
+                }
             } else {
                 Set<String> active = new HashSet<>();
                 for (Client c : broker.walk(ClientQuery.ALL.withStatus(ClientStatus.ACTIVE))) {
@@ -332,15 +345,21 @@ public final class Daemon implements AutoCloseable {
         if (options.layout() != Layout.SHARED) {
             return 0;
         }
-        Optional<ManagementClient> m = management();
-        if (m.isEmpty()) {
-            return 0;
-        }
         int killed = 0;
-        for (Session s : m.get().status().sessions()) {
-            if (s.commonName().equalsIgnoreCase(name) && !ending.contains(s.clientId()) && killed(m.get(), s)) {
-                ending.add(s.clientId());
-                killed++;
+        for (Instance in : instances) {
+            Optional<ManagementClient> m = in.management();
+            if (m.isEmpty()) {
+                continue;
+            }
+            try {
+                for (Session s : m.get().status().sessions()) {
+                    if (s.commonName().equalsIgnoreCase(name) && !in.ending.contains(s.clientId()) && killed(m.get(), s)) {
+                        in.ending.add(s.clientId());
+                        killed++;
+                    }
+                }
+            } catch (ManagementException e) {
+                in.lost(e);
             }
         }
         return killed;
@@ -356,28 +375,48 @@ public final class Daemon implements AutoCloseable {
      * polls each new session, and every {@link #FULL_CHECK} all of them again; the log says why.
      */
     void pollStatus() {
-        Optional<ManagementClient> m = management();
-        if (m.isEmpty()) {
+        List<Session> sessions = new ArrayList<>();
+        Map<String, Instance> where = new HashMap<>();
+        boolean answered = false;
+        for (Instance in : instances) {
+            Optional<ManagementClient> m = in.management();
+            if (m.isEmpty()) {
+                continue;
+            }
+            try {
+                StatusReport report = m.get().status();
+                Set<Long> listed = new HashSet<>();
+                for (Session s : report.sessions()) {
+                    sessions.add(s);
+                    where.put(identity(s), in);
+                    listed.add(s.clientId());
+                }
+                in.ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
+                answered = true;
+            } catch (ManagementException e) {
+                in.lost(e);
+            }
+        }
+        if (!answered) {
             return;
         }
-        StatusReport report = m.get().status();
         Instant now = clock.instant();
         boolean first = lastFullCheck == null;
         boolean full = first || !now.isBefore(lastFullCheck.plus(FULL_CHECK));
         Map<String, Session> current = new HashMap<>();
         List<Session> toCheck = new ArrayList<>();
-        for (Session s : report.sessions()) {
+        for (Session s : sessions) {
             current.put(identity(s), s);
             if (full || !seen.containsKey(identity(s))) {
                 toCheck.add(s);
             }
         }
-        endInactive(m.get(), toCheck);
-        Set<Long> listed = new HashSet<>();
-        report.sessions().forEach(s -> listed.add(s.clientId()));
-        ending.retainAll(listed); // OpenVPN lists a halted client for a few seconds more; killed once is enough
+        endInactive(toCheck, where);
+        if (instances.size() > 1) {
+            endSuperseded(sessions, where);
+        }
         List<Session> toWrite = new ArrayList<>();
-        for (Session s : report.sessions()) {
+        for (Session s : sessions) {
             Seen before = seen.get(identity(s));
             if (before == null || !now.isBefore(before.written().plus(COUNTER_FLUSH))) {
                 toWrite.add(s);
@@ -449,8 +488,8 @@ public final class Daemon implements AutoCloseable {
                 s.connectedSince(), lastSeen, s.bytesReceived(), s.bytesSent(), null);
     }
 
-    /** Ends the sessions among {@code sessions} whose client the database does not hold as active. */
-    private void endInactive(ManagementClient m, List<Session> sessions) {
+    /** Ends the sessions among {@code sessions} (on the instances {@code where} says) whose client the database does not hold as active. */
+    private void endInactive(List<Session> sessions, Map<String, Instance> where) {
         Map<String, ClientStatus> statuses = sessions.isEmpty() ? Map.of()
                 : store.read(tx -> tx.statusesOf(sessions.stream().map(Session::commonName).toList()));
         for (Session s : sessions) {
@@ -458,11 +497,39 @@ public final class Daemon implements AutoCloseable {
                 continue; // "UNDEF": still in its TLS handshake, not yet anybody's session
             }
             ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
-            if (st != ClientStatus.ACTIVE && !ending.contains(s.clientId())) {
+            Instance in = where.get(identity(s));
+            if (st != ClientStatus.ACTIVE && !in.ending.contains(s.clientId()) && in.client != null) {
                 String why = st == null ? "no such client (deleted)" : "the client is " + st.dbName();
-                ending.add(s.clientId());
-                if (killed(m, s)) {
+                in.ending.add(s.clientId());
+                if (killed(in.client, s)) {
                     LOG.info("session of {} from {} ended: {} (reconciled against the database)", s.commonName(), s.realAddress(), why);
+                }
+            }
+        }
+    }
+
+    /**
+     * A client with a session on both instances (it came back over UDP while its TCP connection,
+     * cut without a word, still lingers on the server, or the reverse): the older session ends, and
+     * with it the routes that would still send the client's traffic to the instance it has left.
+     */
+    private void endSuperseded(List<Session> sessions, Map<String, Instance> where) {
+        Map<String, Session> newest = new HashMap<>();
+        for (Session s : sessions) {
+            if (Validation.NAME.matcher(s.commonName()).matches()) {
+                newest.merge(s.commonName().toLowerCase(java.util.Locale.ROOT), s,
+                        (a, b) -> a.connectedSince().isAfter(b.connectedSince()) ? a : b);
+            }
+        }
+        for (Session s : sessions) {
+            Session n = newest.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
+            Instance in = where.get(identity(s));
+            Instance newer = n == null ? null : where.get(identity(n));
+            if (n != null && newer != in && !in.ending.contains(s.clientId()) && in.client != null) {
+                in.ending.add(s.clientId());
+                if (killed(in.client, s)) {
+                    LOG.info("session of {} from {} on the {} instance ended: superseded by its session from {} on the {} instance",
+                            s.commonName(), s.realAddress(), in.name, n.realAddress(), newer.name);
                 }
             }
         }
@@ -479,23 +546,51 @@ public final class Daemon implements AutoCloseable {
         return false;
     }
 
-    /** The management connection, reconnected when lost; empty while OpenVPN is not answering. */
-    private Optional<ManagementClient> management() {
-        if (management != null && management.isOpen()) {
-            return Optional.of(management);
+    /**
+     * One openvpn instance of the shared layout as the daemon talks to it: its management socket, the
+     * connection (reconnected when lost), and the client ids of the sessions this daemon has told it
+     * to end while it still lists them (ids are an instance's own: both count from 0).
+     */
+    private final class Instance {
+        final String name;
+        final Path socket;
+        ManagementClient client;
+        final Set<Long> ending = new HashSet<>();
+
+        Instance(String name, Path socket) {
+            this.name = name;
+            this.socket = socket;
         }
-        Path socket = ServerDirs.managementSocket(serverDir);
-        if (!Files.exists(socket)) {
-            return Optional.empty();
+
+        /** The management connection; empty while OpenVPN is not answering. */
+        Optional<ManagementClient> management() {
+            if (client != null && client.isOpen()) {
+                return Optional.of(client);
+            }
+            if (!Files.exists(socket)) {
+                return Optional.empty();
+            }
+            try {
+                client = ManagementClient.connect(socket, Duration.ofSeconds(5), Daemon.this::notification);
+                lastFullCheck = null; // check every session on this connection's first poll
+                LOG.info("management interface of the {} instance connected ({})", name, socket);
+                return Optional.of(client);
+            } catch (ManagementException e) {
+                LOG.debug("management interface of the {} instance not available: {}", name, e.getMessage());
+                return Optional.empty();
+            }
         }
-        try {
-            management = ManagementClient.connect(socket, Duration.ofSeconds(5), this::notification);
-            lastFullCheck = null; // check every session on this connection's first poll
-            LOG.info("management interface connected ({})", socket);
-            return Optional.of(management);
-        } catch (ManagementException e) {
-            LOG.debug("management interface not available: {}", e.getMessage());
-            return Optional.empty();
+
+        void lost(ManagementException e) {
+            LOG.warn("management interface of the {} instance: {}", name, e.getMessage());
+            close();
+        }
+
+        void close() {
+            if (client != null) {
+                client.close();
+                client = null;
+            }
         }
     }
 
@@ -528,10 +623,7 @@ public final class Daemon implements AutoCloseable {
                 task.run();
             } catch (ManagementException e) {
                 LOG.warn("{}: {}", what, e.getMessage());
-                if (management != null) {
-                    management.close();
-                    management = null;
-                }
+                instances.forEach(Instance::close);
             } catch (RuntimeException e) {
                 LOG.error("{} failed", what, e);
             }
@@ -549,9 +641,7 @@ public final class Daemon implements AutoCloseable {
         for (Supervisor s : supervisors.values()) {
             s.stop(options.stopOpenvpnOnExit());
         }
-        if (management != null) {
-            management.close();
-        }
+        instances.forEach(Instance::close);
         if (lock != null) {
             lock.close();
         }

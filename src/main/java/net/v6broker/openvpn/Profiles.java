@@ -24,6 +24,14 @@ import net.v6broker.client.ClientOs;
 final class Profiles {
     /** The CN of the server certificate {@code init} issues. */
     static final String SERVER_NAME = "server";
+    /**
+     * Seconds a profile waits for the UDP server's answer before it tries TCP (OpenVPN's default is
+     * 120): long enough for a handshake over a slow link, short enough that a hotel's blocked UDP
+     * costs a few seconds (docs/decisions.md, 24).
+     */
+    static final int UDP_CONNECT_TIMEOUT = 5;
+    /** Seconds a profile waits for the TCP server. */
+    static final int TCP_CONNECT_TIMEOUT = 10;
     /** A global unicast address inside both 2000::/3 and 2000::/4: the route check asks where it would go. */
     static final String ROUTE_PROBE = "2000::1";
 
@@ -59,22 +67,42 @@ final class Profiles {
                 .comment("Start: sudo openvpn --config " + tun.name() + ".ovpn   (keep this file private: it holds your key)");
         if (tun.layout() == Layout.SHARED) {
             t.directive("client")
-                    .directive("dev", "tun")
-                    .directive("proto", "udp")
-                    .directive("remote", tun.host(), tun.port());
+                    .directive("dev", "tun");
+            List<String[]> servers = new java.util.ArrayList<>();
+            servers.add(new String[] {tun.host(), String.valueOf(tun.port())});
             for (var node : site.otherNodes()) {
-                t.directive("remote", Safe.token("node host", node.host()), node.port());
+                servers.add(new String[] {Safe.token("node host", node.host()), String.valueOf(node.port())});
             }
-            if (!site.otherNodes().isEmpty()) {
-                t.comment("every tunnel server of the broker serves every client with the same addresses: pick one at random")
-                        .directive("remote-random");
+            if (site.openvpn().tcpFallback()) {
+                t.comment("UDP first; where UDP does not get through (a hotel, a firewall), TCP " + site.openvpn().tcpPort()
+                        + " after " + UDP_CONNECT_TIMEOUT + " s, with the same addresses");
+                for (String[] server : servers) {
+                    t.inline("connection", new ConfigText()
+                            .directive("remote", server[0], server[1], "udp")
+                            .directive("connect-timeout", UDP_CONNECT_TIMEOUT)
+                            .directive("explicit-exit-notify", 1).toString());
+                }
+                for (String[] server : servers) {
+                    t.inline("connection", new ConfigText()
+                            .directive("remote", server[0], site.openvpn().tcpPort(), "tcp-client")
+                            .directive("connect-timeout", TCP_CONNECT_TIMEOUT).toString());
+                }
+            } else {
+                t.directive("proto", "udp");
+                for (String[] server : servers) {
+                    t.directive("remote", server[0], server[1]);
+                }
+                if (servers.size() > 1) {
+                    t.comment("every tunnel server of the broker serves every client with the same addresses: pick one at random")
+                            .directive("remote-random");
+                }
+                t.directive("explicit-exit-notify", 1);
             }
             t.directive("nobind")
                     .directive("persist-key")
                     .directive("remote-cert-tls", "server")
                     .directive("verify-x509-name", SERVER_NAME, "name")
                     .directive("data-ciphers", ServerConfigs.CIPHERS)
-                    .directive("explicit-exit-notify", 1)
                     .directive("connect-retry", 1, 10);
         } else {
             t.comment("point-to-point: this client's own server instance; addresses and routes are set here, nothing is pulled")

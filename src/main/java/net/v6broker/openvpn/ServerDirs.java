@@ -100,6 +100,14 @@ public final class ServerDirs {
         return dir.resolve("run/management.sock");
     }
 
+    /** The TCP fallback instance's config file in a shared-layout directory. */
+    public static final String TCP_CONFIG = ServerConfigs.TCP_CONFIG;
+
+    /** The management socket of the TCP fallback instance rendered into {@code dir}. */
+    public static Path tcpManagementSocket(Path dir) {
+        return dir.resolve("run/management-tcp.sock");
+    }
+
     /**
      * Refuses a home whose path OpenVPN's config files could not name: the daemon renders
      * {@code HOME/openvpn} (paths written into server.conf, which allow no spaces or quotes here) with
@@ -142,6 +150,10 @@ public final class ServerDirs {
             Map<String, Content> files = new LinkedHashMap<>();
             if (layout == Layout.SHARED) {
                 files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
+                if (site.openvpn().tcpFallback()) {
+                    files.put(ServerConfigs.TCP_CONFIG, new Content(ServerConfigs.sharedTcp(site, d), Home.PUBLIC));
+                    files.put(ServerConfigs.TCP_ROUTES, new Content(ServerConfigs.tcpRoutes(d), EXECUTABLE));
+                }
             }
             files.putAll(sharedFiles(d));
             if (layout == Layout.PER_CLIENT) { // a shared-layout client file holds nothing that can be refused
@@ -158,6 +170,9 @@ public final class ServerDirs {
                     Path run = d.resolve("run");
                     Files.createDirectories(run);
                     Files.setPosixFilePermissions(run, OWNER_ONLY_DIR);
+                    if (site.openvpn().tcpFallback()) {
+                        Files.createDirectories(run.resolve("tcp-routes"));
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("creating server directory " + d, e);
@@ -181,7 +196,10 @@ public final class ServerDirs {
                 written += write(d.resolve(UNITS), new Content(ServerConfigs.units(active), Home.PUBLIC));
             }
             int removed = sweep(d, layout, active);
-            written += syncRevoked(d, home.read(home.crl()));
+            written += site.openvpn().verifyRevokedKeys() ? syncRevoked(d, home.read(home.crl())) : removeVerifyHook(d);
+            if (layout == Layout.PER_CLIENT || !site.openvpn().tcpFallback()) {
+                removed += removeRendered(d, ServerConfigs.TCP_CONFIG, ServerConfigs.TCP_ROUTES);
+            }
             record(d, layout);
             return new Rendered(d, layout, active.size(), written, removed);
         });
@@ -218,7 +236,9 @@ public final class ServerDirs {
         files.put("server.key", new Content(home.read(home.serverKey()), Home.PRIVATE));
         files.put("tls-crypt.key", new Content(home.read(home.tlsCryptKey()), Home.PRIVATE));
         files.put("tls-crypt-v2.key", new Content(tlsCryptV2Key.get(), Home.PRIVATE));
-        files.put(ServerConfigs.VERIFY_SCRIPT, new Content(ServerConfigs.tlsCryptV2Verify(d), EXECUTABLE));
+        if (site.openvpn().verifyRevokedKeys()) {
+            files.put(ServerConfigs.VERIFY_SCRIPT, new Content(ServerConfigs.tlsCryptV2Verify(d), EXECUTABLE));
+        }
         files.put("crl.pem", new Content(home.read(home.crl()), Home.PUBLIC));
         return files;
     }
@@ -303,7 +323,9 @@ public final class ServerDirs {
             for (Recorded r : readRegistry()) {
                 if (Files.isDirectory(r.path())) {
                     Home.writeAtomically(r.path().resolve("crl.pem"), crlPem, Home.PUBLIC);
-                    syncRevoked(r.path(), crlPem);
+                    if (site.openvpn().verifyRevokedKeys()) {
+                        syncRevoked(r.path(), crlPem);
+                    }
                 }
             }
             return null;
@@ -349,6 +371,51 @@ public final class ServerDirs {
             throw new UncheckedIOException("keeping " + dir + " in step with the CRL", e);
         }
         return changed;
+    }
+
+    /** Deletes those of {@code names} in {@code d} that this broker rendered; how many. */
+    private static int removeRendered(Path d, String... names) {
+        int removed = 0;
+        try {
+            for (String name : names) {
+                Path f = d.resolve(name);
+                if (Files.isRegularFile(f) && renderedHere(f)) {
+                    Files.delete(f);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing files from " + d, e);
+        }
+        return removed;
+    }
+
+    /**
+     * With {@code openvpn.verifyRevokedKeys} off, the hook's files of an earlier render go: its
+     * script (when it carries our mark) and {@code DIR/revoked/}. How many files it removed.
+     */
+    private static int removeVerifyHook(Path d) {
+        int removed = 0;
+        try {
+            Path script = d.resolve(ServerConfigs.VERIFY_SCRIPT);
+            if (Files.isRegularFile(script) && renderedHere(script)) {
+                Files.delete(script);
+                removed++;
+            }
+            Path revoked = d.resolve("revoked");
+            if (Files.isDirectory(revoked)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(revoked)) {
+                    for (Path f : files) {
+                        Files.delete(f);
+                        removed++;
+                    }
+                }
+                Files.delete(revoked);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing the tls-crypt-v2 verify hook from " + d, e);
+        }
+        return removed;
     }
 
     private static void updateUnits(Path d, String name, boolean present) {

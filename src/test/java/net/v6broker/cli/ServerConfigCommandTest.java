@@ -43,9 +43,8 @@ class ServerConfigCommandTest extends WithSeedHome {
         Path out = dir.resolve("srv");
         String printed = ok("server", "config", "--home", h, "--out", out.toString());
         assertThat(printed).contains("wrote shared server config to " + out + ": 2 active clients");
-        assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "revoked", "run", "server.conf", "server.crt",
-                "server.key", "tls-crypt-v2-verify.sh", "tls-crypt-v2.key", "tls-crypt.key");
-        assertThat(mode(out.resolve("tls-crypt-v2-verify.sh"))).isEqualTo("rwxr-xr-x");
+        assertThat(names(out)).containsExactly("ca.crt", "ccd", "crl.pem", "run", "server.conf", "server.crt",
+                "server.key", "tls-crypt-v2.key", "tls-crypt.key");
         assertThat(mode(out.resolve("tls-crypt-v2.key"))).isEqualTo("rw-------");
         assertThat(Files.readString(out.resolve("tls-crypt-v2.key"))).startsWith("-----BEGIN OpenVPN tls-crypt-v2 server key-----");
         assertThat(names(out.resolve("ccd"))).containsExactly("laptop", "site");
@@ -107,8 +106,8 @@ class ServerConfigCommandTest extends WithSeedHome {
     void perClientLayoutKeepsConfUpAndUnitsInStep() throws Exception {
         Path out = dir.resolve("pc");
         ok("server", "config", "--home", h, "--layout", "per-client", "--out", out.toString());
-        assertThat(names(out)).containsExactly("ca.crt", "crl.pem", "laptop.conf", "laptop.up", "revoked", "server.crt", "server.key",
-                "site.conf", "site.up", "tls-crypt-v2-verify.sh", "tls-crypt-v2.key", "tls-crypt.key", "units.txt",
+        assertThat(names(out)).containsExactly("ca.crt", "crl.pem", "laptop.conf", "laptop.up", "server.crt", "server.key",
+                "site.conf", "site.up", "tls-crypt-v2.key", "tls-crypt.key", "units.txt",
                 "v6broker-openvpn@.service");
         assertThat(mode(out.resolve("site.up"))).isEqualTo("rwxr-xr-x");
         long id = JSON.readTree(run("client", "list", "--json", "--home", h).out()).size(); // ids start at 1: site=1, laptop=2
@@ -220,5 +219,36 @@ class ServerConfigCommandTest extends WithSeedHome {
         Files.writeString(config, JSON.writeValueAsString(written));
         ok("server", "config", "--home", h, "--out", dir.resolve("x").toString());
         assertThat(OvpnConfig.parse(Files.readString(dir.resolve("x/server.conf"))).pushed()).contains("route-ipv6 2000::/3");
+        assertThat(dir.resolve("x/server-tcp.conf")).as("no TCP instance unless asked").doesNotExist();
+    }
+
+    @Test
+    void aTcpPortAndTheVerifySwitchAreCheckedAndTheTcpInstanceComesAndGoesWithIt() throws Exception {
+        Path config = home.resolve("config.json");
+        JsonNode written = JSON.readTree(config.toFile());
+        assertThat(written.get("openvpn").get("tcpPort").asInt()).isZero();
+        assertThat(written.get("openvpn").get("verifyRevokedKeys").asBoolean()).isFalse();
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) written.get("openvpn");
+        o.put("tcpPort", 70000);
+        Files.writeString(config, JSON.writeValueAsString(written));
+        CliRunner.Run r = run("server", "config", "--home", h, "--out", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(Cli.NO_HOME);
+        assertThat(r.err()).contains("openvpn.tcpPort");
+        o.put("tcpPort", 443);
+        o.put("verifyRevokedKeys", "yes");
+        Files.writeString(config, JSON.writeValueAsString(written));
+        r = run("server", "config", "--home", h, "--out", dir.resolve("x").toString());
+        assertThat(r.err()).contains("'openvpn.verifyRevokedKeys' must be true or false, got a string");
+        o.put("verifyRevokedKeys", false);
+        Files.writeString(config, JSON.writeValueAsString(written));
+        ok("server", "config", "--home", h, "--out", dir.resolve("x").toString());
+        assertThat(dir.resolve("x/server-tcp.conf")).exists();
+        assertThat(dir.resolve("x/tcp-routes.sh")).isExecutable();
+        assertThat(dir.resolve("x/run/tcp-routes")).isDirectory();
+        o.put("tcpPort", 0);
+        Files.writeString(config, JSON.writeValueAsString(written));
+        ok("server", "config", "--home", h, "--out", dir.resolve("x").toString());
+        assertThat(dir.resolve("x/server-tcp.conf")).as("gone with the setting").doesNotExist();
+        assertThat(dir.resolve("x/tcp-routes.sh")).doesNotExist();
     }
 }

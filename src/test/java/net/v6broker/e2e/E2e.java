@@ -40,16 +40,21 @@ final class E2e {
      * file in the broker home; nothing when there is none.
      */
     static void stopOpenvpn(Path home) {
-        Path pid = home == null ? null : home.resolve("openvpn/run/server.pid");
-        try {
-            if (pid != null && Files.exists(pid)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
-                    p.destroy();
-                    p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
-                });
+        if (home == null) {
+            return;
+        }
+        for (String file : java.util.List.of("server.pid", "server-tcp.pid")) {
+            Path pid = home.resolve("openvpn/run").resolve(file);
+            try {
+                if (Files.exists(pid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
+                        p.destroy();
+                        p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                    });
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -47,11 +47,14 @@ class TlsCryptV2InteropTest {
         }
         // a home made before v2 keeps taking its v1 profiles until the operator sets openvpn.tlsCrypt to v2
         Path config = Path.of(h, "config.json");
-        Files.writeString(config, Files.readString(config).replace("\"tlsCrypt\" : \"v2\"", "\"tlsCrypt\" : \"v1+v2\""));
+        // and the operator turns on the verify hook, which refuses a revoked certificate's key before TLS
+        Files.writeString(config, Files.readString(config).replace("\"tlsCrypt\" : \"v2\"", "\"tlsCrypt\" : \"v1+v2\"")
+                .replace("\"verifyRevokedKeys\" : false", "\"verifyRevokedKeys\" : true"));
         Path server = dir.resolve("server");
         ok("server", "config", "--layout", "shared", "--out", server.toString(), "--home", h);
         String serverConf = Files.readString(server.resolve("server.conf"));
-        assertThat(serverConf).contains("tls-crypt-v2 " + server.resolve("tls-crypt-v2.key"), "tls-crypt " + server.resolve("tls-crypt.key"));
+        assertThat(serverConf).contains("tls-crypt-v2 " + server.resolve("tls-crypt-v2.key"), "tls-crypt " + server.resolve("tls-crypt.key"),
+                "tls-crypt-v2-verify " + server.resolve("tls-crypt-v2-verify.sh"));
         Path srvLog = dir.resolve("server.log");
         net.spawn(srv, server, srvLog, "openvpn", "--config", server.resolve("server.conf").toString(), "--verb", "4");
         assertThat(Netns.await(UP, () -> TunnelTest.count(srvLog, "Initialization Sequence Completed") >= 1))

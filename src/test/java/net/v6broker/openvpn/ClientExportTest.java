@@ -210,6 +210,24 @@ class ClientExportTest {
     }
 
     @Test
+    void withATcpInstanceASharedProfileTriesUdpFirstThenTcpQuickly() throws Exception {
+        Client c = Fixtures.hermit("lap", 7, ClientOs.LINUX, ClientStatus.ACTIVE);
+        String profile = new String(ClientExport.render(Fixtures.siteWithTcp(), c, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT,
+                new ExportRequest(Format.OVPN, Layout.SHARED, null), TIME), java.nio.charset.StandardCharsets.UTF_8);
+        OvpnConfig p = OvpnConfig.parse(profile);
+        assertThat(p.names()).as("every remote is in a connection").doesNotContain("remote", "proto", "remote-random");
+        assertThat(p.connections()).hasSize(2);
+        OvpnConfig udp = p.connections().get(0);
+        OvpnConfig tcp = p.connections().get(1);
+        assertThat(udp.one("remote")).containsExactly("vpn.example.net", "1194", "udp");
+        assertThat(udp.one("connect-timeout")).containsExactly("5");
+        assertThat(udp.one("explicit-exit-notify")).containsExactly("1");
+        assertThat(tcp.one("remote")).containsExactly("vpn.example.net", "443", "tcp-client");
+        assertThat(tcp.names()).doesNotContain("explicit-exit-notify");
+        assertThat(p.one("connect-retry")).containsExactly("1", "10");
+    }
+
+    @Test
     void theLanInterfaceAskedForReachesTheUpScriptTheSanityCheckAndTheManifest() throws Exception {
         Unpacked a = Unpacked.tarGz(render(client(ClientKind.SUBNET, ClientOs.LINUX, ClientStatus.ACTIVE), Format.TAR_GZ, Layout.SHARED, "enp3s0"));
         String top = "christian.strauf/";

@@ -36,6 +36,12 @@ public final class Fixtures {
         return site("default");
     }
 
+    /** {@link #site()} with the TCP fallback instance on port 443. */
+    static Site siteWithTcp() {
+        return new Site(PLAN, BrokerConfig.Endpoint.parse("vpn.example.net:1194"),
+                new BrokerConfig.OpenVpn("default", 0, null, "v2", false, 443));
+    }
+
     /** The subnet client with the seed's /64 2001:638:500:f101::/64 (index 1). */
     static Client subnet(String name, long id, ClientOs os, ClientStatus status) {
         return client(name, id, ClientKind.SUBNET, 1, os, status);

@@ -18,15 +18,23 @@ public final class OvpnConfig {
 
     private final List<Directive> directives;
     private final Map<String, String> blocks;
+    private final List<OvpnConfig> connections;
 
-    private OvpnConfig(List<Directive> directives, Map<String, String> blocks) {
+    private OvpnConfig(List<Directive> directives, Map<String, String> blocks, List<OvpnConfig> connections) {
         this.directives = List.copyOf(directives);
         this.blocks = Map.copyOf(blocks);
+        this.connections = List.copyOf(connections);
+    }
+
+    /** The {@code <connection>} blocks, in order, each parsed as a configuration of its own. */
+    public List<OvpnConfig> connections() {
+        return connections;
     }
 
     public static OvpnConfig parse(String text) {
         List<Directive> directives = new ArrayList<>();
         Map<String, String> blocks = new LinkedHashMap<>();
+        List<OvpnConfig> connections = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -44,7 +52,9 @@ public final class OvpnConfig {
                 if (j == lines.length) {
                     throw new IllegalArgumentException("unterminated <" + tag + "> at line " + (i + 1));
                 }
-                if (blocks.put(tag, body.toString()) != null) {
+                if (tag.equals("connection")) {
+                    connections.add(parse(body.toString()));
+                } else if (blocks.put(tag, body.toString()) != null) {
                     throw new IllegalArgumentException("second <" + tag + "> block at line " + (i + 1));
                 }
                 i = j;
@@ -53,7 +63,7 @@ public final class OvpnConfig {
             List<String> words = split(line, i + 1);
             directives.add(new Directive(words.get(0), words.subList(1, words.size())));
         }
-        return new OvpnConfig(directives, blocks);
+        return new OvpnConfig(directives, blocks, connections);
     }
 
     private static List<String> split(String line, int number) {

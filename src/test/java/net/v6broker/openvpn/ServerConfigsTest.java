@@ -75,6 +75,37 @@ class ServerConfigsTest {
     }
 
     @Test
+    void theTcpInstanceServesTheSameClientsOnTcpWithItsOwnSocketsAndRoutesFromItsHook() throws Exception {
+        OvpnConfig udp = OvpnConfig.parse(ServerConfigs.shared(site(), DIR));
+        assertThat(ServerConfigs.shared(Fixtures.siteWithTcp(), DIR)).as("the UDP instance does not change")
+                .isEqualTo(ServerConfigs.shared(site(), DIR));
+        OvpnConfig c = OvpnConfig.parse(ServerConfigs.sharedTcp(Fixtures.siteWithTcp(), DIR));
+        assertThat(c.one("proto")).containsExactly("tcp6-server");
+        assertThat(c.one("port")).containsExactly("443");
+        assertThat(c.one("ifconfig-ipv6")).isEqualTo(udp.one("ifconfig-ipv6"));
+        assertThat(c.one("ifconfig-noexec")).isEmpty();
+        assertThat(c.all("route-ipv6")).as("no aggregate route: the UDP instance's tun has them").isEmpty();
+        for (String same : List.of("client-config-dir", "ccd-exclusive", "ca", "cert", "key", "tls-crypt-v2", "crl-verify",
+                "remote-cert-tls", "data-ciphers", "keepalive", "ifconfig-ipv6-pool")) {
+            assertThat(c.one(same)).as(same).isEqualTo(udp.one(same));
+        }
+        assertThat(c.pushed()).isEqualTo(udp.pushed());
+        String hook = "/etc/v6broker/server/tcp-routes.sh";
+        assertThat(c.one("script-security")).containsExactly("2");
+        assertThat(c.one("up")).containsExactly(hook);
+        assertThat(c.one("learn-address")).containsExactly(hook);
+        assertThat(c.one("client-disconnect")).containsExactly(hook);
+        assertThat(c.one("tcp-nodelay")).isEmpty();
+        assertThat(c.one("management")).containsExactly("/etc/v6broker/server/run/management-tcp.sock", "unix");
+        assertThat(c.one("status")).containsExactly("/etc/v6broker/server/run/status-tcp.txt", "10");
+        assertThat(c.names()).as("UDP-only options").doesNotContain("explicit-exit-notify", "connect-freq-initial");
+        String script = ServerConfigs.tcpRoutes(DIR);
+        Processes.assertShellSyntax(script);
+        assertThat(script).contains("notes='/etc/v6broker/server/run/tcp-routes'", "noprefixroute",
+                "ip -6 route replace \"$2\" dev \"$dev\" proto 186");
+    }
+
+    @Test
     void routeSlash3PushesTheSeedsRouteInsteadOfRedirectGateway() {
         OvpnConfig c = OvpnConfig.parse(ServerConfigs.shared(site("2000::/3"), DIR));
         assertThat(c.pushed()).contains("route-ipv6 2000::/3").noneMatch(p -> p.startsWith("redirect-gateway"));

@@ -142,6 +142,30 @@ class ServerDirsTest {
         assertThat(Files.readString(out.resolve("crl.pem"))).isEqualTo(Files.readString(home.crl()));
     }
 
+    @Test
+    void theVerifyHookIsRenderedOnlyWhenTheOperatorTurnsItOnAndGoesWhenTurnedOff() throws Exception {
+        Path out = dir.resolve("srv");
+        dirs.render(out, Layout.SHARED, List.of());
+        assertThat(Files.readString(out.resolve("server.conf"))).doesNotContain("tls-crypt-v2-verify", "script-security");
+        assertThat(out.resolve(ServerConfigs.VERIFY_SCRIPT)).doesNotExist();
+        assertThat(out.resolve("revoked")).doesNotExist();
+
+        BrokerConfig.OpenVpn o = home.loadConfig().openvpn();
+        BrokerConfig on = home.loadConfig().withOpenVpn(new BrokerConfig.OpenVpn(o.route(), o.portBase(), o.lanInterface(),
+                o.tlsCrypt(), true, o.tcpPort()));
+        String serverKey = net.v6broker.ca.TlsCryptV2.generateServerKey(new SecureRandom());
+        new ServerDirs(home, on, () -> serverKey).render(out, Layout.SHARED, List.of());
+        assertThat(Files.readString(out.resolve("server.conf")))
+                .contains("tls-crypt-v2-verify " + out.resolve(ServerConfigs.VERIFY_SCRIPT), "script-security 2");
+        assertThat(out.resolve(ServerConfigs.VERIFY_SCRIPT)).isExecutable();
+        assertThat(out.resolve("revoked")).isDirectory();
+
+        dirs.render(out, Layout.SHARED, List.of());
+        assertThat(Files.readString(out.resolve("server.conf"))).doesNotContain("tls-crypt-v2-verify");
+        assertThat(out.resolve(ServerConfigs.VERIFY_SCRIPT)).as("no stale hook").doesNotExist();
+        assertThat(out.resolve("revoked")).doesNotExist();
+    }
+
     private static void deleteTree(Path p) throws Exception {
         try (Stream<Path> s = Files.walk(p)) {
             for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
