@@ -25,10 +25,19 @@ public record NewClient(String name, ClientKind type, int size, ClientOs os, Str
         Validation.name(name);
         checkSize(Objects.requireNonNull(type, "type"), size);
         os = os == null ? ClientOs.LINUX : os;
+        checkOs(type, os);
         email = Validation.email(email);
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidInputException("invalid Idempotency-Key " + Validation.quote(idempotencyKey)
                     + ": accepted 8..64 letters, digits, '_' and '-' (a UUID, say)");
+        }
+    }
+
+    /** Refuses a router's os for a hermit: a router hands a prefix to a LAN, and a hermit has one address. */
+    public static void checkOs(ClientKind type, ClientOs os) {
+        if (type == ClientKind.HERMIT && os.router()) {
+            throw new InvalidInputException("os " + os.cliName() + " is a router's, for a subnet client (a router hands its "
+                    + "prefix to a LAN; a hermit has one address): accepted for a hermit linux, windows, macos");
         }
     }
 

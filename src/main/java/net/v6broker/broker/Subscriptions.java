@@ -66,6 +66,7 @@ public final class Subscriptions {
         Validation.email(email);
         ClientKind kind = ClientKind.parse(type);
         ClientOs clientOs = os == null || os.isBlank() ? ClientOs.LINUX : ClientOs.parse(os);
+        NewClient.checkOs(kind, clientOs);
         int asked = offered(kind, size == null || size.isBlank() ? NewClient.defaultSize(kind) : NewClient.parseSize(size));
         if (reason == null || reason.isBlank()) {
             throw new InvalidInputException("a reason is required: say in a sentence what the tunnel is for");

@@ -80,7 +80,7 @@ final class ClientCommands {
                 .positional("NAME", "Letters, digits, '.', '_', '-'; 1..64; no leading '.' or '-'.")
                 .required("--type", "hermit|subnet", "hermit: one /128; subnet: a routed prefix (/64 unless --size).")
                 .option("--size", "64|60|56|48", null, "A subnet's prefix length (default 64); the plan must offer it.")
-                .option("--os", "linux|windows|macos", "linux")
+                .option("--os", "linux|windows|macos|openwrt|router", "linux")
                 .option("--email", "E", null)
                 .flag("--json", "Print the client as JSON.");
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.v6broker.broker.Client;
 import net.v6broker.config.Home;
+import net.v6broker.client.ClientKind;
 import net.v6broker.client.ClientOs;
 import net.v6broker.client.ClientStatus;
 
@@ -42,18 +43,29 @@ public final class ClientExport {
             throw new ExportRefusedException("client '" + client.name() + "' is revoked: its certificate no longer "
                     + "connects, so there is nothing to export (delete it and add it again for a new profile)");
         }
+        ClientOs os = client.os();
+        if (os.router() && client.type() == ClientKind.HERMIT) {
+            throw new ExportRefusedException("client '" + client.name() + "' is a hermit: a router's profile (--os "
+                    + os.cliName() + ") hands a prefix to a LAN, and a hermit has one address");
+        }
         Tunnel tun = Tunnel.of(site, client, request.layout());
         Profiles.Keys keys = new Profiles.Keys(caCertificate, client.certificatePem(), client.privateKeyPem(), controlKey);
         if (request.format() == Format.OVPN) {
-            return Profiles.ovpn(site, tun, keys, null).getBytes(StandardCharsets.UTF_8);
+            return Profiles.ovpn(site, tun, keys, null, os).getBytes(StandardCharsets.UTF_8);
         }
-        ClientOs os = client.os();
         String lan = lanInterface(site, os, request.lanInterface());
-        String up = tun.hermit() ? null : Profiles.upScriptName(os);
+        String up = tun.hermit() || os == ClientOs.OPENWRT ? null : Profiles.upScriptName(os);
         List<Archive.Entry> entries = new ArrayList<>();
-        entries.add(Archive.Entry.text(tun.name() + ".ovpn", Profiles.ovpn(site, tun, keys, up), Archive.PRIVATE));
+        entries.add(Archive.Entry.text(tun.name() + ".ovpn", Profiles.ovpn(site, tun, keys, up, os), Archive.PRIVATE));
         if (up != null) {
             entries.add(Archive.Entry.text(up, Profiles.upScript(tun, os, lan), Archive.EXECUTABLE));
+        }
+        if (os == ClientOs.OPENWRT) {
+            entries.add(Archive.Entry.text("openvpn.uci", Profiles.openwrtOpenvpn(tun), Archive.PUBLIC));
+            entries.add(Archive.Entry.text("network.uci", Profiles.openwrtNetwork(tun), Archive.PUBLIC));
+            entries.add(Archive.Entry.text("firewall.uci", Profiles.openwrtFirewall(), Archive.PUBLIC));
+        } else if (os == ClientOs.ROUTER) {
+            entries.add(Archive.Entry.text("radvd.conf", Profiles.radvdConf(tun, lan), Archive.PUBLIC));
         }
         entries.add(Archive.Entry.text("README.txt", Profiles.readme(site, client, tun, os, lan, up), Archive.PUBLIC));
         entries.add(Archive.Entry.text("manifest.json", Profiles.manifest(client, tun, lan, caCertificate), Archive.PUBLIC));
@@ -77,7 +89,8 @@ public final class ClientExport {
             return Safe.lanInterface(requested);
         }
         return switch (os) {
-            case LINUX -> site.openvpn().lanInterface();
+            case LINUX, ROUTER -> site.openvpn().lanInterface();
+            case OPENWRT -> "br-lan";
             case MACOS -> "en0";
             case WINDOWS -> "Ethernet";
         };

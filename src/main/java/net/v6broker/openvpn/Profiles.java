@@ -24,6 +24,10 @@ import net.v6broker.client.ClientOs;
 final class Profiles {
     /** The CN of the server certificate {@code init} issues. */
     static final String SERVER_NAME = "server";
+    /** The tun device of an OpenWrt profile, which network.uci's interface names. */
+    static final String OPENWRT_DEVICE = "v6b0";
+    /** The UCI name of an OpenWrt profile's interface, firewall zone and openvpn instance. */
+    static final String OPENWRT_NAME = "v6broker";
     /**
      * Seconds a profile waits for the UDP server's answer before it tries TCP (OpenVPN's default is
      * 120): long enough for a handshake over a slow link, short enough that a hotel's blocked UDP
@@ -60,14 +64,15 @@ final class Profiles {
      * The inline profile. {@code upScript} is null for a standalone profile, or the up script's file
      * name next to it in an archive ({@code up.sh}, {@code up.cmd}).
      */
-    static String ovpn(Site site, Tunnel tun, Keys keys, String upScript) {
+    static String ovpn(Site site, Tunnel tun, Keys keys, String upScript, ClientOs os) {
+        boolean openwrt = os == ClientOs.OPENWRT;
         ConfigText t = new ConfigText()
                 .comment(ServerConfigs.MARK + " for client " + tun.name() + " (" + tun.type().name().toLowerCase(java.util.Locale.ROOT)
                         + " " + tun.prefix() + ", " + tun.layout().cliName() + " layout).")
                 .comment("Start: sudo openvpn --config " + tun.name() + ".ovpn   (keep this file private: it holds your key)");
         if (tun.layout() == Layout.SHARED) {
-            t.directive("client")
-                    .directive("dev", "tun");
+            t.directive("client");
+            device(t, openwrt);
             List<String[]> servers = new java.util.ArrayList<>();
             servers.add(new String[] {tun.host(), String.valueOf(tun.port())});
             for (var node : site.otherNodes()) {
@@ -105,9 +110,9 @@ final class Profiles {
                     .directive("data-ciphers", ServerConfigs.CIPHERS)
                     .directive("connect-retry", 1, 10);
         } else {
-            t.comment("point-to-point: this client's own server instance; addresses and routes are set here, nothing is pulled")
-                    .directive("dev", "tun")
-                    .directive("proto", "udp")
+            t.comment("point-to-point: this client's own server instance; addresses and routes are set here, nothing is pulled");
+            device(t, openwrt);
+            t.directive("proto", "udp")
                     .directive("remote", tun.host(), tun.port())
                     .directive("nobind")
                     .directive("tls-client")
@@ -129,12 +134,26 @@ final class Profiles {
                     .directive("script-security", 2)
                     .directive("up", upScript);
         }
+        if (openwrt) {
+            t.comment("OpenWrt's netifd gives " + OPENWRT_DEVICE + " its addresses and routes (network.uci): OpenVPN only opens it")
+                    .directive("ifconfig-noexec")
+                    .directive("route-noexec");
+        }
         return t.directive("verb", 3)
                 .inline("ca", keys.caCertificate())
                 .inline("cert", keys.certificate())
                 .inline("key", keys.privateKey())
                 .inline(keys.v2() ? "tls-crypt-v2" : "tls-crypt", keys.v2() ? keys.controlKey() : staticKeyOnly(keys.controlKey()))
                 .toString();
+    }
+
+    /** The tun device: OpenVPN's next free one, or on OpenWrt the one the UCI interface names. */
+    private static void device(ConfigText t, boolean openwrt) {
+        if (openwrt) {
+            t.directive("dev", OPENWRT_DEVICE).directive("dev-type", "tun");
+        } else {
+            t.directive("dev", "tun");
+        }
     }
 
     /** The static key from its BEGIN line to its END line, without the comment header. */
@@ -170,7 +189,7 @@ final class Profiles {
                 + "and loop until its hop limit ran out" : "") + ".";
         String prefix = Safe.token("prefix", tun.prefix());
         return switch (os) {
-            case LINUX -> "#!/bin/sh\n# " + head + "\n# " + what + "\n"
+            case LINUX, ROUTER -> "#!/bin/sh\n# " + head + "\n# " + what + "\n"
                     + "sysctl -w net.ipv6.conf.all.forwarding=1\n"
                     + "ip -6 addr show dev " + lan + " | grep -q 'inet6 " + ip + "/64 ' || ip -6 addr add " + ip + "/64 dev " + lan + "\n"
                     + (larger ? "ip -6 route replace unreachable " + prefix + "\n" : "")
@@ -190,7 +209,93 @@ final class Profiles {
                     + lan + "\" " + ip + "/64\n"
                     + "netsh interface ipv6 add route " + tun.lanNetwork() + " \"" + lan + "\" publish=yes >nul 2>&1\n"
                     + "exit /b 0\n");
+            case OPENWRT -> throw new IllegalArgumentException("OpenWrt's netifd sets the LAN up (network.uci): no up script");
         };
+    }
+
+    // ---- routers: OpenWrt's UCI, a Linux router's radvd
+
+    /*
+     * The .uci files are input for 'uci batch', one command a line and nothing else (no comments:
+     * uci batch reads every line as a command); README.txt says what they do.
+     */
+
+    /**
+     * {@code network.uci}, for {@code uci batch}: an interface on the profile's tun with the tunnel
+     * address and the server as gateway, the client's prefix as its routed prefix ({@code ip6prefix}),
+     * and the LAN taking a /64 of it ({@code ip6assign}); netifd and odhcpd do the rest (addresses,
+     * routes, the unreachable route for the unused /64s, router advertisements).
+     */
+    static String openwrtNetwork(Tunnel tun) {
+        String i = "network." + OPENWRT_NAME;
+        return "set " + i + "=interface\n"
+                + "set " + i + ".proto='static'\n"
+                + "set " + i + ".device='" + OPENWRT_DEVICE + "'\n"
+                + "set " + i + ".ip6addr='" + Safe.token("tunnel address", tun.tunnelAddress()) + "'\n"
+                + "set " + i + ".ip6gw='" + Safe.token("server address", tun.serverAddress()) + "'\n"
+                + "set " + i + ".ip6prefix='" + Safe.token("prefix", tun.prefix()) + "'\n"
+                + "set network.lan.ip6assign='64'\n"
+                + "set network.lan.ip6hint='0'\n";
+    }
+
+    /**
+     * {@code firewall.uci}: a zone of its own for the tunnel, which the LAN may forward to; from the
+     * tunnel only the ICMPv6 that IPv6 needs (and echo) comes in, to the router and to the LAN.
+     */
+    static String openwrtFirewall() {
+        String z = "firewall." + OPENWRT_NAME;
+        StringBuilder s = new StringBuilder(1024)
+                .append("set ").append(z).append("=zone\n")
+                .append("set ").append(z).append(".name='").append(OPENWRT_NAME).append("'\n")
+                .append("add_list ").append(z).append(".network='").append(OPENWRT_NAME).append("'\n")
+                .append("set ").append(z).append(".input='REJECT'\n")
+                .append("set ").append(z).append(".output='ACCEPT'\n")
+                .append("set ").append(z).append(".forward='REJECT'\n")
+                .append("set ").append(z).append("_lan=forwarding\n")
+                .append("set ").append(z).append("_lan.src='lan'\n")
+                .append("set ").append(z).append("_lan.dest='").append(OPENWRT_NAME).append("'\n");
+        for (String[] rule : new String[][] {{"icmp_in", "ICMPv6 from the tunnel to the router", null},
+                {"icmp_fwd", "ICMPv6 from the tunnel to the LAN", "*"}}) {
+            String r = z + "_" + rule[0];
+            s.append("set ").append(r).append("=rule\n")
+                    .append("set ").append(r).append(".name='v6broker: ").append(rule[1]).append("'\n")
+                    .append("set ").append(r).append(".src='").append(OPENWRT_NAME).append("'\n");
+            if (rule[2] != null) {
+                s.append("set ").append(r).append(".dest='").append(rule[2]).append("'\n");
+            }
+            s.append("set ").append(r).append(".proto='icmp'\n")
+                    .append("set ").append(r).append(".family='ipv6'\n");
+            for (String type : List.of("echo-request", "echo-reply", "destination-unreachable", "packet-too-big", "time-exceeded",
+                    "bad-header", "unknown-header-type")) {
+                s.append("add_list ").append(r).append(".icmp_type='").append(type).append("'\n");
+            }
+            s.append("set ").append(r).append(".target='ACCEPT'\n");
+        }
+        return s.toString();
+    }
+
+    /** {@code openvpn.uci}: the openvpn package's instance that runs the profile at boot. */
+    static String openwrtOpenvpn(Tunnel tun) {
+        String o = "openvpn." + OPENWRT_NAME;
+        return "set " + o + "=openvpn\n"
+                + "set " + o + ".enabled='1'\n"
+                + "set " + o + ".config='" + OPENWRT_CONFIG_DIR + "/" + tun.name() + ".ovpn'\n";
+    }
+
+    /** Where an OpenWrt profile goes on the router. */
+    static final String OPENWRT_CONFIG_DIR = "/etc/openvpn";
+
+    /** {@code radvd.conf} for a Linux router: router advertisements of the LAN's /64 on the LAN interface. */
+    static String radvdConf(Tunnel tun, String lanInterface) {
+        return "# Generated by v6broker for client " + tun.name() + ": announces " + tun.lanNetwork() + " on "
+                + lanInterface + "\n# (copy to /etc/radvd.conf, or add the block to it; then: systemctl restart radvd)\n"
+                + "interface " + Safe.lanInterface(lanInterface) + " {\n"
+                + "    AdvSendAdvert on;\n"
+                + "    prefix " + Safe.token("LAN network", tun.lanNetwork().toString()) + " {\n"
+                + "        AdvOnLink on;\n"
+                + "        AdvAutonomous on;\n"
+                + "    };\n"
+                + "};\n";
     }
 
     // ---- README, manifest, sanity check
@@ -223,6 +328,13 @@ final class Profiles {
             s.append(row(upScript, "run by OpenVPN once the tunnel is up: turns on IPv6 forwarding and adds"))
                     .append(row("", tun.lanAddress() + " to " + lanInterface + " if it is not there yet"));
         }
+        if (os == ClientOs.OPENWRT) {
+            s.append(row("openvpn.uci", "the openvpn package's instance that runs the profile"))
+                    .append(row("network.uci", "the tunnel's interface, the prefix routed to it, the LAN's /64 of it"))
+                    .append(row("firewall.uci", "a zone for the tunnel: the LAN out, ICMPv6 in, nothing else in"));
+        } else if (os == ClientOs.ROUTER) {
+            s.append(row("radvd.conf", "router advertisements of " + tun.lanNetwork() + " on " + lanInterface));
+        }
         s.append(row("sanity-check.sh", "a read-only check of the running tunnel (Linux, macOS): sh sanity-check.sh"))
                 .append(row("manifest.json", "the same facts for programs"))
                 .append('\n');
@@ -239,6 +351,27 @@ final class Profiles {
                     .append(upScript != null ? "  The apps may not run " + upScript + ": then run 'sudo sh " + upScript
                             + "' once the tunnel is up.\n" : "")
                     .append("  Then: sh sanity-check.sh\n");
+            case OPENWRT -> s.append("  On the router (OpenWrt 23.05 or later), as root:\n")
+                    .append("  1. Install OpenVPN: opkg update && opkg install openvpn-openssl   (OpenWrt 25: apk add openvpn-openssl)\n")
+                    .append("  2. Copy this folder's files to the router, the profile to ").append(OPENWRT_CONFIG_DIR).append('/')
+                    .append(name).append(".ovpn (mode 600):\n")
+                    .append("       scp -O ").append(name).append(".ovpn *.uci root@192.168.1.1:/tmp/ && ssh root@192.168.1.1\n")
+                    .append("       mkdir -p ").append(OPENWRT_CONFIG_DIR).append(" && mv /tmp/").append(name).append(".ovpn ")
+                    .append(OPENWRT_CONFIG_DIR).append("/ && chmod 600 ").append(OPENWRT_CONFIG_DIR).append('/').append(name)
+                    .append(".ovpn\n")
+                    .append("  3. Apply the settings: cd /tmp && for f in openvpn network firewall; do uci batch < $f.uci; done && uci commit\n")
+                    .append("  4. Start: /etc/init.d/network reload; /etc/init.d/firewall reload; /etc/init.d/openvpn enable;\n")
+                    .append("     /etc/init.d/openvpn restart\n")
+                    .append("  Check: ping -6 ").append(tun.serverAddress()).append(" and, from a LAN host, ping -6 ")
+                    .append(tun.serverAddress()).append('\n');
+            case ROUTER -> s.append("  On the router (Debian, Ubuntu), as root:\n")
+                    .append("  1. sudo apt install openvpn radvd\n")
+                    .append("  2. Copy the folder's files to /etc/openvpn/client/, rename the profile to ").append(name)
+                    .append(".conf, and run:\n     sudo systemctl enable --now openvpn-client@").append(name).append('\n')
+                    .append("     (").append(upScript == null ? "" : upScript)
+                    .append(" turns on forwarding and puts ").append(tun.lanAddress()).append(" on ").append(lanInterface).append(")\n")
+                    .append("  3. sudo cp radvd.conf /etc/radvd.conf (or add its block) && sudo systemctl restart radvd\n")
+                    .append("  4. sh sanity-check.sh\n");
             case WINDOWS -> s.append("  1. Install OpenVPN 2.6 (the OpenVPN GUI) from openvpn.net.\n")
                     .append("  2. Copy this folder into C:\\Users\\YOU\\OpenVPN\\config\\ (or import ").append(name)
                     .append(".ovpn in the GUI).\n")
@@ -251,7 +384,9 @@ final class Profiles {
             s.append("\nYour LAN\n")
                     .append("  Hosts on ").append(lanInterface).append(" get addresses from ").append(tun.lanNetwork())
                     .append(" once this machine sends router\n  advertisements for it ")
-                    .append(os == ClientOs.WINDOWS ? "(the up script turns them on)." : "(Linux: radvd, with 'prefix "
+                    .append(os == ClientOs.WINDOWS ? "(the up script turns them on)."
+                            : os == ClientOs.OPENWRT ? "(odhcpd does, from network.uci's ip6assign)."
+                            : os == ClientOs.ROUTER ? "(radvd.conf)." : "(Linux: radvd, with 'prefix "
                             + tun.lanNetwork() + "' on " + lanInterface + ").").append('\n')
                     .append("  Or give them static addresses from ").append(tun.lanNetwork()).append(" with ")
                     .append(tun.lanIp()).append(" as their gateway.\n");
@@ -263,7 +398,8 @@ final class Profiles {
                         .append("  ").append(second).append(" .. ").append(last).append(" (").append(tun.slash64s() - 1)
                         .append(" /64s) are yours too, routed to this machine:\n")
                         .append("  give each further LAN interface the ::1 of a /64 of them and announce that /64 there.\n")
-                        .append("  The ones no LAN uses are unreachable here (up.sh adds 'unreachable ").append(tun.prefix())
+                        .append("  The ones no LAN uses are unreachable here (").append(os == ClientOs.OPENWRT ? "netifd" : "up.sh")
+                        .append(" adds 'unreachable ").append(tun.prefix())
                         .append("'),\n  so a packet for one of them is refused, not sent back into the tunnel.\n")
                         .append("  Linux, for a second LAN on eth2:\n")
                         .append("    sudo ip -6 addr add ").append(example).append("/64 dev eth2\n")

@@ -84,7 +84,7 @@ class CliTest extends WithSeedHome {
         String before = HomeSnapshot.of(home);
         assertThat(run("client", "add", "a", "--home", h, "--type", "router").err()).contains("accepted hermit, subnet");
         assertThat(run("client", "add", "a", "--home", h, "--type", "hermit", "--os", "bsd").err())
-                .contains("accepted linux, windows, macos");
+                .contains("accepted linux, windows, macos, openwrt, router");
         CliRunner.Run r = run("client", "add", "a", "--home", h, "--type", "hermit", "--email", "a@example.net\npush \"route ::/0\"");
         assertThat(r.code()).isEqualTo(Cli.INVALID);
         assertThat(r.err()).contains("invalid e-mail").contains("\\x0a");

@@ -39,6 +39,9 @@ class ClientExportTest {
         for (Layout layout : Layout.values()) {
             for (ClientKind type : ClientKind.values()) {
                 for (ClientOs os : ClientOs.values()) {
+                    if (os.router()) {
+                        continue; // their archives differ: routerArchives...
+                    }
                     for (Format format : Format.values()) {
                         all.add(Arguments.of(layout, type, os, format));
                     }
@@ -170,9 +173,10 @@ class ClientExportTest {
         if (subnet) {
             assertThat(m.get("lanAddress").asText()).isEqualTo("2001:638:500:f101::1/64");
             assertThat(m.get("lanInterface").asText()).isEqualTo(switch (c.os()) {
-                case LINUX -> "eth0";
+                case LINUX, ROUTER -> "eth0";
                 case MACOS -> "en0";
                 case WINDOWS -> "Ethernet";
+                case OPENWRT -> "br-lan";
             });
         } else {
             assertThat(m.has("lanAddress")).isFalse();
@@ -206,6 +210,79 @@ class ClientExportTest {
                         "netsh interface ipv6 set interface \"%~1\" forwarding=enabled")
                         .anyMatch(l -> l.endsWith("netsh interface ipv6 add address \"Ethernet\" 2001:638:500:f101::1/64"));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-client"})
+    void anOpenwrtArchiveHoldsUciThatGivesTheTunnelItsAddressesAndTheLanAPrefix(String layoutName) throws Exception {
+        Layout layout = Layout.parse(layoutName);
+        Client c = Fixtures.subnet("gw", 7, ClientOs.OPENWRT, ClientStatus.ACTIVE);
+        Unpacked archive = Unpacked.tarGz(render(c, Format.TAR_GZ, layout, null));
+        assertThat(archive.content().keySet()).containsExactlyInAnyOrder("gw/", "gw/gw.ovpn", "gw/openvpn.uci", "gw/network.uci", "gw/firewall.uci",
+                "gw/README.txt", "gw/manifest.json", "gw/sanity-check.sh");
+        JsonNode m = JSON.readTree(archive.text("gw/manifest.json"));
+        OvpnConfig p = OvpnConfig.parse(archive.text("gw/gw.ovpn"));
+        assertThat(p.one("dev")).containsExactly("v6b0");
+        assertThat(p.one("dev-type")).containsExactly("tun");
+        assertThat(p.one("ifconfig-noexec")).isEmpty();
+        assertThat(p.one("route-noexec")).isEmpty();
+        assertThat(p.names()).as("netifd sets the LAN up: no script").doesNotContain("up", "script-security");
+
+        UciBatch network = UciBatch.parse(archive.text("gw/network.uci"), List.of("network.lan"));
+        assertThat(network.sections).containsEntry("network.v6broker", "interface");
+        assertThat(network.one("network.v6broker.proto")).isEqualTo("static");
+        assertThat(network.one("network.v6broker.device")).isEqualTo(p.one("dev").get(0));
+        assertThat(network.one("network.v6broker.ip6addr")).isEqualTo(m.get("tunnelAddress").asText());
+        assertThat(network.one("network.v6broker.ip6gw")).isEqualTo(m.get("serverAddress").asText());
+        assertThat(network.one("network.v6broker.ip6prefix")).isEqualTo(m.get("prefix").asText()).isEqualTo("2001:638:500:f101::/64");
+        assertThat(network.one("network.lan.ip6assign")).isEqualTo("64");
+        assertThat(network.one("network.lan.ip6hint")).isEqualTo("0");
+
+        UciBatch firewall = UciBatch.parse(archive.text("gw/firewall.uci"), List.of());
+        assertThat(firewall.ofType("firewall", "zone")).containsExactly("firewall.v6broker");
+        assertThat(firewall.one("firewall.v6broker.name")).isEqualTo("v6broker");
+        assertThat(firewall.list("firewall.v6broker.network")).containsExactly("v6broker").as("the interface of network.uci")
+                .allMatch(n -> network.sections.containsKey("network." + n));
+        assertThat(firewall.one("firewall.v6broker.input")).isEqualTo("REJECT");
+        assertThat(firewall.one("firewall.v6broker.forward")).isEqualTo("REJECT");
+        List<String> forwardings = firewall.ofType("firewall", "forwarding");
+        assertThat(forwardings).hasSize(1);
+        assertThat(firewall.one(forwardings.get(0) + ".src")).isEqualTo("lan");
+        assertThat(firewall.one(forwardings.get(0) + ".dest")).isEqualTo("v6broker");
+        for (String rule : firewall.ofType("firewall", "rule")) {
+            assertThat(firewall.one(rule + ".src")).isEqualTo("v6broker");
+            assertThat(firewall.one(rule + ".family")).isEqualTo("ipv6");
+            assertThat(firewall.list(rule + ".icmp_type")).contains("packet-too-big", "echo-request");
+            assertThat(firewall.one(rule + ".target")).isEqualTo("ACCEPT");
+        }
+        assertThat(firewall.ofType("firewall", "rule")).hasSize(2);
+
+        UciBatch openvpn = UciBatch.parse(archive.text("gw/openvpn.uci"), List.of());
+        assertThat(openvpn.sections).containsEntry("openvpn.v6broker", "openvpn");
+        assertThat(openvpn.one("openvpn.v6broker.config")).isEqualTo("/etc/openvpn/gw.ovpn");
+        assertThat(openvpn.one("openvpn.v6broker.enabled")).isEqualTo("1");
+        assertThat(archive.text("gw/README.txt")).contains("uci batch < $f.uci", "/etc/openvpn/gw.ovpn", "odhcpd");
+    }
+
+    @Test
+    void aLinuxRouterArchiveAddsARadvdConfForTheLan() throws Exception {
+        Client c = Fixtures.subnet("gw", 7, ClientOs.ROUTER, ClientStatus.ACTIVE);
+        Unpacked archive = Unpacked.tarGz(render(c, Format.TAR_GZ, Layout.SHARED, "lan0"));
+        assertThat(archive.content().keySet()).contains("gw/up.sh", "gw/radvd.conf");
+        String radvd = archive.text("gw/radvd.conf");
+        assertThat(radvd).contains("interface lan0 {", "prefix 2001:638:500:f101::/64 {", "AdvSendAdvert on;");
+        checkUpScript(archive.text("gw/up.sh").replace("lan0", "eth0"), ClientOs.LINUX);
+    }
+
+    @Test
+    void aRouterOsIsRefusedForAHermit() {
+        for (ClientOs os : List.of(ClientOs.OPENWRT, ClientOs.ROUTER)) {
+            assertThatThrownBy(() -> new net.v6broker.broker.NewClient("lap", ClientKind.HERMIT, 128, os, null, null))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("os " + os.cliName() + " is a router's, for a subnet client");
+            assertThatThrownBy(() -> render(Fixtures.hermit("lap", 8, os, ClientStatus.ACTIVE), Format.TAR_GZ, Layout.SHARED, null))
+                    .isInstanceOf(ExportRefusedException.class).hasMessageContaining("is a hermit");
         }
     }
 
