@@ -15,6 +15,7 @@ import net.v6broker.doctor.Mismatch;
 import net.v6broker.doctor.ServerView;
 import net.v6broker.doctor.UpstreamNeighbours;
 import net.v6broker.openvpn.Layout;
+import net.v6broker.openvpn.Listener;
 import net.v6broker.openvpn.ServerDirs;
 import net.v6broker.openvpn.management.Command;
 import net.v6broker.openvpn.management.ManagementClient;
@@ -85,7 +86,7 @@ final class CheckCommand {
 
     /**
      * OpenVPN's view, or null (with the reason printed) when its management interface can't be asked;
-     * with a TCP fallback instance beside the server (its socket next to the UDP one's), both views.
+     * with instances beside the server (their sockets next to its), all their views together.
      */
     private static ServerView serverView(Context c, BrokerConfig config, Path management) {
         Path socket = management != null ? management : defaultSocket(c, config);
@@ -95,19 +96,23 @@ final class CheckCommand {
             return null;
         }
         ServerView udp = serverView(c, socket);
-        Path tcp = socket.resolveSibling(ServerDirs.tcpManagementSocket(Path.of("")).getFileName());
-        if (udp == null || management != null || !Files.exists(tcp)) {
+        if (udp == null || management != null) {
             return udp;
         }
-        ServerView other = serverView(c, tcp);
-        if (other == null) {
-            return null;
-        }
-        List<net.v6broker.openvpn.management.Session> both = new ArrayList<>(udp.sessions());
-        both.addAll(other.sessions());
+        List<net.v6broker.openvpn.management.Session> sessions = new ArrayList<>(udp.sessions());
         List<ServerView.Route> routes = new ArrayList<>(udp.routes());
-        routes.addAll(other.routes());
-        return new ServerView(both, routes);
+        for (Listener l : List.of(Listener.TCP, Listener.COMPAT)) {
+            Path beside = socket.resolveSibling(l.managementSocket(Path.of("")).getFileName());
+            if (Files.exists(beside)) {
+                ServerView other = serverView(c, beside);
+                if (other == null) {
+                    return null;
+                }
+                sessions.addAll(other.sessions());
+                routes.addAll(other.routes());
+            }
+        }
+        return new ServerView(sessions, routes);
     }
 
     private static ServerView serverView(Context c, Path socket) {

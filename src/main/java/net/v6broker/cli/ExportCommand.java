@@ -13,7 +13,8 @@ final class ExportCommand {
 
     static Spec spec(Context c) {
         return Spec.command("export", a -> {
-            ExportRequest request = ExportRequest.parse(a.value("--format"), a.value("--layout"), a.value("--lan-if"));
+            ExportRequest request = ExportRequest.parse(a.value("--format"), a.value("--layout"), a.value("--lan-if"),
+                    a.value("--compat"), a.value("--for"));
             Client client = c.broker().show(a.positional(0));
             String key = ControlKeys.clientKey(ControlKeys.serverKey(c.store(), c.random()), client, c.random());
             byte[] bytes = ClientExport.render(c.site(), client, c.home().read(c.home().caCertificate()), key, request,
@@ -34,6 +35,10 @@ final class ExportCommand {
                 .option("--out", "FILE", null, "Where to write (default: ./NAME.ovpn, ./NAME.tar.gz or ./NAME.zip).")
                 .option("--layout", "shared|per-client", "shared", "The server layout the profile connects to (default: shared).")
                 .option("--lan-if", "IFACE", null, "A subnet client's LAN interface (default: "
-                        + "openvpn.lanInterface on Linux, en0 on macOS, Ethernet on Windows).");
+                        + "openvpn.lanInterface on Linux, en0 on macOS, Ethernet on Windows).")
+                .option("--compat", "no-tls-crypt", null, "A profile without tls-crypt, for the instance on "
+                        + "openvpn.compatPort (refused when there is none): for clients that lack it (MikroTik, Asus).")
+                .option("--for", "APP", null, "The client program (docs/compatibility.md: openvpn2.4 .. openvpn2.7, openvpn3, "
+                        + "android, passepartout, openwrt, mikrotik, asus): refuses a profile it cannot use, and says why.");
     }
 }

@@ -223,9 +223,12 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      *                      connect attempt (off by default: docs/decisions.md, 23)
      * @param tcpPort       the TCP port of the fallback instance beside the UDP one (shared layout;
      *                      {@code 0}, the default, runs none; 443 gets through most hotel networks)
+     * @param compatPort    the UDP port of an instance without tls-crypt, for clients that lack it
+     *                      (shared layout; {@code 0}, the default, runs none: anyone reaching it can
+     *                      start a TLS handshake, docs/decisions.md 26)
      */
     public record OpenVpn(String route, int portBase, String lanInterface, String tlsCrypt, boolean verifyRevokedKeys,
-                          int tcpPort) {
+                          int tcpPort, int compatPort) {
         private static final java.util.regex.Pattern INTERFACE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
         public OpenVpn {
@@ -249,15 +252,18 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
             if (tcpPort != 0) {
                 Validation.port("openvpn.tcpPort", tcpPort);
             }
+            if (compatPort != 0) {
+                Validation.port("openvpn.compatPort", compatPort);
+            }
         }
 
         /** The same settings for a home made now: tls-crypt-v2 only, no verify hook, no TCP instance. */
         public OpenVpn(String route, int portBase, String lanInterface) {
-            this(route, portBase, lanInterface, "v2", false, 0);
+            this(route, portBase, lanInterface, "v2", false, 0, 0);
         }
 
         static OpenVpn defaults() {
-            return new OpenVpn(null, 0, null, null, false, 0);
+            return new OpenVpn(null, 0, null, null, false, 0, 0);
         }
 
         /** Whether a TCP instance runs beside the UDP one. */

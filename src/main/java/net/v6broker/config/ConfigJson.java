@@ -33,7 +33,7 @@ public final class ConfigJson {
             "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
-            "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt", "verifyRevokedKeys", "tcpPort"),
+            "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt", "verifyRevokedKeys", "tcpPort", "compatPort"),
             "http", List.of("trustedProxies"),
             "upstream", List.of("mode", "interface"));
     private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
@@ -103,7 +103,7 @@ public final class ConfigJson {
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
                         integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface"),
                         (String) values.get("openvpn.tlsCrypt"), Boolean.TRUE.equals(values.get("openvpn.verifyRevokedKeys")),
-                        integer(values, "openvpn.tcpPort")) : null,
+                        integer(values, "openvpn.tcpPort"), integer(values, "openvpn.compatPort")) : null,
                 values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null,
                 values.containsKey("upstream") ? new BrokerConfig.Upstream((String) values.get("upstream.mode"),
                         (String) values.get("upstream.interface")) : null);
@@ -146,6 +146,7 @@ public final class ConfigJson {
             g.writeStringField("tlsCrypt", c.openvpn().tlsCrypt());
             g.writeBooleanField("verifyRevokedKeys", c.openvpn().verifyRevokedKeys());
             g.writeNumberField("tcpPort", c.openvpn().tcpPort());
+            g.writeNumberField("compatPort", c.openvpn().compatPort());
             g.writeEndObject();
             g.writeObjectFieldStart("http");
             g.writeArrayFieldStart("trustedProxies");
@@ -169,7 +170,7 @@ public final class ConfigJson {
 
     private static boolean isNumber(String key) {
         return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch")
-                || key.equals("tcpPort");
+                || key.equals("tcpPort") || key.equals("compatPort");
     }
 
     private static boolean isBoolean(String key) {

@@ -27,6 +27,7 @@ import net.v6broker.config.Home;
 import net.v6broker.config.Validation;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
+import net.v6broker.openvpn.Listener;
 import net.v6broker.openvpn.Supervisor;
 import net.v6broker.error.InvalidInputException;
 import net.v6broker.openvpn.management.ManagementClient;
@@ -115,9 +116,8 @@ public final class Daemon implements AutoCloseable {
         this.options = options;
         this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
         if (options.layout() == Layout.SHARED) {
-            instances.add(new Instance("udp", ServerDirs.managementSocket(serverDir)));
-            if (config.openvpn().tcpFallback()) {
-                instances.add(new Instance("tcp", ServerDirs.tcpManagementSocket(serverDir)));
+            for (Listener l : Listener.enabled(config.openvpn())) {
+                instances.add(new Instance(l.name().toLowerCase(java.util.Locale.ROOT), l.managementSocket(serverDir)));
             }
         }
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -190,9 +190,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void reconcileAndRun() {
-        if (options.layout() == Layout.PER_CLIENT && config.openvpn().tcpFallback()) {
-            throw new InvalidInputException("config: openvpn.tcpPort runs a TCP instance beside the shared layout's server; "
-                    + "the per-client layout has a server per client: serve --layout shared, or set openvpn.tcpPort to 0");
+        if (options.layout() == Layout.PER_CLIENT && Listener.enabled(config.openvpn()).size() > 1) {
+            throw new InvalidInputException("config: openvpn.tcpPort and openvpn.compatPort run instances beside the shared "
+                    + "layout's server; the per-client layout has a server per client: serve --layout shared, or set them to 0");
         }
         checkHome();
         refreshCrlIfDue();
@@ -215,9 +215,12 @@ public final class Daemon implements AutoCloseable {
                 stored > 0 ? (newest - cursor) + " to apply since this node's last run" : "this node's first run");
         if (options.runOpenvpn()) {
             if (options.layout() == Layout.SHARED) {
-                supervise("server", serverDir.resolve("server.conf"));
-                if (config.openvpn().tcpFallback()) {
-                    supervise("server-tcp", serverDir.resolve(ServerDirs.TCP_CONFIG));
+                for (Listener l : Listener.enabled(config.openvpn())) {
+                    supervise(l.instanceName(), serverDir.resolve(l.configFile()));
+                }
+                if (config.openvpn().compatPort() != 0) {
+                    LOG.warn("openvpn.compatPort: the instance on UDP {} takes clients without tls-crypt; anyone who reaches it "
+                            + "can start a TLS handshake with the server (docs/decisions.md 26)", config.openvpn().compatPort());
                 }
             } else {
                 Set<String> active = new HashSet<>();

@@ -48,15 +48,30 @@ public final class ClientExport {
             throw new ExportRefusedException("client '" + client.name() + "' is a hermit: a router's profile (--os "
                     + os.cliName() + ") hands a prefix to a LAN, and a hermit has one address");
         }
+        if (request.noTlsCrypt()) {
+            if (site.openvpn().compatPort() == 0) {
+                throw new ExportRefusedException("--compat no-tls-crypt needs the instance without tls-crypt, and this broker "
+                        + "runs none: set openvpn.compatPort in config.json and restart serve. It costs the protection "
+                        + "tls-crypt gives: anyone who reaches that port can start a TLS handshake (docs/decisions.md 26)");
+            }
+            if (request.layout() != Layout.SHARED) {
+                throw new ExportRefusedException("--compat no-tls-crypt is for the shared layout, which runs the instance "
+                        + "without tls-crypt; the per-client layout has none");
+            }
+        }
         Tunnel tun = Tunnel.of(site, client, request.layout());
+        String upName = request.format() == Format.OVPN || tun.hermit() || os == ClientOs.OPENWRT ? null : Profiles.upScriptName(os);
+        if (request.app() != null) {
+            request.app().check(ClientApp.features(site, tun, request, upName != null));
+        }
         Profiles.Keys keys = new Profiles.Keys(caCertificate, client.certificatePem(), client.privateKeyPem(), controlKey);
         if (request.format() == Format.OVPN) {
-            return Profiles.ovpn(site, tun, keys, null, os).getBytes(StandardCharsets.UTF_8);
+            return Profiles.ovpn(site, tun, keys, null, os, request.noTlsCrypt()).getBytes(StandardCharsets.UTF_8);
         }
         String lan = lanInterface(site, os, request.lanInterface());
-        String up = tun.hermit() || os == ClientOs.OPENWRT ? null : Profiles.upScriptName(os);
+        String up = upName;
         List<Archive.Entry> entries = new ArrayList<>();
-        entries.add(Archive.Entry.text(tun.name() + ".ovpn", Profiles.ovpn(site, tun, keys, up, os), Archive.PRIVATE));
+        entries.add(Archive.Entry.text(tun.name() + ".ovpn", Profiles.ovpn(site, tun, keys, up, os, request.noTlsCrypt()), Archive.PRIVATE));
         if (up != null) {
             entries.add(Archive.Entry.text(up, Profiles.upScript(tun, os, lan), Archive.EXECUTABLE));
         }

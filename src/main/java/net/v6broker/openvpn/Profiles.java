@@ -64,7 +64,7 @@ final class Profiles {
      * The inline profile. {@code upScript} is null for a standalone profile, or the up script's file
      * name next to it in an archive ({@code up.sh}, {@code up.cmd}).
      */
-    static String ovpn(Site site, Tunnel tun, Keys keys, String upScript, ClientOs os) {
+    static String ovpn(Site site, Tunnel tun, Keys keys, String upScript, ClientOs os, boolean noTlsCrypt) {
         boolean openwrt = os == ClientOs.OPENWRT;
         ConfigText t = new ConfigText()
                 .comment(ServerConfigs.MARK + " for client " + tun.name() + " (" + tun.type().name().toLowerCase(java.util.Locale.ROOT)
@@ -78,7 +78,15 @@ final class Profiles {
             for (var node : site.otherNodes()) {
                 servers.add(new String[] {Safe.token("node host", node.host()), String.valueOf(node.port())});
             }
-            if (site.openvpn().tcpFallback()) {
+            if (noTlsCrypt) {
+                t.comment("WITHOUT tls-crypt, for a client that lacks it: the broker's instance on UDP "
+                        + site.openvpn().compatPort() + " (docs/compatibility.md)")
+                        .directive("proto", "udp");
+                for (String[] server : servers) {
+                    t.directive("remote", server[0], site.openvpn().compatPort());
+                }
+                t.directive("explicit-exit-notify", 1);
+            } else if (site.openvpn().tcpFallback()) {
                 t.comment("UDP first; where UDP does not get through (a hotel, a firewall), TCP " + site.openvpn().tcpPort()
                         + " after " + UDP_CONNECT_TIMEOUT + " s, with the same addresses");
                 for (String[] server : servers) {
@@ -139,12 +147,14 @@ final class Profiles {
                     .directive("ifconfig-noexec")
                     .directive("route-noexec");
         }
-        return t.directive("verb", 3)
+        t.directive("verb", 3)
                 .inline("ca", keys.caCertificate())
                 .inline("cert", keys.certificate())
-                .inline("key", keys.privateKey())
-                .inline(keys.v2() ? "tls-crypt-v2" : "tls-crypt", keys.v2() ? keys.controlKey() : staticKeyOnly(keys.controlKey()))
-                .toString();
+                .inline("key", keys.privateKey());
+        if (!noTlsCrypt) {
+            t.inline(keys.v2() ? "tls-crypt-v2" : "tls-crypt", keys.v2() ? keys.controlKey() : staticKeyOnly(keys.controlKey()));
+        }
+        return t.toString();
     }
 
     /** The tun device: OpenVPN's next free one, or on OpenWrt the one the UCI interface names. */

@@ -51,49 +51,50 @@ final class ServerConfigs {
 
     // ---- shared layout
 
-    /** The TCP instance's config file in a shared-layout directory. */
-    static final String TCP_CONFIG = "server-tcp.conf";
-    /** The TCP instance's hook (up, learn-address, client-disconnect) in a shared-layout directory. */
-    static final String TCP_ROUTES = "tcp-routes.sh";
+    /** The hook of the instances beside the server (up, learn-address, client-disconnect) in a shared-layout directory. */
+    static final String LISTENER_ROUTES = "listener-routes.sh";
     /**
-     * The routing protocol number the TCP instance's hook marks its kernel routes with (iproute2's
-     * {@code proto}; 186 is unassigned in {@code /etc/iproute2/rt_protos}), so that removing one by
-     * its destination alone never touches a route that is not its own.
+     * The routing protocol number that hook marks its kernel routes with (iproute2's {@code proto};
+     * 186 is unassigned in {@code /etc/iproute2/rt_protos}), so that removing one by its
+     * destination alone never touches a route that is not its own.
      */
-    static final int TCP_ROUTE_PROTO = 186;
+    static final int LISTENER_ROUTE_PROTO = 186;
 
     /** {@code DIR/server.conf}: one instance for every client, with absolute paths into DIR. */
     static String shared(Site site, Path dir) {
-        return sharedInstance(site, dir, false);
+        return sharedInstance(site, dir, Listener.UDP);
     }
 
     /**
-     * {@code DIR/server-tcp.conf}: the TCP fallback instance beside {@link #shared}, on
-     * {@code openvpn.tcpPort}, fed by the same ccd/, keys and CRL, so a client has the same addresses
-     * on either. Its tun carries the same server address without the on-link route, and no aggregate
-     * route: its hook routes each client's own address and prefix into it while the client is there,
-     * more specific than the UDP instance's routes (docs/decisions.md, 24).
+     * {@code DIR/server-tcp.conf} or {@code DIR/server-compat.conf}: an instance beside
+     * {@link #shared}, on its own port, fed by the same ccd/, keys and CRL, so a client has the same
+     * addresses on any. Its tun carries the same server address without the on-link route, and no
+     * aggregate route: its hook routes each client's own address and prefix into it while the
+     * client is there, more specific than the server's routes (docs/decisions.md, 24).
      */
-    static String sharedTcp(Site site, Path dir) {
-        return sharedInstance(site, dir, true);
+    static String beside(Site site, Path dir, Listener l) {
+        if (l == Listener.UDP) {
+            throw new IllegalArgumentException("the UDP server is not beside itself");
+        }
+        return sharedInstance(site, dir, l);
     }
 
     /**
-     * {@code DIR/tcp-routes.sh}, the TCP instance's one hook, by OpenVPN's {@code $script_type}:
-     * {@code up} gives the tun its address with {@code noprefixroute} (the UDP instance's tun owns
-     * the on-link route of the same /64); {@code learn-address add|update} routes the client's own
-     * address ({@code $ifconfig_pool_remote_ip6}) and its prefix (learnt at its length) into the
-     * tun and notes them in {@code run/tcp-routes/CN}, a LAN host behind the prefix needing no route;
-     * {@code client-disconnect} removes the noted routes at once; {@code learn-address delete} (the
-     * reaper's late call, with no environment) removes one by destination and mark. POSIX sh;
-     * {@code ip} is the one process it starts.
+     * {@code DIR/listener-routes.sh}, the hook of the instances beside the server, by OpenVPN's
+     * {@code $script_type}: {@code up} gives the tun its address with {@code noprefixroute} (the
+     * server's tun owns the on-link route of the same /64); {@code learn-address add|update} routes
+     * the client's own address ({@code $ifconfig_pool_remote_ip6}) and its prefix (learnt at its
+     * length) into the tun and notes them in {@code run/listener-routes/DEV_CN}, a LAN host behind
+     * the prefix needing no route; {@code client-disconnect} removes the noted routes at once;
+     * {@code learn-address delete} (the reaper's late call, with no environment) removes one by
+     * destination and mark. POSIX sh; {@code ip} is the one process it starts.
      */
-    static String tcpRoutes(Path dir) {
-        String notes = Safe.path("server directory", dir) + "/run/tcp-routes";
-        String p = String.valueOf(TCP_ROUTE_PROTO);
+    static String listenerRoutes(Path dir) {
+        String notes = Safe.path("server directory", dir) + "/run/listener-routes";
+        String p = String.valueOf(LISTENER_ROUTE_PROTO);
         return "#!/bin/sh\n"
-                + "# " + MARK + ": do not edit. The TCP instance's hook: while a client is on this instance, its own\n"
-                + "# address and its prefix are routed into this tun, ahead of the UDP instance's aggregate routes.\n"
+                + "# " + MARK + ": do not edit. The hook of the instances beside the UDP server: while a client is on\n"
+                + "# one, its own address and its prefix are routed into that instance's tun, ahead of the server's routes.\n"
                 + "notes='" + notes + "'\n"
                 + "case \"$script_type\" in\n"
                 + "up)\n"
@@ -104,34 +105,37 @@ final class ServerConfigs {
                 + "  add|update)\n"
                 + "    case \"$2\" in */*|\"$ifconfig_pool_remote_ip6\") ;; *) exit 0 ;; esac\n"
                 + "    case \"$3\" in ''|*[!A-Za-z0-9_.-]*) exit 0 ;; esac\n"
-                + "    printf '%s\\n' \"$2\" >> \"$notes/$3\"\n"
+                + "    printf '%s\\n' \"$2\" >> \"$notes/${dev}_$3\"\n"
                 + "    exec ip -6 route replace \"$2\" dev \"$dev\" proto " + p + " ;;\n"
                 + "  delete)\n"
                 + "    ip -6 route del \"$2\" proto " + p + " 2>/dev/null ;;\n"
                 + "  esac ;;\n"
                 + "client-disconnect)\n"
                 + "  case \"$common_name\" in ''|*[!A-Za-z0-9_.-]*) exit 0 ;; esac\n"
-                + "  [ -f \"$notes/$common_name\" ] || exit 0\n"
-                + "  while read -r a; do ip -6 route del \"$a\" dev \"$dev\" proto " + p + " 2>/dev/null; done < \"$notes/$common_name\"\n"
-                + "  : > \"$notes/$common_name\" ;;\n"
+                + "  f=\"$notes/${dev}_$common_name\"\n"
+                + "  [ -f \"$f\" ] || exit 0\n"
+                + "  while read -r a; do ip -6 route del \"$a\" dev \"$dev\" proto " + p + " 2>/dev/null; done < \"$f\"\n"
+                + "  : > \"$f\" ;;\n"
                 + "esac\n"
                 + "exit 0\n";
     }
 
-    private static String sharedInstance(Site site, Path dir, boolean tcp) {
+    private static String sharedInstance(Site site, Path dir, Listener l) {
+        boolean beside = l != Listener.UDP;
+        boolean tcp = l == Listener.TCP;
         var plan = site.plan();
         ConfigText t = new ConfigText()
-                .comment(MARK + " (shared layout" + (tcp ? ", TCP fallback instance" : "")
+                .comment(MARK + " (shared layout" + (tcp ? ", TCP fallback instance" : beside ? ", instance without tls-crypt" : "")
                         + "): do not edit. Change config.json and run 'v6broker server config'.")
                 .comment("Clients and their addresses live in ccd/, one file per active client, kept in step by v6broker.")
                 .directive("mode", "server")
                 .directive("tls-server")
                 .comment("one dual-stack socket: IPv4 and IPv6 transport (Linux: IPV6_V6ONLY off by default)")
-                .directive("proto", tcp ? "tcp6-server" : "udp6")
-                .directive("port", tcp ? site.openvpn().tcpPort() : site.endpoint().port())
+                .directive("proto", l.proto())
+                .directive("port", l.port(site))
                 .directive("dev", "tun")
                 .directive("topology", "subnet");
-        if (tcp) {
+        if (beside) {
             t.comment("the UDP instance's server address, set by the hook without the on-link route; every route comes from the hook")
                     .directive("ifconfig-ipv6", site.transferServer() + "/64", site.transferRemote())
                     .directive("ifconfig-noexec")
@@ -158,22 +162,28 @@ final class ServerConfigs {
                 .directive("ca", d + "/ca.crt")
                 .directive("cert", d + "/server.crt")
                 .directive("key", d + "/server.key")
-                .directive("dh", "none")
-                .comment("each client's own key wraps the control channel before any TLS (tls-crypt-v2)")
-                .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
-        if (site.openvpn().verifyRevokedKeys() || tcp) {
+                .directive("dh", "none");
+        if (l.tlsCrypt()) {
+            t.comment("each client's own key wraps the control channel before any TLS (tls-crypt-v2)")
+                    .directive("tls-crypt-v2", d + "/tls-crypt-v2.key");
+        } else {
+            t.comment("NO tls-crypt: for clients that lack it (docs/compatibility.md). Anyone who reaches this port can")
+                    .comment("start a TLS handshake: no key keeps scanners and floods from the TLS stack (docs/decisions.md, 26)");
+        }
+        boolean verify = site.openvpn().verifyRevokedKeys() && l.tlsCrypt();
+        if (verify || beside) {
             t.directive("script-security", 2);
         }
-        if (site.openvpn().verifyRevokedKeys()) {
+        if (verify) {
             t.comment("a revoked certificate's key is refused before TLS too, by the verify hook (docs/decisions.md, 23)")
                     .directive("tls-crypt-v2-verify", d + "/" + VERIFY_SCRIPT);
         }
-        if (tcp) {
-            t.directive("up", d + "/" + TCP_ROUTES)
-                    .directive("learn-address", d + "/" + TCP_ROUTES)
-                    .directive("client-disconnect", d + "/" + TCP_ROUTES);
+        if (beside) {
+            t.directive("up", d + "/" + LISTENER_ROUTES)
+                    .directive("learn-address", d + "/" + LISTENER_ROUTES)
+                    .directive("client-disconnect", d + "/" + LISTENER_ROUTES);
         }
-        if (site.openvpn().acceptsV1()) {
+        if (site.openvpn().acceptsV1() && l.tlsCrypt()) {
             t.comment("and the shared key of profiles exported before v2, until openvpn.tlsCrypt is v2")
                     .directive("tls-crypt", d + "/tls-crypt.key");
         }
@@ -194,10 +204,9 @@ final class ServerConfigs {
                     .comment("a whole server's clients may reconnect at once (after a restart): answer them all at once")
                     .directive("connect-freq-initial", CONNECT_FREQ_INITIAL, 10);
         }
-        t.directive("management", Safe.socketPath("management socket",
-                        tcp ? ServerDirs.tcpManagementSocket(dir) : ServerDirs.managementSocket(dir)), "unix")
+        t.directive("management", Safe.socketPath("management socket", l.managementSocket(dir)), "unix")
                 .directive("persist-key")
-                .directive("status", d + (tcp ? "/run/status-tcp.txt" : "/run/status.txt"), 10)
+                .directive("status", d + "/" + l.statusFile(), 10)
                 .directive("verb", 3);
         return t.toString();
     }

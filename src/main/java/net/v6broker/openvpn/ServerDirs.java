@@ -100,13 +100,6 @@ public final class ServerDirs {
         return dir.resolve("run/management.sock");
     }
 
-    /** The TCP fallback instance's config file in a shared-layout directory. */
-    public static final String TCP_CONFIG = ServerConfigs.TCP_CONFIG;
-
-    /** The management socket of the TCP fallback instance rendered into {@code dir}. */
-    public static Path tcpManagementSocket(Path dir) {
-        return dir.resolve("run/management-tcp.sock");
-    }
 
     /**
      * Refuses a home whose path OpenVPN's config files could not name: the daemon renders
@@ -150,9 +143,11 @@ public final class ServerDirs {
             Map<String, Content> files = new LinkedHashMap<>();
             if (layout == Layout.SHARED) {
                 files.put("server.conf", new Content(ServerConfigs.shared(site, d), Home.PUBLIC));
-                if (site.openvpn().tcpFallback()) {
-                    files.put(ServerConfigs.TCP_CONFIG, new Content(ServerConfigs.sharedTcp(site, d), Home.PUBLIC));
-                    files.put(ServerConfigs.TCP_ROUTES, new Content(ServerConfigs.tcpRoutes(d), EXECUTABLE));
+                for (Listener l : Listener.enabled(site.openvpn())) {
+                    if (l != Listener.UDP) {
+                        files.put(l.configFile(), new Content(ServerConfigs.beside(site, d, l), Home.PUBLIC));
+                        files.put(ServerConfigs.LISTENER_ROUTES, new Content(ServerConfigs.listenerRoutes(d), EXECUTABLE));
+                    }
                 }
             }
             files.putAll(sharedFiles(d));
@@ -170,8 +165,8 @@ public final class ServerDirs {
                     Path run = d.resolve("run");
                     Files.createDirectories(run);
                     Files.setPosixFilePermissions(run, OWNER_ONLY_DIR);
-                    if (site.openvpn().tcpFallback()) {
-                        Files.createDirectories(run.resolve("tcp-routes"));
+                    if (Listener.enabled(site.openvpn()).size() > 1) {
+                        Files.createDirectories(run.resolve("listener-routes"));
                     }
                 }
             } catch (IOException e) {
@@ -197,8 +192,14 @@ public final class ServerDirs {
             }
             int removed = sweep(d, layout, active);
             written += site.openvpn().verifyRevokedKeys() ? syncRevoked(d, home.read(home.crl())) : removeVerifyHook(d);
-            if (layout == Layout.PER_CLIENT || !site.openvpn().tcpFallback()) {
-                removed += removeRendered(d, ServerConfigs.TCP_CONFIG, ServerConfigs.TCP_ROUTES);
+            List<Listener> on = layout == Layout.SHARED ? Listener.enabled(site.openvpn()) : List.of();
+            for (Listener l : List.of(Listener.TCP, Listener.COMPAT)) {
+                if (!on.contains(l)) {
+                    removed += removeRendered(d, l.configFile());
+                }
+            }
+            if (on.size() < 2) {
+                removed += removeRendered(d, ServerConfigs.LISTENER_ROUTES);
             }
             record(d, layout);
             return new Rendered(d, layout, active.size(), written, removed);

@@ -243,12 +243,12 @@ class ServerConfigCommandTest extends WithSeedHome {
         Files.writeString(config, JSON.writeValueAsString(written));
         ok("server", "config", "--home", h, "--out", dir.resolve("x").toString());
         assertThat(dir.resolve("x/server-tcp.conf")).exists();
-        assertThat(dir.resolve("x/tcp-routes.sh")).isExecutable();
-        assertThat(dir.resolve("x/run/tcp-routes")).isDirectory();
+        assertThat(dir.resolve("x/listener-routes.sh")).isExecutable();
+        assertThat(dir.resolve("x/run/listener-routes")).isDirectory();
         o.put("tcpPort", 0);
         Files.writeString(config, JSON.writeValueAsString(written));
         ok("server", "config", "--home", h, "--out", dir.resolve("x").toString());
         assertThat(dir.resolve("x/server-tcp.conf")).as("gone with the setting").doesNotExist();
-        assertThat(dir.resolve("x/tcp-routes.sh")).doesNotExist();
+        assertThat(dir.resolve("x/listener-routes.sh")).doesNotExist();
     }
 }

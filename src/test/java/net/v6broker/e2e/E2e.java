@@ -43,7 +43,7 @@ final class E2e {
         if (home == null) {
             return;
         }
-        for (String file : java.util.List.of("server.pid", "server-tcp.pid")) {
+        for (String file : java.util.List.of("server.pid", "server-tcp.pid", "server-compat.pid")) {
             Path pid = home.resolve("openvpn/run").resolve(file);
             try {
                 if (Files.exists(pid)) {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * hermit and a subnet client fall back to TCP, get their own addresses, and the server reaches
  * them through the routes the TCP instance's learn-address hook puts on its tun; a revoke ends a
  * TCP session within 2 s; unblocked, the next connect uses UDP again and the routes go back to the
- * UDP instance's aggregates.
+ * UDP instance's aggregates. Beside them, the instance without tls-crypt ({@code openvpn.compatPort})
+ * takes a {@code --compat no-tls-crypt} profile exported {@code --for mikrotik} the same way, and a
+ * revoke ends that session too.
  */
 class TcpFallbackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +40,7 @@ class TcpFallbackTest {
     String srv;
     String lap;
     String site;
+    String mt;
     Process daemon;
     final List<Path> logs = new ArrayList<>();
 
@@ -47,10 +50,11 @@ class TcpFallbackTest {
         dir = E2e.workDir("tcp-fallback");
         home = dir.resolve("home");
         net = new Netns("tcp");
-        Netns.Broker b = net.brokerUnderlay();
-        srv = b.srv();
-        lap = b.hermit();
-        site = b.subnet();
+        srv = net.create("srv");
+        lap = net.create("lap");
+        site = net.create("site");
+        mt = net.create("mt");
+        net.bridge(srv, List.of(lap, site, mt));
     }
 
     @AfterEach
@@ -65,18 +69,30 @@ class TcpFallbackTest {
     }
 
     @Test
-    void withUdpBlockedClientsFallBackToTcpWithTheirAddressesAndRevokeEndsThemThere() throws Exception {
+    void withUdpBlockedClientsFallBackToTcpWithTheirAddressesAndRevokeEndsThemThereAsOnTheInstanceWithoutTlsCrypt() throws Exception {
         CliRunner.init(home, "198.51.100.1:1194");
         Path config = home.resolve("config.json");
-        Files.writeString(config, Files.readString(config).replace("\"tcpPort\" : 0", "\"tcpPort\" : 443"));
+        Files.writeString(config, Files.readString(config).replace("\"tcpPort\" : 0", "\"tcpPort\" : 443")
+                .replace("\"compatPort\" : 0", "\"compatPort\" : 1195"));
         ok("client", "add", "lap", "--type", "hermit", "--home", home.toString());
         ok("client", "add", "site", "--type", "subnet", "--home", home.toString());
+        ok("client", "add", "mt", "--type", "hermit", "--home", home.toString());
         Path clients = Files.createDirectories(dir.resolve("clients"));
-        for (String name : List.of("lap", "site")) {
+        CliRunner.Run refused = CliRunner.run("client", "export", "mt", "--format", "tar.gz", "--for", "mikrotik", "--out",
+                clients.resolve("x.tar.gz").toString(), "--home", home.toString());
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("MikroTik RouterOS 7 cannot use this profile: it lacks tls-crypt-v2");
+        for (String name : List.of("lap", "site", "mt")) {
             Path archive = clients.resolve(name + ".tar.gz");
-            ok("client", "export", name, "--format", "tar.gz", "--out", archive.toString(), "--home", home.toString());
+            List<String> args = new ArrayList<>(List.of("client", "export", name, "--format", "tar.gz", "--out", archive.toString(),
+                    "--home", home.toString()));
+            if (name.equals("mt")) {
+                args.addAll(List.of("--compat", "no-tls-crypt", "--for", "mikrotik"));
+            }
+            ok(args.toArray(String[]::new));
             Netns.run("tar", "-xzf", archive.toString(), "-C", clients.toString());
         }
+        assertThat(Files.readString(clients.resolve("mt/mt.ovpn"))).contains("remote 198.51.100.1 1195\n").doesNotContain("<tls-crypt");
         String profile = Files.readString(clients.resolve("lap/lap.ovpn"));
         assertThat(profile).contains("<connection>\nremote 198.51.100.1 1194 udp\nconnect-timeout 5\n",
                 "<connection>\nremote 198.51.100.1 443 tcp-client\n");
@@ -89,13 +105,32 @@ class TcpFallbackTest {
                 "127.0.0.1:0", "--node", "srv");
         Path udpLog = home.resolve("openvpn/run/server.log");
         Path tcpLog = home.resolve("openvpn/run/server-tcp.log");
-        logs.addAll(List.of(udpLog, tcpLog));
+        Path compatLog = home.resolve("openvpn/run/server-compat.log");
+        logs.addAll(List.of(udpLog, tcpLog, compatLog));
         assertThat(Netns.await(UP, () -> TunnelTest.count(udpLog, "Initialization Sequence Completed") > 0
-                && TunnelTest.count(tcpLog, "Initialization Sequence Completed") > 0))
-                .as(() -> "serve runs both instances" + tails()).isTrue();
+                && TunnelTest.count(tcpLog, "Initialization Sequence Completed") > 0
+                && TunnelTest.count(compatLog, "Initialization Sequence Completed") > 0))
+                .as(() -> "serve runs the three instances" + tails()).isTrue();
+        assertThat(TunnelTest.count(daemonLog, "takes clients without tls-crypt")).as("serve warns of it").isPositive();
         String udpTun = tun(udpLog);
         String tcpTun = tun(tcpLog);
-        assertThat(tcpTun).isNotEqualTo(udpTun);
+        String compatTun = tun(compatLog);
+        assertThat(List.of(udpTun, tcpTun, compatTun)).doesNotHaveDuplicates();
+
+        // a client without tls-crypt (a MikroTik, say) on the instance for it, with its own address and route
+        String mtAddress = manifest("mt").get("tunnelAddress").asText();
+        Process mtVpn = connect(mt, "mt");
+        assertThat(Netns.await(UP, () -> hasAddress(mt, mtAddress))).as(() -> "mt connects without tls-crypt" + tails()).isTrue();
+        assertThat(TunnelTest.count(compatLog, "mt/")).as("on the instance without tls-crypt").isPositive();
+        String mtHost = TunnelTest.address(mtAddress);
+        assertThat(Netns.await(UP, () -> routeDevice(mtHost).equals(compatTun))).as(() -> "mt's route" + routes()).isTrue();
+        assertThat(Netns.await(UP, () -> net.ping6(srv, mtHost))).as(() -> "the server reaches mt" + tails()).isTrue();
+        Instant mtRevoked = Instant.now();
+        ok("client", "revoke", "mt", "--home", home.toString());
+        assertThat(Netns.await(Duration.ofSeconds(5), () -> !mtVpn.isAlive())).as(() -> "mt's openvpn halted" + tails()).isTrue();
+        Duration mtTook = Duration.between(mtRevoked, Instant.now());
+        System.out.println("compat instance: revoke ended the session in " + mtTook.toMillis() + " ms");
+        assertThat(mtTook).isLessThanOrEqualTo(Duration.ofSeconds(2));
 
         // UDP to the server is dropped where the clients are (a hotel's network)
         block(lap);

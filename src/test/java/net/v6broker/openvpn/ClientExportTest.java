@@ -286,6 +286,61 @@ class ClientExportTest {
         }
     }
 
+    private static String profile(Site site, Client c, ExportRequest r) {
+        return new String(ClientExport.render(site, c, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT, r, TIME), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void noTlsCryptIsRefusedUnlessTheBrokerRunsThatInstanceAndThenHasNoKeyAndItsPort() {
+        Client c = Fixtures.hermit("mt", 9, ClientOs.LINUX, ClientStatus.ACTIVE);
+        ExportRequest compat = ExportRequest.parse("ovpn", "shared", null, "no-tls-crypt", null);
+        assertThatThrownBy(() -> profile(Fixtures.siteWithTcp(), c, compat)).isInstanceOf(ExportRefusedException.class)
+                .hasMessageContaining("set openvpn.compatPort").hasMessageContaining("anyone who reaches that port can start a TLS handshake");
+        assertThatThrownBy(() -> profile(Fixtures.siteWith(false, 0, 1195), c, ExportRequest.parse("ovpn", "per-client", null,
+                "no-tls-crypt", null))).isInstanceOf(ExportRefusedException.class).hasMessageContaining("shared layout");
+        assertThatThrownBy(() -> ExportRequest.parse("ovpn", "shared", null, "no-tls", null))
+                .isInstanceOf(InvalidInputException.class).hasMessage("unknown --compat 'no-tls': accepted no-tls-crypt");
+        OvpnConfig p = OvpnConfig.parse(profile(Fixtures.siteWith(false, 443, 1195), c, compat));
+        assertThat(p.blocks().keySet()).containsExactlyInAnyOrder("ca", "cert", "key");
+        assertThat(p.connections()).as("one server address, no TCP fallback (its instance has tls-crypt)").isEmpty();
+        assertThat(p.one("remote")).containsExactly("vpn.example.net", "1195");
+        assertThat(p.one("proto")).containsExactly("udp");
+    }
+
+    @Test
+    void forAnAppTheTableRefusesWhatItLacksAndTakesTheRest() {
+        Client hermit = Fixtures.hermit("mt", 9, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Client subnet = Fixtures.subnet("gw", 7, ClientOs.LINUX, ClientStatus.ACTIVE);
+        Site site = Fixtures.siteWith(false, 443, 1195);
+        assertThatThrownBy(() -> profile(site, hermit, ExportRequest.parse("ovpn", "shared", null, null, "passepartout")))
+                .isInstanceOf(ExportRefusedException.class)
+                .hasMessage("Passepartout (iOS, macOS) cannot use this profile: it lacks tls-crypt-v2 (export with --compat "
+                        + "no-tls-crypt, which needs openvpn.compatPort) (docs/compatibility.md)");
+        assertThat(profile(site, hermit, ExportRequest.parse("ovpn", "shared", null, "no-tls-crypt", "passepartout")))
+                .doesNotContain("<tls-crypt");
+        assertThatThrownBy(() -> profile(site, hermit, ExportRequest.parse("ovpn", "shared", null, null, "mikrotik")))
+                .hasMessageContaining("tls-crypt-v2").hasMessageContaining("<connection> blocks");
+        assertThatThrownBy(() -> profile(site, hermit, ExportRequest.parse("ovpn", "shared", null, "no-tls-crypt", "openvpn2.4")))
+                .hasMessageContaining("IPv6-only tunnel");
+        byte[] archive = ClientExport.render(site, subnet, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT,
+                ExportRequest.parse("ovpn", "shared", null, null, "android"), TIME);
+        assertThat(archive).isNotEmpty();
+        assertThatThrownBy(() -> ClientExport.render(site, subnet, Fixtures.CA.certificatePem(), Fixtures.TLS_CRYPT,
+                ExportRequest.parse("tar.gz", "shared", null, null, "android"), TIME))
+                .hasMessageContaining("up script (export --format ovpn");
+        for (String app : List.of("openvpn2.5", "openvpn2.6", "openvpn2.7", "openwrt")) {
+            assertThat(profile(site, hermit, ExportRequest.parse("ovpn", "shared", null, null, app))).contains("<tls-crypt");
+        }
+        assertThatThrownBy(() -> ExportRequest.parse("ovpn", "shared", null, null, "tunnelblick"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("accepted openvpn2.4, openvpn2.5");
+    }
+
+    @Test
+    void docsCompatibilityMdIsTheTableTheGeneratorChecks() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/compatibility.md"));
+        assertThat(doc).contains(ClientApp.markdownTable());
+    }
+
     @Test
     void withATcpInstanceASharedProfileTriesUdpFirstThenTcpQuickly() throws Exception {
         Client c = Fixtures.hermit("lap", 7, ClientOs.LINUX, ClientStatus.ACTIVE);

@@ -38,8 +38,13 @@ public final class Fixtures {
 
     /** {@link #site()} with the TCP fallback instance on port 443. */
     static Site siteWithTcp() {
+        return siteWith(false, 443, 0);
+    }
+
+    /** {@link #site()} with the verify hook on or off, a TCP instance on tcpPort and one without tls-crypt on compatPort (0: none). */
+    static Site siteWith(boolean verify, int tcpPort, int compatPort) {
         return new Site(PLAN, BrokerConfig.Endpoint.parse("vpn.example.net:1194"),
-                new BrokerConfig.OpenVpn("default", 0, null, "v2", false, 443));
+                new BrokerConfig.OpenVpn("default", 0, null, "v2", verify, tcpPort, compatPort));
     }
 
     /** The subnet client with the seed's /64 2001:638:500:f101::/64 (index 1). */

@@ -79,7 +79,7 @@ class ServerConfigsTest {
         OvpnConfig udp = OvpnConfig.parse(ServerConfigs.shared(site(), DIR));
         assertThat(ServerConfigs.shared(Fixtures.siteWithTcp(), DIR)).as("the UDP instance does not change")
                 .isEqualTo(ServerConfigs.shared(site(), DIR));
-        OvpnConfig c = OvpnConfig.parse(ServerConfigs.sharedTcp(Fixtures.siteWithTcp(), DIR));
+        OvpnConfig c = OvpnConfig.parse(ServerConfigs.beside(Fixtures.siteWithTcp(), DIR, Listener.TCP));
         assertThat(c.one("proto")).containsExactly("tcp6-server");
         assertThat(c.one("port")).containsExactly("443");
         assertThat(c.one("ifconfig-ipv6")).isEqualTo(udp.one("ifconfig-ipv6"));
@@ -90,7 +90,7 @@ class ServerConfigsTest {
             assertThat(c.one(same)).as(same).isEqualTo(udp.one(same));
         }
         assertThat(c.pushed()).isEqualTo(udp.pushed());
-        String hook = "/etc/v6broker/server/tcp-routes.sh";
+        String hook = "/etc/v6broker/server/listener-routes.sh";
         assertThat(c.one("script-security")).containsExactly("2");
         assertThat(c.one("up")).containsExactly(hook);
         assertThat(c.one("learn-address")).containsExactly(hook);
@@ -99,10 +99,30 @@ class ServerConfigsTest {
         assertThat(c.one("management")).containsExactly("/etc/v6broker/server/run/management-tcp.sock", "unix");
         assertThat(c.one("status")).containsExactly("/etc/v6broker/server/run/status-tcp.txt", "10");
         assertThat(c.names()).as("UDP-only options").doesNotContain("explicit-exit-notify", "connect-freq-initial");
-        String script = ServerConfigs.tcpRoutes(DIR);
+        String script = ServerConfigs.listenerRoutes(DIR);
         Processes.assertShellSyntax(script);
-        assertThat(script).contains("notes='/etc/v6broker/server/run/tcp-routes'", "noprefixroute",
+        assertThat(script).contains("notes='/etc/v6broker/server/run/listener-routes'", "noprefixroute",
                 "ip -6 route replace \"$2\" dev \"$dev\" proto 186");
+    }
+
+    @Test
+    void theInstanceWithoutTlsCryptTakesNoKeyAndNoVerifyHookButTheSameClientsAndItsOwnRoutes() {
+        Site s = Fixtures.siteWith(true, 0, 1195);
+        OvpnConfig udp = OvpnConfig.parse(ServerConfigs.shared(s, DIR));
+        assertThat(udp.one("tls-crypt-v2-verify")).hasSize(1);
+        OvpnConfig c = OvpnConfig.parse(ServerConfigs.beside(s, DIR, Listener.COMPAT));
+        assertThat(c.one("proto")).containsExactly("udp6");
+        assertThat(c.one("port")).containsExactly("1195");
+        assertThat(c.names()).as("no control-channel key, so no hook for one").doesNotContain("tls-crypt-v2", "tls-crypt",
+                "tls-crypt-v2-verify", "tls-auth");
+        assertThat(c.one("crl-verify")).isEqualTo(udp.one("crl-verify"));
+        assertThat(c.one("client-config-dir")).isEqualTo(udp.one("client-config-dir"));
+        assertThat(c.one("learn-address")).containsExactly("/etc/v6broker/server/listener-routes.sh");
+        assertThat(c.one("explicit-exit-notify")).containsExactly("1");
+        assertThat(c.one("connect-freq-initial")).isEqualTo(udp.one("connect-freq-initial"));
+        assertThat(c.one("management")).containsExactly("/etc/v6broker/server/run/management-compat.sock", "unix");
+        assertThat(c.all("route-ipv6")).isEmpty();
+        assertThat(Listener.enabled(s.openvpn())).containsExactly(Listener.UDP, Listener.COMPAT);
     }
 
     @Test

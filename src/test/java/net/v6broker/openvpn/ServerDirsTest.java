@@ -152,7 +152,7 @@ class ServerDirsTest {
 
         BrokerConfig.OpenVpn o = home.loadConfig().openvpn();
         BrokerConfig on = home.loadConfig().withOpenVpn(new BrokerConfig.OpenVpn(o.route(), o.portBase(), o.lanInterface(),
-                o.tlsCrypt(), true, o.tcpPort()));
+                o.tlsCrypt(), true, o.tcpPort(), o.compatPort()));
         String serverKey = net.v6broker.ca.TlsCryptV2.generateServerKey(new SecureRandom());
         new ServerDirs(home, on, () -> serverKey).render(out, Layout.SHARED, List.of());
         assertThat(Files.readString(out.resolve("server.conf")))
