@@ -22,7 +22,7 @@ public record NewClient(String name, ClientKind type, int size, ClientOs os, Str
     private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     public NewClient {
-        Validation.name(name);
+        checkName(name);
         checkSize(Objects.requireNonNull(type, "type"), size);
         os = os == null ? ClientOs.LINUX : os;
         checkOs(type, os);
@@ -30,6 +30,22 @@ public record NewClient(String name, ClientKind type, int size, ClientOs os, Str
         if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidInputException("invalid Idempotency-Key " + Validation.quote(idempotencyKey)
                     + ": accepted 8..64 letters, digits, '_' and '-' (a UUID, say)");
+        }
+    }
+
+    /** OpenVPN's common name for a client whose TLS handshake has not named it yet. */
+    public static final String HANDSHAKE_NAME = "UNDEF";
+
+    /**
+     * Checks a new client's name: the whitelist, and not {@link #HANDSHAKE_NAME} in any case, which
+     * OpenVPN lists for every connect still in its handshake (a client of that name could not be
+     * told from them).
+     */
+    public static void checkName(String name) {
+        Validation.name(name);
+        if (name.equalsIgnoreCase(HANDSHAKE_NAME)) {
+            throw new InvalidInputException("the name " + Validation.quote(name) + " is OpenVPN's for a client still in its "
+                    + "handshake; choose another");
         }
     }
 

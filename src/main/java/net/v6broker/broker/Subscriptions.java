@@ -59,7 +59,7 @@ public final class Subscriptions {
      *     default (a hermit's /128, a subnet's /64). A subnet's size must be one the plan offers.
      */
     public Submitted submit(String name, String email, String type, String size, String os, String reason) {
-        Validation.name(name);
+        NewClient.checkName(name);
         if (email == null || email.isEmpty()) {
             throw new InvalidInputException("an e-mail address is required: accepted a plain address like alice@example.net");
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.v6broker.broker.Broker;
+import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Effect;
 import net.v6broker.broker.Effects;
 import net.v6broker.effects.EffectApplier;
@@ -496,8 +497,8 @@ public final class Daemon implements AutoCloseable {
         Map<String, ClientStatus> statuses = sessions.isEmpty() ? Map.of()
                 : store.read(tx -> tx.statusesOf(sessions.stream().map(Session::commonName).toList()));
         for (Session s : sessions) {
-            if (!Validation.NAME.matcher(s.commonName()).matches()) {
-                continue; // "UNDEF": still in its TLS handshake, not yet anybody's session
+            if (inHandshake(s)) {
+                continue; // not yet anybody's session
             }
             ClientStatus st = statuses.get(s.commonName().toLowerCase(java.util.Locale.ROOT));
             Instance in = where.get(identity(s));
@@ -519,7 +520,7 @@ public final class Daemon implements AutoCloseable {
     private void endSuperseded(List<Session> sessions, Map<String, Instance> where) {
         Map<String, Session> newest = new HashMap<>();
         for (Session s : sessions) {
-            if (Validation.NAME.matcher(s.commonName()).matches()) {
+            if (!inHandshake(s)) {
                 newest.merge(s.commonName().toLowerCase(java.util.Locale.ROOT), s,
                         (a, b) -> a.connectedSince().isAfter(b.connectedSince()) ? a : b);
             }
@@ -536,6 +537,14 @@ public final class Daemon implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether OpenVPN lists the session before its TLS handshake has named it: common name
+     * {@code UNDEF} (a name no client can take, {@link NewClient#checkName}), or not a client name.
+     */
+    private static boolean inHandshake(Session s) {
+        return s.commonName().equals(NewClient.HANDSHAKE_NAME) || !Validation.NAME.matcher(s.commonName()).matches();
     }
 
     /** Sends {@code client-kill CID HALT}; an {@code ERROR:} reply is logged with OpenVPN's text. */
