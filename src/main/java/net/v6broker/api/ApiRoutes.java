@@ -230,7 +230,8 @@ public final class ApiRoutes {
     static ExportRequest exportRequest(Context ctx) {
         String format = ctx.queryParam("format");
         String layout = ctx.queryParam("layout");
-        return ExportRequest.parse(format == null ? "ovpn" : format, layout == null ? "shared" : layout, ctx.queryParam("lanIf"));
+        return ExportRequest.parse(format == null ? "ovpn" : format, layout == null ? "shared" : layout, ctx.queryParam("lanIf"),
+                ctx.queryParam("compat"), ctx.queryParam("for"));
     }
 
     /** The body as a JSON object with only the given fields; it must say it is JSON. */

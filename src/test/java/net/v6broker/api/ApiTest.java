@@ -143,6 +143,15 @@ class ApiTest extends WithApiServer {
         assertThat(tgz.response().body()[0] & 0xff).isEqualTo(0x1f);
         assertThat(api.get("/api/v1/clients/erin/profile?format=pdf", ops).code()).isEqualTo("invalid_input");
         assertThat(api.get("/api/v1/clients/erin/profile?lanIf=eth0;reboot", ops).status()).isEqualTo(400);
+        // the compatibility table and the instance without tls-crypt, as on the command line
+        ApiServer.Reply noCompat = api.get("/api/v1/clients/erin/profile?compat=no-tls-crypt", ops);
+        assertThat(noCompat.status()).isBetween(400, 499);
+        assertThat(noCompat.text()).contains("set openvpn.compatPort");
+        assertThat(api.get("/api/v1/clients/erin/profile?compat=none", ops).code()).isEqualTo("invalid_input");
+        ApiServer.Reply android = api.get("/api/v1/clients/erin/profile?format=tar.gz&for=android", ops);
+        assertThat(android.status()).isBetween(400, 499);
+        assertThat(android.text()).contains("cannot use this profile: it lacks up script");
+        assertThat(api.get("/api/v1/clients/erin/profile?for=android", ops).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/clients/erin/sessions", ops).json().path("items")).isEmpty();
         assertThat(api.get("/api/v1/sessions", ops).json().path("items")).isEmpty();
         JsonNode plan = api.get("/api/v1/plan", ops).json();
