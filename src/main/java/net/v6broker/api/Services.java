@@ -20,10 +20,12 @@ import net.v6broker.store.Store;
  * @param caCertificate the CA certificate PEM
  * @param http          the listener's trusted proxies
  * @param health        what {@code GET /api/v1/health} reports besides {@code status}
+ * @param metrics       what {@code GET /metrics} serves, and where HTTP requests are counted
  */
 public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter exporter, Store store,
                        BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
-                       Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health) {
+                       Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health,
+                       BrokerMetrics metrics) {
     public Services {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(subscriptions, "subscriptions");
@@ -36,5 +38,6 @@ public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter e
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(metrics, "metrics");
     }
 }

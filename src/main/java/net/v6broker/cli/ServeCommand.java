@@ -70,7 +70,7 @@ final class ServeCommand {
                         body.put("reconciled", daemon.reconciled());
                         body.put("lastStatusPoll", daemon.lastStatus().map(Object::toString).orElse(null));
                         return body;
-                    }));
+                    }, nodeName, daemon::facts));
         } catch (RuntimeException e) {
             daemon.close();
             throw new UncheckedIOException("cannot listen on " + http, e instanceof UncheckedIOException u ? u.getCause()

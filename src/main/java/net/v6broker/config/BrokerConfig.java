@@ -282,9 +282,17 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      *                       {@code 127.0.0.1} for an nginx on the same machine): only from these is
      *                       {@code X-Forwarded-For} believed for the client address that rate limits
      *                       key on, and {@code X-Forwarded-Proto: https} for secure cookies and HSTS
+     * @param metricsClients the most clients {@code /metrics} gives series of their own (the busiest
+     *                       by bytes; the totals always cover all): a bound on the series Prometheus
+     *                       stores; 0 for totals only; null takes {@value Defaults#METRICS_CLIENTS}
      */
-    public record Http(java.util.List<String> trustedProxies) {
+    public record Http(java.util.List<String> trustedProxies, Integer metricsClients) {
         public Http {
+            metricsClients = metricsClients == null ? Defaults.METRICS_CLIENTS : metricsClients;
+            if (metricsClients < 0 || metricsClients > 10_000) {
+                throw new InvalidInputException("config: http.metricsClients " + metricsClients
+                        + " is invalid: accepted 0..10000 (series per client in /metrics; 0 for totals only)");
+            }
             trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
             for (String p : trustedProxies) {
                 if (p == null || !(p.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || p.matches("[0-9A-Fa-f:.]{2,45}") && p.indexOf(':') >= 0)) {
@@ -295,7 +303,7 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
         }
 
         static Http defaults() {
-            return new Http(null);
+            return new Http(null, null);
         }
     }
 

@@ -34,7 +34,7 @@ public final class ConfigJson {
             "clients", List.of("quarantineDays", "importBatch"),
             "database", List.of("url", "user", "passwordFile"),
             "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt", "verifyRevokedKeys", "tcpPort", "compatPort"),
-            "http", List.of("trustedProxies"),
+            "http", List.of("trustedProxies", "metricsClients"),
             "upstream", List.of("mode", "interface"));
     private static final List<String> TOP = List.of("brokerId", "prefix", "endpoint", "ca", "clients", "database", "openvpn",
             "http", "upstream");
@@ -104,7 +104,8 @@ public final class ConfigJson {
                         integer(values, "openvpn.portBase"), (String) values.get("openvpn.lanInterface"),
                         (String) values.get("openvpn.tlsCrypt"), Boolean.TRUE.equals(values.get("openvpn.verifyRevokedKeys")),
                         integer(values, "openvpn.tcpPort"), integer(values, "openvpn.compatPort")) : null,
-                values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies")) : null,
+                values.containsKey("http") ? new BrokerConfig.Http(strings(values, "http.trustedProxies"),
+                        values.get("http.metricsClients") == null ? null : integer(values, "http.metricsClients")) : null,
                 values.containsKey("upstream") ? new BrokerConfig.Upstream((String) values.get("upstream.mode"),
                         (String) values.get("upstream.interface")) : null);
     }
@@ -154,6 +155,7 @@ public final class ConfigJson {
                 g.writeString(proxy);
             }
             g.writeEndArray();
+            g.writeNumberField("metricsClients", c.http().metricsClients());
             g.writeEndObject();
             g.writeObjectFieldStart("upstream");
             g.writeStringField("mode", c.upstream().mode());
@@ -170,7 +172,7 @@ public final class ConfigJson {
 
     private static boolean isNumber(String key) {
         return key.endsWith("Days") || key.equals("port") || key.equals("portBase") || key.equals("importBatch")
-                || key.equals("tcpPort") || key.equals("compatPort");
+                || key.equals("tcpPort") || key.equals("compatPort") || key.equals("metricsClients");
     }
 
     private static boolean isBoolean(String key) {

@@ -3,6 +3,8 @@ package net.v6broker.config;
 /** Every default value of the configuration, in one place. */
 public final class Defaults {
     public static final int PORT = 1194;
+    /** {@code http.metricsClients}: the busiest clients with series of their own in /metrics. */
+    public static final int METRICS_CLIENTS = 50;
     public static final String KEY_TYPE = "ec";
     public static final String CA_NAME = "v6broker-CA";
     public static final int CA_DAYS = 3650;

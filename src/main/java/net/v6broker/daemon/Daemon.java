@@ -28,6 +28,7 @@ import net.v6broker.config.Home;
 import net.v6broker.config.Validation;
 import net.v6broker.openvpn.Layout;
 import net.v6broker.openvpn.ServerDirs;
+import net.v6broker.api.BrokerMetrics;
 import net.v6broker.openvpn.Listener;
 import net.v6broker.openvpn.Supervisor;
 import net.v6broker.error.InvalidInputException;
@@ -86,7 +87,10 @@ public final class Daemon implements AutoCloseable {
     private final Options options;
     private final Path serverDir;
     private final ScheduledExecutorService loop;
-    private final Map<String, Supervisor> supervisors = new HashMap<>();
+    /** The openvpn processes, by instance name; read by /metrics on an HTTP thread. */
+    private final Map<String, Supervisor> supervisors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Management-interface errors met: connections lost, commands refused. */
+    private final java.util.concurrent.atomic.AtomicLong managementErrors = new java.util.concurrent.atomic.AtomicLong();
     /** The shared layout's openvpn instances: UDP, and the TCP fallback when {@code openvpn.tcpPort} is set. */
     private final List<Instance> instances = new ArrayList<>();
     private HomeLock lock;
@@ -135,6 +139,15 @@ public final class Daemon implements AutoCloseable {
 
     public Optional<Instant> lastStatus() {
         return Optional.ofNullable(lastStatus);
+    }
+
+    /** What /metrics reports of this daemon: each openvpn it runs (up, restarts), and the management errors. */
+    public BrokerMetrics.DaemonFacts facts() {
+        List<BrokerMetrics.Openvpn> out = new ArrayList<>();
+        for (Map.Entry<String, Supervisor> e : new java.util.TreeMap<>(supervisors).entrySet()) {
+            out.add(new BrokerMetrics.Openvpn(e.getKey(), e.getValue().pid().isPresent(), e.getValue().restarts()));
+        }
+        return new BrokerMetrics.DaemonFacts(out, managementErrors.get());
     }
 
     /** The home's problems as last checked (a CA or server key, certificate, tls-crypt key): for health. */
@@ -548,11 +561,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Sends {@code client-kill CID HALT}; an {@code ERROR:} reply is logged with OpenVPN's text. */
-    private static boolean killed(ManagementClient m, Session s) {
+    private boolean killed(ManagementClient m, Session s) {
         Message reply = m.kill(s.clientId());
         if (reply instanceof Message.Success) {
             return true;
         }
+        managementErrors.incrementAndGet();
         LOG.warn("ending the session of {} from {} (client id {}) failed: OpenVPN answered {}", s.commonName(), s.realAddress(),
                 s.clientId(), reply instanceof Message.Failure f ? "ERROR: " + f.text() : reply);
         return false;
@@ -594,6 +608,7 @@ public final class Daemon implements AutoCloseable {
         }
 
         void lost(ManagementException e) {
+            managementErrors.incrementAndGet();
             LOG.warn("management interface of the {} instance: {}", name, e.getMessage());
             close();
         }
@@ -635,6 +650,7 @@ public final class Daemon implements AutoCloseable {
                 task.run();
             } catch (ManagementException e) {
                 LOG.warn("{}: {}", what, e.getMessage());
+                managementErrors.incrementAndGet();
                 instances.forEach(Instance::close);
             } catch (RuntimeException e) {
                 LOG.error("{} failed", what, e);

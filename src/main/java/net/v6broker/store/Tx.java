@@ -826,6 +826,31 @@ public final class Tx {
         return count("SELECT coalesce(max(id), 0) FROM events");
     }
 
+    /** Every node's last applied event id, by node name. */
+    public java.util.Map<String, Long> eventCursors() throws SQLException {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT node, event_id FROM event_cursors"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    // ---- certificates by expiry
+
+    /** The soonest not-after of the current certificates of live clients that are not revoked; empty when there is none. */
+    public Optional<Instant> soonestClientCertificateEnd() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT min(x.not_after) FROM clients k JOIN certificates x ON x.serial = k.serial "
+                + "WHERE k.deleted_at IS NULL AND k.status <> 'revoked'"); ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+                long v = r.getLong(1);
+                return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+            }
+            return Optional.empty();
+        }
+    }
+
     // ---- helpers
 
     private ClientRow clientRow(ResultSet r) throws SQLException {

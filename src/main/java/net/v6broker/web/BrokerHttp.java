@@ -89,6 +89,15 @@ public final class BrokerHttp implements AutoCloseable {
             RoutesConfig routes = config.routes;
             routes.before(ctx -> before(ctx, auth, maxBody));
             routes.get("/favicon.ico", ctx -> ctx.status(204)); // browsers ask on every page; there is none
+            // Prometheus scrapes with an operator token (authorization: credentials_file in its scrape config)
+            routes.get("/metrics", ctx -> {
+                auth.operator(ctx);
+                ctx.contentType(services.metrics().contentType()).result(services.metrics().scrape());
+            });
+            routes.after(ctx -> {
+                io.javalin.router.Endpoint e = ctx.endpoints().lastHttpEndpoint();
+                services.metrics().httpRequest(e == null ? "unmatched" : e.path, ctx.statusCode());
+            });
             routes.get("/static/app.css", ctx -> {
                 ctx.header("Cache-Control", "max-age=300");
                 ctx.contentType("text/css; charset=utf-8").result(css);
@@ -183,7 +192,7 @@ public final class BrokerHttp implements AutoCloseable {
             LOG.error("{} {} failed", ctx.method(), ctx.path().startsWith("/download/") ? "/download/…" : ctx.path(), e);
         }
         ctx.header("Cache-Control", "no-store");
-        if (ctx.path().startsWith(ApiRoutes.PREFIX + "/") || ctx.path().equals(ApiRoutes.PREFIX)) {
+        if (ctx.path().startsWith(ApiRoutes.PREFIX + "/") || ctx.path().equals(ApiRoutes.PREFIX) || ctx.path().equals("/metrics")) {
             java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
             body.put("code", m.code());
             body.put("message", m.message());

@@ -41,7 +41,8 @@ public final class ApiServer implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<CertificateAuthority> ca = new java.util.concurrent.atomic.AtomicReference<>();
         this.services = HttpServices.of(h, config, store, HomeSetup.broker(h, config, () -> store,
                 () -> ca.updateAndGet(c -> c != null ? c : HomeCa.load(h, clock, random)), clock), clock, random, limits,
-                () -> Map.of("node", "test", "layout", "shared"));
+                () -> Map.of("node", "test", "layout", "shared"), "test",
+                () -> new BrokerMetrics.DaemonFacts(java.util.List.of(new BrokerMetrics.Openvpn("server", true, 0)), 0));
         this.http = BrokerHttp.start("127.0.0.1", 0, services);
         this.base = "http://127.0.0.1:" + http.port();
     }

@@ -1,6 +1,9 @@
 package net.v6broker.e2e;
 
 import net.v6broker.CliRunner;
+import net.v6broker.Processes;
+import net.v6broker.api.ApiServer;
+import net.v6broker.api.MetricsTest;
 import static net.v6broker.CliRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -148,6 +151,7 @@ class DaemonTest {
         assertThat(s1Status.get("realAddress").asText()).startsWith("198.51.100.20:");
         assertThat(s1Status.get("routePresent").asBoolean()).isTrue();
         assertThat(s1Status.get("node").asText()).isEqualTo("srv");
+        metricsMatchStatus();
 
         // revoke: the session ends within 2 s (client-kill HALT stops the client) and it can't come back
         Instant revoked = Instant.now();
@@ -324,6 +328,57 @@ class DaemonTest {
                 ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroy);
             }
         }
+    }
+
+    /**
+     * {@code GET /metrics} from inside the server namespace while h1 and s1 are connected: the text
+     * passes {@code promtool check metrics}, and its sessions and bytes are those {@code status --json}
+     * prints (both read the sessions the daemon recorded; a counter flush between the reads is
+     * waited out by reading again).
+     */
+    private void metricsMatchStatus() throws Exception {
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("HTTP on 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(Files.readString(dir.resolve("daemon.log")));
+        assertThat(port.find()).as("serve printed its HTTP port").isTrue();
+        String token = ApiServer.operatorToken(home, "prometheus");
+        Path scrape = dir.resolve("metrics.txt");
+        String[] last = new String[1];
+        assertThat(Netns.await(UP, () -> {
+            try {
+                long[] before = statusTotals();
+                String response = net.exec(srv, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port.group(1)
+                        + "; printf 'GET /metrics HTTP/1.0\\r\\nAuthorization: Bearer " + token + "\\r\\n\\r\\n' >&3; cat <&3");
+                long[] after = statusTotals();
+                String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+                Files.writeString(scrape, body);
+                java.util.Map<String, Double> m = MetricsTest.samples(body);
+                last[0] = "status " + java.util.Arrays.toString(after) + ", metrics " + m;
+                return java.util.Arrays.equals(before, after) && response.startsWith("HTTP/1.1 200")
+                        && m.get("v6broker_sessions{node=\"srv\"}") == before[0]
+                        && m.get("v6broker_session_received_bytes{node=\"srv\"}") == before[1]
+                        && m.get("v6broker_session_sent_bytes{node=\"srv\"}") == before[2]
+                        && m.get("v6broker_openvpn_up{openvpn=\"server\"}") == 1.0;
+            } catch (IOException e) {
+                return false;
+            }
+        })).as(() -> "metrics agree with status --json: " + last[0]).isTrue();
+        assertThat(statusTotals()[0]).isEqualTo(2);
+        Processes.run(List.of("sh", "-c", "promtool check metrics < " + scrape));
+        System.out.println("metrics: " + last[0].replaceAll(", metrics .*", "") + " = /metrics' v6broker_sessions, "
+                + "v6broker_session_received_bytes, v6broker_session_sent_bytes; promtool check metrics: OK");
+    }
+
+    /** Connected sessions, bytes in and bytes out of all clients, as {@code status --json} prints them. */
+    private long[] statusTotals() throws IOException {
+        long[] t = new long[3];
+        for (JsonNode n : JSON.readTree(ok("status", "--json", "--home", h()))) {
+            if (n.get("connected").asBoolean()) {
+                t[0]++;
+                t[1] += n.path("bytesIn").asLong();
+                t[2] += n.path("bytesOut").asLong();
+            }
+        }
+        return t;
     }
 
     private String[] statusCommand() {
