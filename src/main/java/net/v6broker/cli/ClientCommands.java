@@ -18,6 +18,8 @@ import net.v6broker.broker.Outcome;
 import net.v6broker.ca.GeneratedKey;
 import net.v6broker.ca.KeyType;
 import net.v6broker.config.Home;
+import net.v6broker.client.ClientStatus;
+import net.v6broker.config.Validation;
 import net.v6broker.error.InvalidInputException;
 
 /** {@code client add|list|show|revoke|suspend|resume|renew|delete|import|export}. */
@@ -87,19 +89,35 @@ final class ClientCommands {
 
     private static Spec list(Context c) {
         return Spec.command("list", a -> {
-            Iterable<Client> clients = c.broker().walk(ClientQuery.ALL);
+            java.time.Instant before = a.value("--expiring") == null ? null
+                    : c.clock.instant().plus(java.time.Duration.ofDays(days("--expiring", a.value("--expiring"))));
+            Iterable<Client> all = c.broker().walk(ClientQuery.ALL);
+            Iterable<Client> clients = before == null ? all : () -> java.util.stream.StreamSupport.stream(all.spliterator(), false)
+                    .filter(x -> x.status() != ClientStatus.REVOKED && x.notAfter().isBefore(before)).iterator();
             if (a.flag("--json")) {
                 Home.printJsonArray(c.out, clients, x -> ClientJson.of(x, false));
                 return Cli.OK;
             }
-            c.out.printf("%-24s %-7s %-9s %-8s %s%n", "NAME", "TYPE", "STATUS", "OS", "PREFIX");
+            c.out.printf("%-24s %-7s %-9s %-8s %-22s %s%n", "NAME", "TYPE", "STATUS", "OS", "CERTIFICATE ENDS", "PREFIX");
             for (Client x : clients) {
-                c.out.printf("%-24s %-7s %-9s %-8s %s%n", x.name(), x.type().cliName(), x.status().dbName(), x.os().cliName(),
-                        x.assignment().prefix());
+                c.out.printf("%-24s %-7s %-9s %-8s %-22s %s%n", x.name(), x.type().cliName(), x.status().dbName(), x.os().cliName(),
+                        x.notAfter(), x.assignment().prefix());
             }
             return Cli.OK;
         }, "List the clients (deleted ones are not shown), in name order, as they are read: any number in constant memory.")
+                .option("--expiring", "DAYS", null, "Only those whose certificate ends within DAYS (30 or 30d), revoked ones left "
+                        + "out: renew them ('client renew NAME') before they are refused.")
                 .flag("--json", "Print a JSON array.");
+    }
+
+    /** A number of days as typed: {@code 30} or {@code 30d}, 1..36500. */
+    static long days(String option, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,5})d?").matcher(text);
+        if (!m.matches() || Long.parseLong(m.group(1)) < 1 || Long.parseLong(m.group(1)) > 36_500) {
+            throw new InvalidInputException(option + " " + Validation.quote(text) + ": accepted a number of days, 1..36500, "
+                    + "such as 30 or 30d");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static Spec show(Context c) {
