@@ -31,8 +31,9 @@ import net.v6broker.store.Store;
  * What {@code GET /metrics} serves, made with the Prometheus Java client: every value is read when
  * Prometheus scrapes, from the database (the same rows {@code status --json} prints) and from the
  * daemon, so nothing is kept twice. Per-client byte series are bounded by
- * {@code http.metricsClients} (the busiest clients); the totals always cover every session.
- * Thread-safe.
+ * {@code http.metricsClients} (the busiest clients); the totals always cover every session. The
+ * node's live sessions are read once a scrape, for every series drawn from them. Thread-safe:
+ * scrapes take turns.
  */
 public final class BrokerMetrics {
     /** One openvpn instance the daemon runs. */
@@ -53,27 +54,35 @@ public final class BrokerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter httpRequests;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Store store;
+    private final String node;
+    private final int clientLimit;
+    /** This node's live sessions, read at the start of the scrape in progress; guarded by {@code this}. */
+    private List<SessionRow> live = List.of();
+    /** The busiest of them by client; guarded by {@code this}. */
+    private List<Traffic> busiest = List.of();
 
     public BrokerMetrics(Store store, Broker broker, Clock clock, String node, int clientLimit, Certificates certificates,
                          Supplier<DaemonFacts> daemon) {
+        this.store = store;
+        this.node = node;
+        this.clientLimit = clientLimit;
         httpRequests = Counter.builder().name("v6broker_http_requests").help("HTTP requests answered, by route and status")
                 .labelNames("route", "status").register(registry);
         GaugeWithCallback.builder().name("v6broker_sessions").help("Live sessions on this node (as status --json counts them)")
-                .labelNames("node").callback(cb -> cb.call(live(store, node).size(), node)).register(registry);
+                .labelNames("node").callback(cb -> cb.call(live.size(), node)).register(registry);
         GaugeWithCallback.builder().name("v6broker_session_received_bytes")
                 .help("Bytes received from clients by this node's live sessions, all of them").labelNames("node")
-                .callback(cb -> cb.call(live(store, node).stream().mapToLong(SessionRow::bytesIn).sum(), node)).register(registry);
+                .callback(cb -> cb.call(live.stream().mapToLong(SessionRow::bytesIn).sum(), node)).register(registry);
         GaugeWithCallback.builder().name("v6broker_session_sent_bytes")
                 .help("Bytes sent to clients by this node's live sessions, all of them").labelNames("node")
-                .callback(cb -> cb.call(live(store, node).stream().mapToLong(SessionRow::bytesOut).sum(), node)).register(registry);
+                .callback(cb -> cb.call(live.stream().mapToLong(SessionRow::bytesOut).sum(), node)).register(registry);
         GaugeWithCallback.builder().name("v6broker_client_received_bytes")
                 .help("Bytes received from a client's live sessions on this node, for the busiest http.metricsClients clients")
-                .labelNames("client").callback(cb -> busiest(live(store, node), clientLimit)
-                        .forEach(c -> cb.call(c.received(), c.name()))).register(registry);
+                .labelNames("client").callback(cb -> busiest.forEach(c -> cb.call(c.received(), c.name()))).register(registry);
         GaugeWithCallback.builder().name("v6broker_client_sent_bytes")
                 .help("Bytes sent to a client's live sessions on this node, for the busiest http.metricsClients clients")
-                .labelNames("client").callback(cb -> busiest(live(store, node), clientLimit)
-                        .forEach(c -> cb.call(c.sent(), c.name()))).register(registry);
+                .labelNames("client").callback(cb -> busiest.forEach(c -> cb.call(c.sent(), c.name()))).register(registry);
         GaugeWithCallback.builder().name("v6broker_clients").help("Clients by state and kind").labelNames("state", "kind")
                 .callback(cb -> {
                     Broker.Counts counts = broker.counts();
@@ -118,22 +127,23 @@ public final class BrokerMetrics {
     }
 
     /** The text exposition format, version 0.0.4. */
-    public String scrape() {
+    public synchronized String scrape() {
+        live = store.read(tx -> tx.liveSessions(node));
+        busiest = busiest(live, clientLimit);
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
+        } finally {
+            live = List.of();
+            busiest = List.of();
         }
         return out.toString(StandardCharsets.UTF_8);
     }
 
     public String contentType() {
         return writer.getContentType();
-    }
-
-    private static List<SessionRow> live(Store store, String node) {
-        return store.read(tx -> tx.liveSessions(node));
     }
 
     private record Traffic(String name, long received, long sent) {

@@ -101,7 +101,7 @@ final class CheckCommand {
         }
         List<net.v6broker.openvpn.management.Session> sessions = new ArrayList<>(udp.sessions());
         List<ServerView.Route> routes = new ArrayList<>(udp.routes());
-        for (Listener l : List.of(Listener.TCP, Listener.COMPAT)) {
+        for (Listener l : Listener.besideServer()) {
             Path beside = socket.resolveSibling(l.managementSocket(Path.of("")).getFileName());
             if (Files.exists(beside)) {
                 ServerView other = serverView(c, beside);

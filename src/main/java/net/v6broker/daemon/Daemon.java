@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, Supervisor> supervisors = new java.util.concurrent.ConcurrentHashMap<>();
     /** Management-interface errors met: connections lost, commands refused. */
     private final java.util.concurrent.atomic.AtomicLong managementErrors = new java.util.concurrent.atomic.AtomicLong();
-    /** The shared layout's openvpn instances: UDP, and the TCP fallback when {@code openvpn.tcpPort} is set. */
+    /** The shared layout's openvpn instances: the UDP server, and those beside it that the configuration turns on. */
     private final List<Instance> instances = new ArrayList<>();
     private HomeLock lock;
     private long cursor;
@@ -122,7 +122,7 @@ public final class Daemon implements AutoCloseable {
         this.serverDir = ServerDirs.daemonDirectory(home, options.layout());
         if (options.layout() == Layout.SHARED) {
             for (Listener l : Listener.enabled(config.openvpn())) {
-                instances.add(new Instance(l.name().toLowerCase(java.util.Locale.ROOT), l.managementSocket(serverDir)));
+                instances.add(new Instance(l.instanceName(), l.managementSocket(serverDir)));
             }
         }
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {

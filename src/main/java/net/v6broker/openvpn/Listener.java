@@ -64,6 +64,11 @@ public enum Listener {
         return this != COMPAT;
     }
 
+    /** The instances that may run beside the server, each when the configuration turns it on. */
+    public static List<Listener> besideServer() {
+        return List.of(TCP, COMPAT);
+    }
+
     /** The instances the configuration turns on, the server first. */
     public static List<Listener> enabled(BrokerConfig.OpenVpn o) {
         List<Listener> out = new ArrayList<>(List.of(UDP));

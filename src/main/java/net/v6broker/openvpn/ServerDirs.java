@@ -97,9 +97,8 @@ public final class ServerDirs {
 
     /** The management socket of the shared-layout server rendered into {@code dir}: the one place that names it. */
     public static Path managementSocket(Path dir) {
-        return dir.resolve("run/management.sock");
+        return Listener.UDP.managementSocket(dir);
     }
-
 
     /**
      * Refuses a home whose path OpenVPN's config files could not name: the daemon renders
@@ -193,7 +192,7 @@ public final class ServerDirs {
             int removed = sweep(d, layout, active);
             written += site.openvpn().verifyRevokedKeys() ? syncRevoked(d, home.read(home.crl())) : removeVerifyHook(d);
             List<Listener> on = layout == Layout.SHARED ? Listener.enabled(site.openvpn()) : List.of();
-            for (Listener l : List.of(Listener.TCP, Listener.COMPAT)) {
+            for (Listener l : Listener.besideServer()) {
                 if (!on.contains(l)) {
                     removed += removeRendered(d, l.configFile());
                 }
