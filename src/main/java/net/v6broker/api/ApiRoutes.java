@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import net.v6broker.broker.Actor;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Outcome;
@@ -22,6 +23,7 @@ import net.v6broker.broker.Subscriptions;
 import net.v6broker.config.Validation;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
+import net.v6broker.store.AuditRow;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -64,6 +66,8 @@ public final class ApiRoutes {
         app.get(PREFIX + "/clients/{name}/sessions", this::clientSessions);
         app.get(PREFIX + "/sessions", this::sessions);
         app.get(PREFIX + "/plan", this::plan);
+        app.get(PREFIX + "/audit", this::audit);
+        app.get(PREFIX + "/reclaim", this::reclaim);
         app.get(PREFIX + "/ca/certificate", ctx -> {
             auth.operator(ctx);
             ctx.contentType("application/x-pem-file").result(s.caCertificate().get());
@@ -81,9 +85,9 @@ public final class ApiRoutes {
         });
         app.post(PREFIX + "/subscriptions/{id}/approve", this::approve);
         app.post(PREFIX + "/subscriptions/{id}/reject", ctx -> {
-            Auth.Operator op = auth.operator(ctx);
+            Actor actor = actor(ctx, auth.operator(ctx));
             emptyBody(ctx);
-            json(ctx, 200, SubscriptionViews.json(subscriptions.reject(id(ctx), op.name())));
+            json(ctx, 200, SubscriptionViews.json(subscriptions.reject(id(ctx), actor)));
         });
 
         app.get(PREFIX + "/me", ctx -> json(ctx, 200, SubscriptionViews.info(s, auth.subscriber(ctx))));
@@ -122,13 +126,13 @@ public final class ApiRoutes {
     }
 
     private void addClient(Context ctx) {
-        auth.operator(ctx);
+        BrokerOps broker = s.broker().as(actor(ctx, auth.operator(ctx)));
         Json.Body b = body(ctx, CLIENT_FIELDS);
         NewClient request = NewClient.parse(b.required("name"), b.required("type"), b.text("os"), b.text("email"));
         Integer size = b.integer("size");
         request = size == null ? request : request.withSize(size);
         String key = ctx.header("Idempotency-Key");
-        Outcome<Client> o = s.broker().add(key == null ? request : request.withIdempotencyKey(key));
+        Outcome<Client> o = broker.add(key == null ? request : request.withIdempotencyKey(key));
         ctx.header("Location", PREFIX + "/clients/" + o.value().name());
         json(ctx, 201, ClientJson.of(o.value(), true));
     }
@@ -139,10 +143,10 @@ public final class ApiRoutes {
     }
 
     private void change(Context ctx, BiFunction<BrokerOps, String, Outcome<Client>> action) {
-        auth.operator(ctx);
+        Actor actor = actor(ctx, auth.operator(ctx));
         String name = name(ctx);
         emptyBody(ctx);
-        Outcome<Client> o = action.apply(s.broker(), name);
+        Outcome<Client> o = action.apply(s.broker().as(actor), name);
         json(ctx, 200, ClientJson.of(o.value(), false));
     }
 
@@ -178,7 +182,7 @@ public final class ApiRoutes {
         Json.Body b = body(ctx, SUBSCRIBE_FIELDS);
         Integer size = b.integer("size");
         Subscriptions.Submitted sub = subscriptions.submit(b.required("name"), b.required("email"), b.required("type"),
-                size == null ? null : size.toString(), b.text("os"), b.required("reason"));
+                size == null ? null : size.toString(), b.text("os"), b.required("reason"), ctx.ip());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", sub.request().id());
         m.put("status", sub.request().status());
@@ -200,12 +204,55 @@ public final class ApiRoutes {
     }
 
     private void approve(Context ctx) {
-        Auth.Operator op = auth.operator(ctx);
+        Actor actor = actor(ctx, auth.operator(ctx));
         Integer size = body(ctx, APPROVE_FIELDS).integer("size");
-        RequestRow r = subscriptions.approve(id(ctx), op.name(), size);
+        RequestRow r = subscriptions.approve(id(ctx), actor, size);
         Map<String, Object> m = SubscriptionViews.json(r);
         m.put("clientDetail", subscriptions.clientOf(r).map(c -> ClientJson.of(c, false)).orElse(null));
         json(ctx, 200, m);
+    }
+
+    /** The operator of an API request as the audit trail records them: the token's name, from the client's address. */
+    private static Actor actor(Context ctx, Auth.Operator op) {
+        return Actor.api(op.name(), ctx.ip());
+    }
+
+    private void audit(Context ctx) {
+        auth.operator(ctx);
+        String client = ctx.queryParam("client");
+        String since = ctx.queryParam("since");
+        long after = Listing.integer("after", ctx.queryParam("after"), 0, 0, Integer.MAX_VALUE);
+        int limit = Listing.integer("limit", ctx.queryParam("limit"), Listing.DEFAULT_LIMIT, 1, s.limits().pageSizeMax());
+        List<AuditRow> rows = AuditView.rows(s.store(), client == null ? null : Validation.name(client),
+                since == null ? null : AuditView.since(since, s.clock()), after, limit);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", rows.stream().map(AuditView::json).toList());
+        m.put("next", rows.size() == limit ? rows.get(rows.size() - 1).id() : null);
+        json(ctx, 200, m);
+    }
+
+    private void reclaim(Context ctx) {
+        auth.operator(ctx);
+        var policy = s.reclaim().policy();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("on", policy.on());
+        if (policy.on()) {
+            p.put("notifyDays", policy.notifyDays());
+            p.put("suspendDays", policy.suspendDays());
+            p.put("deleteDays", policy.deleteDays());
+        }
+        List<Map<String, Object>> items = s.reclaim().notices().stream().map(n -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("client", n.client());
+            m.put("email", n.email());
+            m.put("status", n.status().dbName());
+            m.put("lastActivity", n.lastActivity().toString());
+            m.put("notifiedAt", n.notifiedAt().toString());
+            m.put("suspendAt", n.suspendAt().toString());
+            m.put("deleteAt", n.deleteAt().toString());
+            return m;
+        }).toList();
+        json(ctx, 200, Map.of("policy", p, "items", items));
     }
 
     // ---- reading and rendering

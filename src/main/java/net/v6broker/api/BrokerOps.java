@@ -1,5 +1,6 @@
 package net.v6broker.api;
 
+import net.v6broker.broker.Actor;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.NewClient;
@@ -33,6 +34,9 @@ public interface BrokerOps {
     Outcome<Client> delete(String name);
 
     CrlRow currentCrl();
+
+    /** The same operations, their changes recorded in the audit trail as {@code actor}'s ({@link Broker#as}). */
+    BrokerOps as(Actor actor);
 
     /** The broker itself behind this interface. */
     static BrokerOps of(Broker b) {
@@ -90,6 +94,11 @@ public interface BrokerOps {
             @Override
             public CrlRow currentCrl() {
                 return b.currentCrl();
+            }
+
+            @Override
+            public BrokerOps as(Actor actor) {
+                return of(b.as(actor));
             }
         };
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import net.v6broker.broker.Reclaim;
 import net.v6broker.broker.Subscriptions;
 import net.v6broker.config.BrokerConfig;
 import net.v6broker.store.Store;
@@ -21,11 +22,12 @@ import net.v6broker.store.Store;
  * @param http          the listener's trusted proxies
  * @param health        what {@code GET /api/v1/health} reports besides {@code status}
  * @param metrics       what {@code GET /metrics} serves, and where HTTP requests are counted
+ * @param reclaim       the reclaim policy, whose notices {@code GET /api/v1/reclaim} lists
  */
 public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter exporter, Store store,
                        BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
                        Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health,
-                       BrokerMetrics metrics) {
+                       BrokerMetrics metrics, Reclaim reclaim) {
     public Services {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(subscriptions, "subscriptions");
@@ -39,5 +41,6 @@ public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter e
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(reclaim, "reclaim");
     }
 }

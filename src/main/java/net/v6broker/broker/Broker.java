@@ -55,6 +55,7 @@ public final class Broker {
     private final Supplier<CertificateAuthority> ca;
     private final Clock clock;
     private final EffectSink effects;
+    private final Actor actor;
 
     public Broker(BrokerConfig config, Store store, Supplier<CertificateAuthority> ca, Clock clock, EffectSink effects) {
         this(config, constant(Objects.requireNonNull(store, "store")), ca, clock, effects);
@@ -73,6 +74,30 @@ public final class Broker {
         this.ca = Objects.requireNonNull(ca, "ca");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.effects = Objects.requireNonNull(effects, "effects");
+        this.actor = Actor.commandLine();
+    }
+
+    private Broker(Broker b, Actor actor) {
+        this.config = b.config;
+        this.plan = b.plan;
+        this.store = b.store;
+        this.ca = b.ca;
+        this.clock = b.clock;
+        this.effects = b.effects;
+        this.actor = Objects.requireNonNull(actor, "actor");
+    }
+
+    /**
+     * This broker, its changes recorded in the audit trail as made by {@code actor}. A broker made
+     * by a constructor records the command line's user ({@link Actor#commandLine}).
+     */
+    public Broker as(Actor actor) {
+        return new Broker(this, actor);
+    }
+
+    /** Who this broker's changes are recorded as made by. */
+    public Actor actor() {
+        return actor;
     }
 
     private static Supplier<Store> constant(Store store) {
@@ -322,10 +347,11 @@ public final class Broker {
                 if (c.status() == ClientStatus.REVOKED) {
                     throw new ConflictException("client '" + c.name() + "' is already revoked");
                 }
+                Client before = view(tx, c);
                 tx.revokeCertificates(c.id(), r.now);
                 tx.setStatus(c.id(), ClientStatus.REVOKED, r.now);
                 Client after = view(tx, live(tx, name));
-                r.client(EventKind.REVOKE, after, "serial " + c.serial());
+                r.client(EventKind.REVOKE, Optional.of(before), after, "serial " + c.serial());
                 revoked.add(after);
             }
             issueCrl(tx, r);
@@ -335,23 +361,33 @@ public final class Broker {
 
     /** Refuses the client at connect until resumed; its certificate stays valid. */
     public Outcome<Client> suspend(String name) {
-        return changeStatus(name, ClientStatus.ACTIVE, ClientStatus.SUSPENDED, EventKind.SUSPEND);
+        return suspend(name, null);
     }
 
+    /** {@link #suspend(String)}, with the reason recorded in its event and audit row (the reclaim policy's). */
+    public Outcome<Client> suspend(String name, String reason) {
+        return changeStatus(name, ClientStatus.ACTIVE, ClientStatus.SUSPENDED, EventKind.SUSPEND, reason);
+    }
+
+    /** Lets a suspended client connect again; a reclaim notice it had is withdrawn, so its grace starts over. */
     public Outcome<Client> resume(String name) {
-        return changeStatus(name, ClientStatus.SUSPENDED, ClientStatus.ACTIVE, EventKind.RESUME);
+        return changeStatus(name, ClientStatus.SUSPENDED, ClientStatus.ACTIVE, EventKind.RESUME, null);
     }
 
-    private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, EventKind kind) {
+    private Outcome<Client> changeStatus(String name, ClientStatus from, ClientStatus to, EventKind kind, String reason) {
         return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             if (c.status() != from) {
                 throw new ConflictException("cannot " + kind.dbName() + " client '" + c.name() + "': it is "
                         + c.status().dbName() + ", not " + from.dbName());
             }
+            Client before = view(tx, c);
             tx.setStatus(c.id(), to, r.now);
+            if (kind == EventKind.RESUME) {
+                tx.deleteReclaimNotice(c.id());
+            }
             Client after = view(tx, live(tx, name));
-            r.client(kind, after, null);
+            r.client(kind, Optional.of(before), after, reason);
             crlIfDue(tx, r);
             return after;
         });
@@ -374,13 +410,14 @@ public final class Broker {
             }
             NewClient as = new NewClient(c.name(), c.type(), size, c.os(), c.email(), null);
             Assignment a = allocator(tx, as, r.now).next();
-            String before = view(tx, c).assignment().prefix().toString();
+            Client was = view(tx, c);
+            String before = was.assignment().prefix().toString();
             Instant reusable = r.now.plus(Duration.ofDays(config.clients().quarantineDays()));
             tx.release(c.id(), reusable);
             tx.resize(c.id(), size, a.index(), r.now);
             tx.claim(as.pool(), a.index(), c.id(), r.now);
             Client after = view(tx, live(tx, name));
-            r.client(EventKind.RESIZE, after, before + " -> " + a.prefix() + "; " + before + " quarantined until " + reusable);
+            r.client(EventKind.RESIZE, Optional.of(was), after, before + " -> " + a.prefix() + "; " + before + " quarantined until " + reusable);
             crlIfDue(tx, r);
             return after;
         });
@@ -398,11 +435,12 @@ public final class Broker {
             if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.serial())) {
                 throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
             }
+            Client was = view(tx, c);
             tx.revokeCertificate(c.serial(), r.now);
             tx.insertCertificate(certificateRow(c.id(), c.name(), cert, r.now));
             tx.setSerial(c.id(), cert.serial(), r.now);
             Client after = view(tx, live(tx, name));
-            r.client(EventKind.RENEW, after, "serial " + c.serial() + " -> " + cert.serial());
+            r.client(EventKind.RENEW, Optional.of(was), after, "serial " + c.serial() + " -> " + cert.serial());
             issueCrl(tx, r);
             return after;
         });
@@ -413,6 +451,11 @@ public final class Broker {
      * for {@code clients.quarantineDays}. The name is free again at once.
      */
     public Outcome<Client> delete(String name) {
+        return delete(name, null);
+    }
+
+    /** {@link #delete(String)}, with the reason recorded before the event's detail (the reclaim policy's). */
+    public Outcome<Client> delete(String name, String reason) {
         return commit((tx, r) -> {
             ClientRow c = live(tx, name);
             Client shown = view(tx, c);
@@ -420,8 +463,10 @@ public final class Broker {
             tx.markDeleted(c.id(), r.now);
             Instant reusable = r.now.plus(Duration.ofDays(config.clients().quarantineDays()));
             tx.release(c.id(), reusable);
-            r.event(EventKind.DELETE, c.id(), c.name(), shown.assignment().prefix() + " quarantined until " + reusable,
-                    Optional.empty());
+            tx.deleteReclaimNotice(c.id());
+            String detail = shown.assignment().prefix() + " quarantined until " + reusable;
+            r.event(EventKind.DELETE, c.id(), c.name(), reason == null ? detail : reason + "; " + detail,
+                    Optional.of(shown), Optional.empty());
             if (revoked > 0) {
                 issueCrl(tx, r);
             } else {
@@ -465,7 +510,7 @@ public final class Broker {
     <T> Outcome<T> commit(Change<T> change) {
         return effects.inOrder(() -> {
             Outcome<T> o = store.get().inTransaction(tx -> {
-                Recorder r = new Recorder(tx, now());
+                Recorder r = new Recorder(tx, now(), actor);
                 T value = change.run(tx, r);
                 return new Outcome<>(value, r.effects);
             });
@@ -481,27 +526,39 @@ public final class Broker {
     static final class Recorder {
         private final Tx tx;
         final Instant now;
+        final Actor actor;
         private final List<Effect> effects = new ArrayList<>();
 
-        Recorder(Tx tx, Instant now) {
+        Recorder(Tx tx, Instant now, Actor actor) {
             this.tx = tx;
             this.now = now;
+            this.actor = actor;
         }
 
-        /** An event about a client, as the change left it. */
-        void client(EventKind kind, Client after, String detail) throws SQLException {
-            event(kind, after.id(), after.name(), detail, Optional.of(after));
+        /** An event about a client, as the change left it, with its audit row (the state {@code before} it too). */
+        void client(EventKind kind, Optional<Client> before, Client after, String detail) throws SQLException {
+            event(kind, after.id(), after.name(), detail, before, Optional.of(after));
         }
 
-        void event(EventKind kind, long clientId, String name, String detail, Optional<Client> after) throws SQLException {
+        void event(EventKind kind, long clientId, String name, String detail, Optional<Client> before, Optional<Client> after)
+                throws SQLException {
             tx.appendEvent(now, kind, clientId, name, detail);
+            audit(kind.dbName(), clientId, name, detail, before, after);
             effects.addAll(Effects.of(kind, name, after, () -> {
                 throw new IllegalStateException("a client event publishes no CRL");
             }));
         }
 
+        /** An audit row alone: a step of a workflow that is no event of the stream ({@code approve}). */
+        void audit(String action, Long clientId, String name, String detail, Optional<Client> before, Optional<Client> after)
+                throws SQLException {
+            tx.appendAudit(Audit.row(actor, now, action, clientId, name, detail, before, after));
+        }
+
         void crl(CrlRow crl) throws SQLException {
-            tx.appendEvent(now, EventKind.CRL, null, null, "CRL #" + crl.number() + ", next update " + crl.nextUpdate());
+            String detail = "CRL #" + crl.number() + ", next update " + crl.nextUpdate();
+            tx.appendEvent(now, EventKind.CRL, null, null, detail);
+            audit(EventKind.CRL.dbName(), null, null, detail, Optional.empty(), Optional.empty());
             effects.addAll(Effects.of(EventKind.CRL, null, Optional.empty(), () -> crl));
         }
     }
@@ -558,7 +615,7 @@ public final class Broker {
         tx.insertCertificate(certificateRow(id, request.name(), cert, r.now));
         Client c = new Client(id, request.name(), request.type(), request.os(), request.email(), ClientStatus.ACTIVE, a,
                 cert.serial(), cert.notBefore(), cert.notAfter(), r.now, cert.certificatePem(), cert.privateKeyPem());
-        r.client(EventKind.ADD, c, a.prefix().toString());
+        r.client(EventKind.ADD, Optional.empty(), c, a.prefix().toString());
         return c;
     }
 

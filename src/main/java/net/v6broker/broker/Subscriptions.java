@@ -58,7 +58,7 @@ public final class Subscriptions {
      * @param size the prefix length asked for as typed ("56", "/56"); null or blank for the kind's
      *     default (a hermit's /128, a subnet's /64). A subnet's size must be one the plan offers.
      */
-    public Submitted submit(String name, String email, String type, String size, String os, String reason) {
+    public Submitted submit(String name, String email, String type, String size, String os, String reason, String address) {
         NewClient.checkName(name);
         if (email == null || email.isEmpty()) {
             throw new InvalidInputException("an e-mail address is required: accepted a plain address like alice@example.net");
@@ -84,6 +84,9 @@ public final class Subscriptions {
                         + " is already waiting for approval");
             }
             long id = tx.access().insertRequest(name, email, kind, asked, clientOs, why, hash, now);
+            tx.appendAudit(Audit.row(Actor.subscriber(email, address), now, "subscribe", null, name,
+                    "request " + id + ": " + kind.cliName() + " /" + asked + ", " + clientOs.cliName() + "; " + why,
+                    Optional.empty(), Optional.empty()));
             return tx.access().request(id).orElseThrow();
         });
         return new Submitted(row, token);
@@ -107,19 +110,23 @@ public final class Subscriptions {
      * both approve it), the client is added and linked to it. If the client cannot be added (the name
      * taken meanwhile, the pool exhausted) nothing changes and the request stays pending.
      *
+     * @param operator who approves, recorded in the request and, with the client added, in the audit trail
      * @param size the prefix length to grant, null for the one asked for
      */
-    public RequestRow approve(long id, String operator, Integer size) {
+    public RequestRow approve(long id, Actor operator, Integer size) {
         RequestRow pending = request(id);
         int granted = size == null ? pending.size() : offered(pending.type(), size);
         NewClient nc = new NewClient(pending.name(), pending.type(), granted, pending.os(), pending.email(), null);
         Credentials cert = broker.issue(nc.name());
-        Broker.retryingUniqueViolations(() -> broker.commit((tx, r) -> {
-            if (!tx.access().decide(id, "approved", operator, r.now)) {
+        Broker by = broker.as(operator);
+        Broker.retryingUniqueViolations(() -> by.commit((tx, r) -> {
+            if (!tx.access().decide(id, "approved", operator.name(), r.now)) {
                 throw new BrokerException(BrokerException.Kind.CONFLICT, "request " + id + " is "
                         + tx.access().request(id).map(RequestRow::status).orElse("gone") + ", not pending");
             }
-            Client c = broker.addIn(tx, r, nc, cert);
+            r.audit("approve", null, nc.name(), "request " + id + " of " + pending.email() + ": granted /" + granted
+                    + (granted == pending.size() ? "" : " (asked /" + pending.size() + ")"), Optional.empty(), Optional.empty());
+            Client c = by.addIn(tx, r, nc, cert);
             tx.access().setClient(id, c.id(), c.name());
             return c;
         }));
@@ -135,8 +142,17 @@ public final class Subscriptions {
         return size;
     }
 
-    public RequestRow reject(long id, String operator) {
-        if (!store.inTransaction(tx -> tx.access().decide(id, "rejected", operator, now()))) {
+    public RequestRow reject(long id, Actor operator) {
+        if (!store.inTransaction(tx -> {
+            Instant now = now();
+            if (!tx.access().decide(id, "rejected", operator.name(), now)) {
+                return false;
+            }
+            RequestRow r = tx.access().request(id).orElseThrow();
+            tx.appendAudit(Audit.row(operator, now, "reject", null, r.name(), "request " + id + " of " + r.email(),
+                    Optional.empty(), Optional.empty()));
+            return true;
+        })) {
             throw new BrokerException(BrokerException.Kind.CONFLICT, "request " + id + " is " + request(id).status() + ", not pending");
         }
         return request(id);

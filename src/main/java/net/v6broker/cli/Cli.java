@@ -138,6 +138,7 @@ public final class Cli {
         m.put("doctor", DoctorCommand::spec);
         m.put("check", CheckCommand::spec);
         m.put("plan", PlanCommand::spec);
+        m.put("audit", AuditCommand::spec);
         return Collections.unmodifiableMap(m);
     }
 

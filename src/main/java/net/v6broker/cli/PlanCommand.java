@@ -1,6 +1,8 @@
 package net.v6broker.cli;
 
+import java.util.Optional;
 import net.v6broker.api.PlanUsage;
+import net.v6broker.broker.Audit;
 import net.v6broker.broker.NewClient;
 import net.v6broker.config.Home;
 import net.v6broker.ipam.AddressPlan;
@@ -60,6 +62,8 @@ final class PlanCommand {
                 now.withRegions(tx.regions()).withRegion(size, added.first(), added.last());
                 tx.recordPool(added.pool(), size, added.first(), added.last(), c.clock.instant());
                 tx.appendEvent(c.clock.instant(), EventKind.REGION_ADD, null, null, "region " + added.describe(next.prefix()));
+                tx.appendAudit(Audit.row(c.broker().actor(), c.clock.instant(), EventKind.REGION_ADD.dbName(), null, null,
+                        "region " + added.describe(next.prefix()), Optional.empty(), Optional.empty()));
                 return null;
             });
             c.out.printf("added %s: %d blocks%n", added.describe(next.prefix()), added.capacity());

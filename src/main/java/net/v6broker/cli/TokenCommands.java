@@ -1,5 +1,9 @@
 package net.v6broker.cli;
 
+import java.util.Optional;
+import net.v6broker.broker.Actor;
+import net.v6broker.broker.Audit;
+
 import net.v6broker.broker.Secrets;
 import net.v6broker.config.Validation;
 import net.v6broker.error.InvalidInputException;
@@ -18,7 +22,12 @@ final class TokenCommands {
                     String token = Secrets.generate(c.random(), Secrets.OPERATOR);
                     String hash = Secrets.hash(token);
                     try {
-                        c.store().inTransaction(tx -> tx.access().insertToken(name, hash, c.clock.instant()));
+                        c.store().inTransaction(tx -> {
+                            tx.access().insertToken(name, hash, c.clock.instant());
+                            tx.appendAudit(Audit.row(Actor.commandLine(), c.clock.instant(), "token-create", null, null,
+                                    "operator token '" + name + "'", Optional.empty(), Optional.empty()));
+                            return null;
+                        });
                     } catch (UniqueViolation e) {
                         throw new InvalidInputException("a live token named '" + name + "' exists already: revoke it first "
                                 + "('v6broker token revoke " + name + "') or choose another name");
@@ -39,7 +48,14 @@ final class TokenCommands {
                 }, "List the tokens (names and dates; never the tokens)."))
                 .sub(Spec.command("revoke", a -> {
                     String name = Validation.name(a.positional(0));
-                    if (!c.store().inTransaction(tx -> tx.access().revokeToken(name, c.clock.instant()))) {
+                    if (!c.store().inTransaction(tx -> {
+                        if (!tx.access().revokeToken(name, c.clock.instant())) {
+                            return false;
+                        }
+                        tx.appendAudit(Audit.row(Actor.commandLine(), c.clock.instant(), "token-revoke", null, null,
+                                "operator token '" + name + "'", Optional.empty(), Optional.empty()));
+                        return true;
+                    })) {
                         throw new InvalidInputException("no live token named '" + name + "' (see 'v6broker token list')");
                     }
                     c.out.println("revoked token '" + name + "'");

@@ -158,16 +158,55 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      * @param quarantineDays how long a deleted client's prefix stays out of use (0 allowed: reuse at once)
      * @param importBatch    clients per transaction in {@code client import}
      */
-    public record Clients(Integer quarantineDays, int importBatch) {
+    public record Clients(Integer quarantineDays, int importBatch, Reclaim reclaim) {
         public Clients {
             quarantineDays = quarantineDays == null ? Defaults.QUARANTINE_DAYS : quarantineDays;
             importBatch = importBatch == 0 ? Defaults.IMPORT_BATCH : importBatch;
+            reclaim = reclaim == null ? Reclaim.OFF : reclaim;
             Validation.range("clients.quarantineDays", quarantineDays, 0, 3650);
             Validation.range("clients.importBatch", importBatch, 1, 10_000);
         }
 
+        public Clients(Integer quarantineDays, int importBatch) {
+            this(quarantineDays, importBatch, null);
+        }
+
         static Clients defaults() {
             return new Clients(null, 0);
+        }
+    }
+
+    /**
+     * The reclaim policy for unused accounts (docs/decisions.md 29), off unless {@code notifyDays} is
+     * set: a client with no session for {@code notifyDays} is noticed (the API lists it, the hook
+     * runs), suspended {@code suspendDays} after its last session and deleted, its prefix into
+     * quarantine, {@code deleteDays} after; each step at least as long after the notice as the days
+     * between them, so a late notice still gives the whole grace.
+     *
+     * @param hook an absolute path of an executable run at each notice (the e-mail), or null
+     */
+    public record Reclaim(int notifyDays, int suspendDays, int deleteDays, String hook) {
+        public static final Reclaim OFF = new Reclaim(0, 0, 0, null);
+
+        public Reclaim {
+            if (notifyDays != 0 || suspendDays != 0 || deleteDays != 0) {
+                Validation.range("clients.reclaimNotifyDays", notifyDays, 1, 3650);
+                if (suspendDays <= notifyDays || deleteDays <= suspendDays) {
+                    throw new InvalidInputException("config: the reclaim policy needs clients.reclaimNotifyDays < "
+                            + "clients.reclaimSuspendDays < clients.reclaimDeleteDays (got " + notifyDays + ", " + suspendDays
+                            + ", " + deleteDays + "), for example 90, 104, 120");
+                }
+                Validation.range("clients.reclaimDeleteDays", deleteDays, 1, 3650);
+            }
+            hook = hook == null || hook.isBlank() ? null : hook.strip();
+            if (hook != null && !hook.matches("/[A-Za-z0-9._/+-]{1,255}")) {
+                throw new InvalidInputException("config: clients.reclaimHook " + Validation.quote(hook) + ": accepted an "
+                        + "absolute path of letters, digits and . _ / + - (the script the notice runs)");
+            }
+        }
+
+        public boolean on() {
+            return notifyDays > 0;
         }
     }
 

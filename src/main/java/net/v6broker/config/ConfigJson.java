@@ -31,7 +31,8 @@ public final class ConfigJson {
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "endpoint", List.of("host", "port"),
             "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
-            "clients", List.of("quarantineDays", "importBatch"),
+            "clients", List.of("quarantineDays", "importBatch", "reclaimNotifyDays", "reclaimSuspendDays", "reclaimDeleteDays",
+                    "reclaimHook"),
             "database", List.of("url", "user", "passwordFile"),
             "openvpn", List.of("route", "portBase", "lanInterface", "tlsCrypt", "verifyRevokedKeys", "tcpPort", "compatPort"),
             "http", List.of("trustedProxies", "metricsClients"),
@@ -97,7 +98,9 @@ public final class ConfigJson {
                         integer(values, "ca.certificateDays"), integer(values, "ca.crlDays")) : null,
                 values.containsKey("clients") ? new BrokerConfig.Clients(
                         values.get("clients.quarantineDays") == null ? null : integer(values, "clients.quarantineDays"),
-                        integer(values, "clients.importBatch")) : null,
+                        integer(values, "clients.importBatch"), new BrokerConfig.Reclaim(integer(values, "clients.reclaimNotifyDays"),
+                        integer(values, "clients.reclaimSuspendDays"), integer(values, "clients.reclaimDeleteDays"),
+                        (String) values.get("clients.reclaimHook"))) : null,
                 values.containsKey("database") ? new BrokerConfig.Database((String) values.get("database.url"),
                         (String) values.get("database.user"), (String) values.get("database.passwordFile")) : null,
                 values.containsKey("openvpn") ? new BrokerConfig.OpenVpn((String) values.get("openvpn.route"),
@@ -134,6 +137,15 @@ public final class ConfigJson {
             g.writeObjectFieldStart("clients");
             g.writeNumberField("quarantineDays", c.clients().quarantineDays());
             g.writeNumberField("importBatch", c.clients().importBatch());
+            BrokerConfig.Reclaim reclaim = c.clients().reclaim();
+            if (reclaim.on()) {
+                g.writeNumberField("reclaimNotifyDays", reclaim.notifyDays());
+                g.writeNumberField("reclaimSuspendDays", reclaim.suspendDays());
+                g.writeNumberField("reclaimDeleteDays", reclaim.deleteDays());
+            }
+            if (reclaim.hook() != null) {
+                g.writeStringField("reclaimHook", reclaim.hook());
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("database");
             g.writeStringField("url", c.database().url());

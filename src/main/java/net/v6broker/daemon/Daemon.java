@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.v6broker.broker.Actor;
 import net.v6broker.broker.Broker;
+import net.v6broker.broker.Reclaim;
 import net.v6broker.broker.NewClient;
 import net.v6broker.broker.Effect;
 import net.v6broker.broker.Effects;
@@ -71,6 +73,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration COUNTER_FLUSH = Duration.ofSeconds(10);
     /** How often every live session is checked against the database, besides each new one at once. */
     static final Duration FULL_CHECK = Duration.ofSeconds(30);
+    /** How often the reclaim policy, when on, takes the steps due (its days are counted to the run). */
+    static final Duration RECLAIM_RUN = Duration.ofHours(1);
 
     /** How the daemon runs. */
     public record Options(Layout layout, boolean runOpenvpn, String node, boolean stopOpenvpnOnExit) {
@@ -113,7 +117,8 @@ public final class Daemon implements AutoCloseable {
         this.home = home;
         this.config = config;
         this.store = store;
-        this.broker = broker;
+        // what the daemon changes by itself (the CRL it keeps fresh) is recorded as the daemon's
+        this.broker = broker.as(Actor.daemon(options.node()));
         this.dirs = new ServerDirs(home, config, () -> ControlKeys.serverKey(store, random));
         this.applier = new EffectApplier(home, dirs, new DaemonTunnels());
         this.neighbours = config.upstream().onLink() ? new ProxyNeighbours(config.upstream().interfaceName()) : null;
@@ -253,6 +258,12 @@ public final class Daemon implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(guard("home check", this::checkHome), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        if (config.clients().reclaim().on()) {
+            Reclaim reclaim = new Reclaim(broker, store, clock, config.clients().reclaim());
+            loop.scheduleWithFixedDelay(guard("reclaim", () -> reclaim.run().forEach(step ->
+                    LOG.info("reclaim: {} {}: {}", step.action(), step.client(), step.detail()))),
+                    CRL_CHECK.toMillis(), RECLAIM_RUN.toMillis(), TimeUnit.MILLISECONDS);
+        }
         reconciled = true;
     }
 

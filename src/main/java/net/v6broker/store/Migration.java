@@ -21,9 +21,9 @@ import java.util.Map;
 public final class Migration {
     /** Every table of the schema, parents before children. */
     static final List<String> TABLES = List.of("clients", "allocations", "pools", "allocation_free", "certificates", "crls", "events", "sessions",
-            "event_cursors", "links", "api_tokens", "subscription_requests", "nodes", "broker");
+            "event_cursors", "links", "api_tokens", "subscription_requests", "nodes", "broker", "audit", "reclaim_notices");
     /** Tables whose id is generated, whose sequence must continue after the copied rows. */
-    static final List<String> SERIAL = List.of("clients", "events", "sessions", "links", "api_tokens", "subscription_requests");
+    static final List<String> SERIAL = List.of("clients", "events", "sessions", "links", "api_tokens", "subscription_requests", "audit");
 
     private Migration() {
     }

@@ -708,6 +708,109 @@ public final class Tx {
         }
     }
 
+    // ---- audit
+
+    /** Appends a row to the audit trail (its id is the database's). */
+    public void appendAudit(AuditRow a) throws SQLException {
+        update("INSERT INTO audit (at, actor_kind, actor, origin, action, client_id, client_name, detail, before, after) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", a.at().toEpochMilli(), a.actorKind(), a.actor(), a.origin(),
+                a.action(), a.clientId(), a.clientName(), a.detail(), a.before(), a.after());
+    }
+
+    /**
+     * Audit rows in the order they were written, from {@code afterId} on: all, or those of one client
+     * (by name, case-insensitively, deleted clients of that name included), at or after {@code since}.
+     */
+    public List<AuditRow> audit(String clientName, Instant since, long afterId, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, at, actor_kind, actor, origin, action, client_id, client_name, "
+                + "detail, before, after FROM audit WHERE id > ?");
+        List<Object> args = new ArrayList<>(List.of(afterId));
+        if (clientName != null) {
+            sql.append(" AND lower(client_name) = lower(?)");
+            args.add(clientName);
+        }
+        if (since != null) {
+            sql.append(" AND at >= ?");
+            args.add(since.toEpochMilli());
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        args.add(limit);
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args.toArray());
+            try (ResultSet r = s.executeQuery()) {
+                List<AuditRow> out = new ArrayList<>();
+                while (r.next()) {
+                    out.add(auditRow(r));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** One client's newest {@code limit} audit rows, newest first. */
+    public List<AuditRow> auditNewest(String clientName, int limit) throws SQLException {
+        List<AuditRow> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, at, actor_kind, actor, origin, action, client_id, client_name, "
+                + "detail, before, after FROM audit WHERE lower(client_name) = lower(?) ORDER BY id DESC LIMIT ?")) {
+            bind(s, clientName, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(auditRow(r));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AuditRow auditRow(ResultSet r) throws SQLException {
+        long cid = r.getLong(7);
+        Long clientId = r.wasNull() ? null : cid;
+        return new AuditRow(r.getLong(1), instant(r, 2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                clientId, r.getString(8), r.getString(9), r.getString(10), r.getString(11));
+    }
+
+    // ---- reclaim
+
+    /** A client the reclaim policy looks at: its last activity (newest session seen, else its creation) and its notice. */
+    public record ReclaimCandidate(long clientId, String name, String email, ClientStatus status, Instant lastActivity,
+                                   Instant notifiedAt, Instant seenAtNotice) {
+    }
+
+    /**
+     * The live clients, revoked ones left out, that were last active at or before {@code idleSince}
+     * or hold a notice, in name order.
+     */
+    public List<ReclaimCandidate> reclaimCandidates(Instant idleSince) throws SQLException {
+        String sql = "SELECT id, name, email, status, activity, notified_at, notice_seen FROM ("
+                + "SELECT c.id, c.name, c.email, c.status, COALESCE((SELECT max(s.last_seen) FROM sessions s "
+                + "WHERE lower(s.client_name) = lower(c.name) AND s.last_seen >= c.created_at), c.created_at) AS activity, "
+                + "n.notified_at, n.last_seen AS notice_seen FROM clients c LEFT JOIN reclaim_notices n ON n.client_id = c.id "
+                + "WHERE c.deleted_at IS NULL AND c.status <> 'revoked') x "
+                + "WHERE activity <= ? OR notified_at IS NOT NULL ORDER BY name";
+        List<ReclaimCandidate> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, idleSince.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new ReclaimCandidate(r.getLong(1), r.getString(2), r.getString(3), ClientStatus.of(r.getString(4)),
+                            instant(r, 5), instant(r, 6), instant(r, 7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records a notice; false when the client has one already (another node noticed it first). */
+    public boolean insertReclaimNotice(long clientId, Instant notifiedAt, Instant lastActivity) throws SQLException {
+        return update("INSERT INTO reclaim_notices (client_id, notified_at, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                clientId, notifiedAt.toEpochMilli(), lastActivity.toEpochMilli()) == 1;
+    }
+
+    /** Withdraws a client's notice; false when it had none. */
+    public boolean deleteReclaimNotice(long clientId) throws SQLException {
+        return update("DELETE FROM reclaim_notices WHERE client_id = ?", clientId) == 1;
+    }
+
     // ---- sessions
 
     /** The sessions a node currently counts as live. */
@@ -927,7 +1030,8 @@ public final class Tx {
      * Unique-constraint failures become {@link UniqueViolation}; others {@link StoreException}. Told
      * apart by the database's own code, never by the message: PostgreSQL's SQLState 23505 (which our
      * triggers raise too), SQLite's extended result codes for a unique index, a primary key, and our
-     * triggers' {@code RAISE(ABORT)} (every trigger of the schema guards a uniqueness).
+     * triggers' {@code RAISE(ABORT)} (every trigger of the schema guards a uniqueness, but the audit
+     * trail's, which refuse statements v6broker never makes).
      */
     static RuntimeException translate(String what, SQLException e) {
         String msg = String.valueOf(e.getMessage());

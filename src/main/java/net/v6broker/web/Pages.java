@@ -77,7 +77,7 @@ final class Pages {
     }
 
     record ClientPage(Frame frame, String done, Client client, List<Fact> facts, List<Button> actions, String exportAction,
-                      List<SessionRow> sessions) {
+                      List<SessionRow> sessions, List<net.v6broker.store.AuditRow> audit) {
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import net.v6broker.api.Auth;
+import net.v6broker.api.AuditView;
+import net.v6broker.broker.Actor;
 import net.v6broker.api.BrokerOps;
 import net.v6broker.api.Listing;
 import net.v6broker.api.PlanUsage;
@@ -33,6 +35,7 @@ import net.v6broker.client.ClientKind;
 import net.v6broker.openvpn.ExportRequest;
 import net.v6broker.store.AccessTx.RequestRow;
 import net.v6broker.client.ClientStatus;
+import net.v6broker.store.AuditRow;
 import net.v6broker.store.SessionRow;
 
 /**
@@ -104,7 +107,7 @@ final class WebRoutes {
             throw new BrokerException(BrokerException.Kind.RATE_LIMITED, "too many subscription requests from this address; try again later");
         }
         Subscriptions.Submitted sub = subscriptions.submit(ctx.formParam("name"), ctx.formParam("email"),
-                ctx.formParam("type"), ctx.formParam("size"), ctx.formParam("os"), ctx.formParam("reason"));
+                ctx.formParam("type"), ctx.formParam("size"), ctx.formParam("os"), ctx.formParam("reason"), ctx.ip());
         html(ctx, 201, "received.jte", new Pages.Received(frame(ctx, "Request received", null), sub.request().name(),
                 sub.request().id(), sub.token()));
     }
@@ -251,6 +254,7 @@ final class WebRoutes {
         String op = operator(ctx);
         Client c = s.broker().show(Validation.name(ctx.pathParam("name")));
         List<SessionRow> history = s.store().read(tx -> tx.sessionsOf(c.name(), 20));
+        List<AuditRow> audit = AuditView.newest(s.store(), c.name(), 50);
         String base = "/admin/clients/" + c.name();
         List<Pages.Fact> facts = List.of(
                 Pages.Fact.of("Kind", c.type().cliName()), Pages.Fact.of("OS", c.os().cliName()),
@@ -274,14 +278,14 @@ final class WebRoutes {
         }
         actions.add(new Pages.Button(base + "/delete", "Delete", "danger"));
         html(ctx, 200, "client.jte", new Pages.ClientPage(frame(ctx, c.name(), op), done(ctx), c, facts, actions,
-                c.status() != ClientStatus.REVOKED ? base + "/export" : null, history));
+                c.status() != ClientStatus.REVOKED ? base + "/export" : null, history, audit));
     }
 
     private void change(Context ctx, BiFunction<BrokerOps, String, Outcome<Client>> action, String past) {
-        operator(ctx);
+        Actor actor = Actor.web(operator(ctx), ctx.ip());
         sessions.check(ctx);
         String name = Validation.name(ctx.pathParam("name"));
-        Outcome<Client> o = action.apply(s.broker(), name);
+        Outcome<Client> o = action.apply(s.broker().as(actor), name);
         String msg = o.value().name() + " " + past;
         ctx.redirect(past.equals("deleted") ? "/admin?done=" + url(msg) : "/admin/clients/" + o.value().name() + "?done=" + url(msg));
     }
@@ -298,7 +302,7 @@ final class WebRoutes {
     }
 
     private void decide(Context ctx, boolean approve) {
-        String op = operator(ctx);
+        Actor op = Actor.web(operator(ctx), ctx.ip());
         sessions.check(ctx);
         String idText = ctx.pathParam("id");
         long id;

@@ -424,4 +424,100 @@ abstract class BrokerTest {
         assertThat(counts.of(ClientStatus.ACTIVE)).isEqualTo(8);
         assertThat(counts.of(ClientKind.SUBNET)).isEqualTo(3);
     }
+
+    // ---- reclaim and the audit trail
+
+    /** A session of {@code name} last seen now (one a day keeps it active). */
+    private void seen(String name, long mgmtId) {
+        java.time.Instant now = t.clock.instant();
+        t.store.inTransaction(tx -> {
+            tx.upsertSession(new net.v6broker.store.SessionRow(0, "n1", name, mgmtId, "198.51.100.20:1194", null, now, now,
+                    1000, 1000, null));
+            return null;
+        });
+    }
+
+    @Test
+    void reclaimNotifiesSuspendsAndDeletesOnScheduleAndLeavesClientsWithTrafficAlone() throws Exception {
+        Path hookOut = dir.resolve("notices.txt");
+        Path hook = dir.resolve("notify.sh");
+        java.nio.file.Files.writeString(hook, "#!/bin/sh\necho \"$@\" >> " + hookOut + "\n");
+        hook.toFile().setExecutable(true);
+        for (String name : List.of("alice", "bob", "dave", "erin")) {
+            t.broker.add(new NewClient(name, ClientKind.HERMIT, ClientOs.LINUX, name + "@example.net")).value();
+        }
+        Reclaim reclaim = new Reclaim(t.broker.as(Actor.daemon("n1")), t.store, t.clock,
+                new net.v6broker.config.BrokerConfig.Reclaim(90, 104, 120, hook.toString()));
+        Actor web = Actor.web("ops", "198.51.100.9");
+        List<String> steps = new ArrayList<>();
+        for (int day = 1; day <= 130; day++) {
+            t.clock.advance(Duration.ofDays(1));
+            seen("bob", day); // bob has traffic every day
+            if (day == 95) {
+                seen("dave", 1000); // dave comes back after his notice
+            }
+            if (day == 110) {
+                t.broker.as(web).resume("erin"); // an operator gives erin another chance
+            }
+            for (Reclaim.Step step : reclaim.run()) {
+                steps.add(day + " " + step.action() + " " + step.client());
+            }
+        }
+        assertThat(steps).containsExactly("90 notify alice", "90 notify dave", "90 notify erin", "95 withdraw dave",
+                "104 suspend alice", "104 suspend erin", "110 notify erin", "120 delete alice", "124 suspend erin");
+        assertThat(t.broker.find("alice")).isEmpty();
+        assertThat(t.broker.show("bob").status()).isEqualTo(ClientStatus.ACTIVE);
+        assertThat(t.broker.show("dave").status()).isEqualTo(ClientStatus.ACTIVE);
+        assertThat(t.broker.show("erin").status()).isEqualTo(ClientStatus.SUSPENDED);
+        assertThat(java.nio.file.Files.readAllLines(hookOut)).extracting(l -> l.split(" ")[0] + " " + l.split(" ")[1])
+                .containsExactly("alice alice@example.net", "dave dave@example.net", "erin erin@example.net",
+                        "erin erin@example.net");
+        assertThat(reclaim.notices()).extracting(Reclaim.Notice::client).containsExactly("erin");
+
+        // every step is in the audit trail, under the actor that took it
+        List<net.v6broker.store.AuditRow> alice = t.store.read(tx -> tx.audit("alice", null, 0, 100));
+        assertThat(alice).extracting(a -> a.action() + " by " + a.actorKind() + ":" + a.actor() + " from " + a.origin())
+                .containsExactly("add by cli:" + System.getProperty("user.name") + " from " + Actor.commandLine().origin(),
+                        "reclaim-notify by daemon:v6broker serve from n1", "suspend by daemon:v6broker serve from n1",
+                        "delete by daemon:v6broker serve from n1");
+        assertThat(alice.get(2).detail()).startsWith("reclaim: no session since 2026-11-24T10:00:00Z (104 days)");
+        assertThat(alice.get(2).before()).contains("\"status\":\"active\"");
+        assertThat(alice.get(2).after()).contains("\"status\":\"suspended\"");
+        assertThat(alice.get(3).before()).contains("\"prefix\":\"2001:db8:abba:f1ff::100/128\"");
+        assertThat(alice.get(3).after()).isNull();
+        List<net.v6broker.store.AuditRow> erin = t.store.read(tx -> tx.audit("erin", null, 0, 100));
+        assertThat(erin).extracting(a -> a.action() + " " + a.actorKind()).containsExactly("add cli", "reclaim-notify daemon",
+                "suspend daemon", "resume web", "reclaim-notify daemon", "suspend daemon");
+        assertThat(erin.get(3).origin()).isEqualTo("198.51.100.9");
+        List<net.v6broker.store.AuditRow> bob = t.store.read(tx -> tx.audit("bob", null, 0, 100));
+        assertThat(bob).extracting(net.v6broker.store.AuditRow::action).containsExactly("add");
+    }
+
+    @Test
+    void aReclaimPolicyThatIsOffTouchesNothing() {
+        add("alice", ClientKind.HERMIT);
+        t.clock.advance(Duration.ofDays(1000));
+        Reclaim off = new Reclaim(t.broker, t.store, t.clock, net.v6broker.config.BrokerConfig.Reclaim.OFF);
+        assertThat(off.run()).isEmpty();
+        assertThat(t.broker.show("alice").status()).isEqualTo(ClientStatus.ACTIVE);
+    }
+
+    @Test
+    void everyChangeIsAuditedWithItsActorAndARefusedChangeLeavesNoRow() {
+        Actor api = Actor.api("ops", "203.0.113.5");
+        t.broker.as(api).add(new NewClient("site", ClientKind.SUBNET, ClientOs.LINUX, null));
+        t.broker.as(api).renew("site");
+        t.broker.as(api).suspend("site");
+        assertThatThrownBy(() -> t.broker.as(api).suspend("site")).isInstanceOf(ConflictException.class);
+        t.broker.revoke(List.of("site"));
+        // the first row is the CRL the home was made with
+        List<net.v6broker.store.AuditRow> rows = t.store.read(tx -> tx.audit(null, null, 0, 100));
+        assertThat(rows).extracting(a -> a.action() + " " + a.actorKind() + " " + (a.clientName() == null ? "-" : a.clientName()))
+                .containsExactly("crl cli -", "add api site", "renew api site", "crl api -", "suspend api site", "revoke cli site",
+                        "crl cli -");
+        net.v6broker.store.AuditRow renew = rows.get(2);
+        assertThat(renew.origin()).isEqualTo("203.0.113.5");
+        assertThat(renew.before()).isNotEqualTo(renew.after()).contains("\"serial\"");
+        assertThat(net.v6broker.api.AuditView.changes(renew)).startsWith("serial ").doesNotContain("status");
+    }
 }
