@@ -139,6 +139,8 @@ public final class Cli {
         m.put("check", CheckCommand::spec);
         m.put("plan", PlanCommand::spec);
         m.put("audit", AuditCommand::spec);
+        m.put("backup", BackupCommands::backup);
+        m.put("restore", BackupCommands::restore);
         return Collections.unmodifiableMap(m);
     }
 

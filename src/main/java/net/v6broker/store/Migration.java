@@ -37,55 +37,21 @@ public final class Migration {
         }
         Map<String, List<Object[]>> rows = new LinkedHashMap<>();
         Map<String, List<String>> columns = new LinkedHashMap<>();
-        source.read(tx -> {
+        source.snapshot(tx -> {
             for (String table : TABLES) {
-                try (Statement s = tx.connection().createStatement();
-                     ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
-                    ResultSetMetaData m = r.getMetaData();
-                    List<String> cols = new ArrayList<>();
-                    for (int i = 1; i <= m.getColumnCount(); i++) {
-                        cols.add(m.getColumnName(i));
-                    }
-                    columns.put(table, cols);
-                    List<Object[]> out = new ArrayList<>();
-                    while (r.next()) {
-                        Object[] row = new Object[cols.size()];
-                        for (int i = 0; i < row.length; i++) {
-                            row[i] = r.getObject(i + 1);
-                        }
-                        out.add(row);
-                    }
-                    rows.put(table, out);
-                }
+                List<Object[]> out = new ArrayList<>();
+                columns.put(table, scan(tx, table, out::add));
+                rows.put(table, out);
             }
             return null;
         });
         Map<String, Long> counts = target.inTransaction(tx -> {
-            Connection c = tx.connection();
             Map<String, Long> copied = new LinkedHashMap<>();
             for (String table : TABLES) {
-                List<String> cols = columns.get(table);
-                String sql = "INSERT INTO " + table + " (" + String.join(", ", cols) + ") VALUES ("
-                        + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
-                try (PreparedStatement p = c.prepareStatement(sql)) {
-                    for (Object[] row : rows.get(table)) {
-                        for (int i = 0; i < row.length; i++) {
-                            bind(p, i + 1, row[i]);
-                        }
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
+                insert(tx, table, columns.get(table), rows.get(table));
                 copied.put(table, (long) rows.get(table).size());
             }
-            if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
-                for (String table : SERIAL) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), "
-                                + "coalesce((SELECT max(id) FROM " + table + "), 0) + 1, false)");
-                    }
-                }
-            }
+            continueSequences(tx);
             return copied;
         });
         // A bulk load leaves PostgreSQL without statistics and visibility map until autovacuum comes
@@ -100,6 +66,83 @@ public final class Migration {
             return null;
         });
         return counts;
+    }
+
+    /** Every table of the schema, parents before children: the order to write them in. */
+    public static List<String> tables() {
+        return TABLES;
+    }
+
+    /** Takes a table's columns, then each of its rows, its values in the order of the columns. */
+    @FunctionalInterface
+    public interface RowSink {
+        /** Called once, before the first row. */
+        default void columns(List<String> columns) throws SQLException {
+        }
+
+        void row(Object[] values) throws SQLException;
+    }
+
+    /**
+     * Reads every row of {@code table} in this transaction, in the order of its primary key where
+     * it has an id, handing each to {@code sink} as read; returns the columns.
+     */
+    public static List<String> scan(Tx tx, String table, RowSink sink) throws SQLException {
+        if (!TABLES.contains(table)) {
+            throw new IllegalArgumentException("not a table of the schema: " + table);
+        }
+        try (Statement s = tx.connection().createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData m = r.getMetaData();
+            List<String> cols = new ArrayList<>();
+            for (int i = 1; i <= m.getColumnCount(); i++) {
+                cols.add(m.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+            }
+            sink.columns(cols);
+            while (r.next()) {
+                Object[] row = new Object[cols.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = r.getObject(i + 1);
+                }
+                sink.row(row);
+            }
+            return cols;
+        }
+    }
+
+    /** Inserts rows into {@code table} of this transaction as they were, ids included. */
+    public static void insert(Tx tx, String table, List<String> columns, List<Object[]> rows) throws SQLException {
+        if (!TABLES.contains(table)) {
+            throw new IllegalArgumentException("not a table of the schema: " + table);
+        }
+        for (String col : columns) {
+            if (!col.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("not a column name: " + col);
+            }
+        }
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", columns.stream().map(x -> "?").toList()) + ")";
+        try (PreparedStatement p = tx.connection().prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    bind(p, i + 1, row[i]);
+                }
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** After rows were inserted with their ids: PostgreSQL's sequences continue after them (SQLite's follow by themselves). */
+    public static void continueSequences(Tx tx) throws SQLException {
+        Connection c = tx.connection();
+        if (c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+            for (String table : SERIAL) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), "
+                            + "coalesce((SELECT max(id) FROM " + table + "), 0) + 1, false)");
+                }
+            }
+        }
     }
 
     /** Binds a value read from SQLite (whose integers come back as Integer or Long) to its target column. */

@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    static final int SCHEMA_VERSION = 14;
+    public static final int SCHEMA_VERSION = 14;
     /** The first schema with the broker's identity (the {@code broker} table). */
     public static final int IDENTITY_VERSION = 6;
     private static final int POOL_SIZE = 4;
@@ -103,6 +103,28 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #create}, with the schema only up to {@code version}: for rows written by a broker of
+     * that version, which {@link #migrate} then brings up to date as it would that broker's database.
+     */
+    public static Store create(String url, String user, String password, int version) {
+        if (version < 1 || version > SCHEMA_VERSION) {
+            throw new IllegalArgumentException("schema version " + version + ": this v6broker knows 1.." + SCHEMA_VERSION);
+        }
+        Store store = new Store(url, user, password, true);
+        try {
+            store.version = store.readSchemaVersion();
+            if (store.version > 0) {
+                throw new NoDatabaseException("the database " + store.redacted() + " is not empty");
+            }
+            store.migrate(version);
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
     /** Whether a database with the schema records an identity or a client. */
     private boolean holdsABroker() {
         return read(tx -> (version >= IDENTITY_VERSION && tx.identity().isPresent()) || tx.countClients() + tx.countDeletedClients() > 0);
@@ -118,9 +140,14 @@ public final class Store implements AutoCloseable {
         if (version >= SCHEMA_VERSION) {
             return; // the common case: no Flyway start-up cost on every command
         }
+        migrate(SCHEMA_VERSION);
+    }
+
+    private void migrate(int target) {
         Flyway.configure()
                 .dataSource(url, user, password)
                 .locations("classpath:db/migration/" + dialect())
+                .target(org.flywaydb.core.api.MigrationVersion.fromVersion(Integer.toString(target)))
                 .load()
                 .migrate();
         version = readSchemaVersion();
@@ -173,23 +200,62 @@ public final class Store implements AutoCloseable {
 
     /** Runs {@code work} in one write transaction and commits it; any exception rolls it back. */
     public <T> T inTransaction(TxWork<T> work) {
-        return withConnection(c -> {
-            c.setAutoCommit(false);
-            try {
-                if (dialect().equals("postgresql")) {
-                    try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                        lock.setLong(1, WRITE_LOCK);
-                        lock.execute();
-                    }
+        return withConnection(c -> committed(c, tx -> {
+            if (dialect().equals("postgresql")) {
+                try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, WRITE_LOCK);
+                    lock.execute();
                 }
+            }
+            return work.run(tx);
+        }));
+    }
+
+    /** Runs {@code work} in a transaction of the driver's on {@code c}, committed; any exception rolls it back. */
+    private <T> T committed(Connection c, TxWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = run(c, work);
+            c.commit();
+            return result;
+        } catch (RuntimeException | SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Runs read-only work on one consistent snapshot of the whole database, while writers go on: a
+     * REPEATABLE READ transaction on PostgreSQL, a deferred read transaction on SQLite (in WAL
+     * mode a reader neither blocks writers nor sees their later commits). For a backup.
+     */
+    public <T> T snapshot(TxWork<T> work) {
+        return withConnection(c -> {
+            if (dialect().equals("postgresql")) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try {
+                    return committed(c, work);
+                } finally {
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+            }
+            // the driver's own transactions begin IMMEDIATE, which takes the write lock: this one is a reader's
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("BEGIN DEFERRED");
+            }
+            try {
                 T result = run(c, work);
-                c.commit();
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("COMMIT");
+                }
                 return result;
             } catch (RuntimeException | SQLException e) {
-                c.rollback();
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
         });
     }
