@@ -2,6 +2,7 @@ package net.v6broker.api;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -23,11 +24,12 @@ import net.v6broker.store.Store;
  * @param health        what {@code GET /api/v1/health} reports besides {@code status}
  * @param metrics       what {@code GET /metrics} serves, and where HTTP requests are counted
  * @param reclaim       the reclaim policy, whose notices {@code GET /api/v1/reclaim} lists
+ * @param warnings      what operators must hear about now ({@link CertificateWarnings}), on every web page
  */
 public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter exporter, Store store,
                        BrokerConfig.Endpoint endpoint, Supplier<String> caCertificate, Clock clock, SecureRandom random,
                        Limits limits, BrokerConfig.Http http, Supplier<Map<String, Object>> health,
-                       BrokerMetrics metrics, Reclaim reclaim) {
+                       BrokerMetrics metrics, Reclaim reclaim, Supplier<List<String>> warnings) {
     public Services {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(subscriptions, "subscriptions");
@@ -42,5 +44,6 @@ public record Services(BrokerOps broker, Subscriptions subscriptions, Exporter e
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(reclaim, "reclaim");
+        Objects.requireNonNull(warnings, "warnings");
     }
 }

@@ -70,6 +70,10 @@ final class CheckCommand {
             found.addAll(UpstreamNeighbours.read(config.upstream().interfaceName()).check(c.broker().plan(),
                     c.broker().walk(ClientQuery.ALL)));
         }
+        for (String w : net.v6broker.api.CertificateWarnings.of(c.home().read(c.home().caCertificate()),
+                c.home().read(c.home().serverCertificate()), c.clock.instant(), config.ca())) {
+            found.add(new Mismatch("certificates", w, "see docs/operator-guide.md"));
+        }
         c.permissionsReported = true;
         for (Home.LoosePermission p : c.home().loosePermissions()) {
             found.add(new Mismatch(p.file().toString(), "mode " + p.mode() + ", expected " + p.expected(), p.fix()));

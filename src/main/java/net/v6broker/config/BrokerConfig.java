@@ -135,7 +135,16 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
      * @param certificateDays     client and server certificate lifetime
      * @param crlDays             nextUpdate of each CRL, counted from its issue
      */
-    public record Ca(String keyType, String commonName, int caDays, int certificateDays, int crlDays) {
+    /**
+     * @param serverRenewDays the daemon renews the server certificate once it has fewer days left (default 30)
+     * @param caWarnDays      the CA's coming expiry is warned about (log, check, metrics, web) from this many days (default 180)
+     */
+    public record Ca(String keyType, String commonName, int caDays, int certificateDays, int crlDays, int serverRenewDays,
+                     int caWarnDays) {
+        public Ca(String keyType, String commonName, int caDays, int certificateDays, int crlDays) {
+            this(keyType, commonName, caDays, certificateDays, crlDays, 0, 0);
+        }
+
         public Ca {
             keyType = keyType == null ? Defaults.KEY_TYPE : keyType;
             net.v6broker.ca.KeyType.parse(keyType);
@@ -147,6 +156,14 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
             Validation.range("ca.caDays", caDays, 1, 36500);
             Validation.range("ca.certificateDays", certificateDays, 1, caDays);
             Validation.range("ca.crlDays", crlDays, 2, 3650);
+            serverRenewDays = serverRenewDays == 0 ? Math.min(Defaults.SERVER_RENEW_DAYS, certificateDays / 3) : serverRenewDays;
+            caWarnDays = caWarnDays == 0 ? Defaults.CA_WARN_DAYS : caWarnDays;
+            if (serverRenewDays < 1 || serverRenewDays > certificateDays / 2) {
+                throw new InvalidInputException("config: ca.serverRenewDays = " + serverRenewDays + " is out of range: accepted "
+                        + "1.." + (certificateDays / 2) + " (at most half of ca.certificateDays, so that a renewed certificate "
+                        + "is not due again at once)");
+            }
+            Validation.range("ca.caWarnDays", caWarnDays, 1, 36500);
         }
 
         static Ca defaults() {

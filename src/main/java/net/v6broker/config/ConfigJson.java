@@ -30,7 +30,7 @@ public final class ConfigJson {
     /** Every section and its keys, in the order they are written. */
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "endpoint", List.of("host", "port"),
-            "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays"),
+            "ca", List.of("keyType", "commonName", "caDays", "certificateDays", "crlDays", "serverRenewDays", "caWarnDays"),
             "clients", List.of("quarantineDays", "importBatch", "reclaimNotifyDays", "reclaimSuspendDays", "reclaimDeleteDays",
                     "reclaimHook"),
             "database", List.of("url", "user", "passwordFile"),
@@ -95,7 +95,8 @@ public final class ConfigJson {
                         integer(values, "endpoint.port")) : null,
                 values.containsKey("ca") ? new BrokerConfig.Ca((String) values.get("ca.keyType"),
                         (String) values.get("ca.commonName"), integer(values, "ca.caDays"),
-                        integer(values, "ca.certificateDays"), integer(values, "ca.crlDays")) : null,
+                        integer(values, "ca.certificateDays"), integer(values, "ca.crlDays"), integer(values, "ca.serverRenewDays"),
+                        integer(values, "ca.caWarnDays")) : null,
                 values.containsKey("clients") ? new BrokerConfig.Clients(
                         values.get("clients.quarantineDays") == null ? null : integer(values, "clients.quarantineDays"),
                         integer(values, "clients.importBatch"), new BrokerConfig.Reclaim(integer(values, "clients.reclaimNotifyDays"),
@@ -133,6 +134,8 @@ public final class ConfigJson {
             g.writeNumberField("caDays", c.ca().caDays());
             g.writeNumberField("certificateDays", c.ca().certificateDays());
             g.writeNumberField("crlDays", c.ca().crlDays());
+            g.writeNumberField("serverRenewDays", c.ca().serverRenewDays());
+            g.writeNumberField("caWarnDays", c.ca().caWarnDays());
             g.writeEndObject();
             g.writeObjectFieldStart("clients");
             g.writeNumberField("quarantineDays", c.clients().quarantineDays());

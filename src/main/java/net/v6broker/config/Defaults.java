@@ -10,6 +10,10 @@ public final class Defaults {
     public static final int CA_DAYS = 3650;
     public static final int CERT_DAYS = 825;
     public static final int CRL_DAYS = 30;
+    /** The server certificate is renewed by the daemon once it has fewer days left. */
+    public static final int SERVER_RENEW_DAYS = 30;
+    /** The CA's expiry is warned about from this many days before it. */
+    public static final int CA_WARN_DAYS = 180;
     public static final int QUARANTINE_DAYS = 30;
     public static final int IMPORT_BATCH = 250;
     /** openvpn.route: what clients send into the tunnel ("default" or "2000::/3"). */

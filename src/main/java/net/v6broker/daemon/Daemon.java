@@ -175,7 +175,20 @@ public final class Daemon implements AutoCloseable {
             }
         }
         problems = List.copyOf(found);
+        if (found.isEmpty()) {
+            List<String> warnings = net.v6broker.api.CertificateWarnings.of(home.read(home.caCertificate()),
+                    home.read(home.serverCertificate()), clock.instant(), config.ca());
+            Instant now = clock.instant();
+            if (!warnings.isEmpty() && (lastCertificateWarning == null
+                    || !now.isBefore(lastCertificateWarning.plus(Duration.ofDays(1))))) {
+                warnings.forEach(w -> LOG.warn("{}", w));
+                lastCertificateWarning = now;
+            }
+        }
     }
+
+    /** When the certificate warnings were last logged: once a day is enough to be seen and not to drown the log. */
+    private Instant lastCertificateWarning;
 
     /**
      * Takes the home's daemon lock, reconciles, starts openvpn and the loops. Returns once everything
@@ -215,6 +228,7 @@ public final class Daemon implements AutoCloseable {
         }
         checkHome();
         refreshCrlIfDue();
+        renewServerCertificateIfDue(); // before the files are rendered: an openvpn started now reads the new one
         long stored = store.read(tx -> tx.eventCursor(options.node()));
         long newest = store.read(tx -> tx.lastEventId());
         cursor = stored > 0 ? Math.min(stored, newest) : newest;
@@ -258,6 +272,9 @@ public final class Daemon implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(guard("home check", this::checkHome), CRL_CHECK.toMillis(), CRL_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(guard("server certificate", this::renewServerCertificateIfDue), CRL_CHECK.toMillis(),
+                CRL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(guard("reload", this::reloadIfPending), 0, STATUS_POLL.toMillis(), TimeUnit.MILLISECONDS);
         if (config.clients().reclaim().on()) {
             Reclaim reclaim = new Reclaim(broker, store, clock, config.clients().reclaim());
             loop.scheduleWithFixedDelay(guard("reclaim", () -> reclaim.run().forEach(step ->
@@ -637,6 +654,69 @@ public final class Daemon implements AutoCloseable {
             LOG.warn("management interface sent a malformed line ({}): {}", bad.reason(), bad.excerpt());
         } else if (m instanceof Message.Notification n && n.source().equals("FATAL")) {
             LOG.warn("openvpn reports a fatal error: {}", n.text());
+        }
+    }
+
+    /**
+     * Renews the server certificate once it has fewer than {@code ca.serverRenewDays} left
+     * ({@link HomeCa#renewServerIfDue}), writes it into every rendered directory and has every
+     * openvpn instance of this node reload it ({@link #reloadIfPending}): UDP clients are told to
+     * reconnect at once ({@code explicit-exit-notify}), TCP clients reconnect when their connection
+     * drops. docs/decisions.md 31.
+     */
+    void renewServerCertificateIfDue() {
+        Optional<Instant> renewed;
+        try {
+            renewed = net.v6broker.home.HomeCa.renewServerIfDue(home, config, clock, random);
+        } catch (net.v6broker.ca.CaException e) {
+            LOG.warn("server certificate: {}", e.getMessage());
+            return;
+        }
+        if (renewed.isPresent()) {
+            dirs.serverCertificateChanged();
+            reloadPending.clear();
+            if (options.layout() == Layout.SHARED) {
+                instances.forEach(in -> reloadPending.add(in.name));
+            } else {
+                reloadPending.addAll(supervisors.keySet());
+            }
+            LOG.info("server certificate renewed, valid until {}: reloading {} openvpn instance(s)", renewed.get(),
+                    reloadPending.size());
+            reloadIfPending();
+        }
+    }
+
+    /** The instances still to reload since the server certificate was renewed: those not answering yet are tried again. */
+    private final Set<String> reloadPending = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    void reloadIfPending() {
+        if (reloadPending.isEmpty()) {
+            return;
+        }
+        if (options.layout() == Layout.SHARED) {
+            for (Instance in : instances) {
+                if (!reloadPending.contains(in.name)) {
+                    continue;
+                }
+                Optional<ManagementClient> m = in.management();
+                if (m.isEmpty()) {
+                    continue;
+                }
+                try {
+                    m.get().send(net.v6broker.openvpn.management.Command.reload());
+                    reloadPending.remove(in.name);
+                    LOG.info("openvpn {} reloads its configuration and the new server certificate", in.name);
+                } catch (ManagementException e) {
+                    in.lost(e);
+                }
+            }
+            return;
+        }
+        for (String name : List.copyOf(reloadPending)) {
+            Supervisor s = supervisors.get(name);
+            if (s == null || s.reload()) {
+                reloadPending.remove(name);
+            }
         }
     }
 

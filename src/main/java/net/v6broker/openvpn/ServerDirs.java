@@ -317,6 +317,19 @@ public final class ServerDirs {
         });
     }
 
+    /** Writes the home's server certificate and key into every recorded directory (after a renewal), the key first. */
+    public void serverCertificateChanged() {
+        locked(() -> {
+            for (Recorded r : readRegistry()) {
+                if (Files.isDirectory(r.path())) {
+                    Home.writeAtomically(r.path().resolve("server.key"), home.read(home.serverKey()), Home.PRIVATE);
+                    Home.writeAtomically(r.path().resolve("server.crt"), home.read(home.serverCertificate()), Home.PUBLIC);
+                }
+            }
+            return null;
+        });
+    }
+
     /** Writes this CRL into every recorded directory. */
     public void crlChanged(String crlPem) {
         locked(() -> {

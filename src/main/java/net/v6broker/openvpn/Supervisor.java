@@ -88,6 +88,26 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** The pid of the supervised process, if it is alive. */
+    /**
+     * Sends the running process SIGHUP: it re-reads its configuration, certificate and key in
+     * place. True once sent, or when no process runs (it reads them when it starts).
+     */
+    public synchronized boolean reload() {
+        Optional<Long> pid = pid();
+        if (pid.isEmpty()) {
+            return true;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid.get())).redirectErrorStream(true).start();
+            return kill.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public synchronized Optional<Long> pid() {
         return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
     }

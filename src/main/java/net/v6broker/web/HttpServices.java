@@ -38,6 +38,8 @@ public final class HttpServices {
                 (client, request) -> ClientExport.render(site, client, home.read(home.caCertificate()),
                         ControlKeys.clientKey(ControlKeys.serverKey(store, random), client, random), request, clock.instant()),
                 store, config.endpoint(), () -> home.read(home.caCertificate()), clock, random, limits, config.http(), health,
-                metrics, new net.v6broker.broker.Reclaim(broker, store, clock, config.clients().reclaim()));
+                metrics, new net.v6broker.broker.Reclaim(broker, store, clock, config.clients().reclaim()),
+                () -> net.v6broker.api.CertificateWarnings.of(home.read(home.caCertificate()), home.read(home.serverCertificate()),
+                        clock.instant(), config.ca()));
     }
 }

@@ -27,7 +27,11 @@ final class Pages {
     }
 
     /** The page frame: its title and, for an operator's page, who is logged in. */
-    record Frame(String title, String operator, String csrf) {
+    /** @param warnings what an operator must hear about (a CA close to its end), shown on every page; empty for others */
+    record Frame(String title, String operator, String csrf, List<String> warnings) {
+        Frame(String title, String operator, String csrf) {
+            this(title, operator, csrf, List.of());
+        }
     }
 
     /** A label and its value, as a definition list shows them. */

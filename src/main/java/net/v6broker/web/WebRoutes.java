@@ -345,7 +345,7 @@ final class WebRoutes {
     // ---- rendering
 
     private Pages.Frame frame(Context ctx, String title, String operator) {
-        return new Pages.Frame(title, operator, sessions.csrf(ctx));
+        return new Pages.Frame(title, operator, sessions.csrf(ctx), operator == null ? List.of() : s.warnings().get());
     }
 
     private static void html(Context ctx, int status, String template, Object page) {

@@ -17,4 +17,12 @@ public record Command(String text, boolean expectsBlock) {
         }
         return new Command("client-kill " + clientId + " HALT", false);
     }
+
+    /**
+     * Restarts the instance in its process: it re-reads its configuration, certificate and key. A
+     * UDP server with {@code explicit-exit-notify} tells its clients to reconnect at once.
+     */
+    public static Command reload() {
+        return new Command("signal SIGHUP", false);
+    }
 }
