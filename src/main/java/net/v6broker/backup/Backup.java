@@ -49,8 +49,8 @@ public final class Backup {
 
     /** The files of a home a backup carries, as paths relative to it; each one that exists is taken. */
     static List<Path> files(Home home) {
-        return List.of(home.config(), home.caCertificate(), home.caKey(), home.caKeyMatch(), home.serverCertificate(),
-                home.serverKey(), home.tlsCryptKey());
+        return List.of(home.config(), home.caCertificate(), home.caKey(), home.caKeyMatch(), home.previousCaCertificate(),
+                home.previousCaKey(), home.serverCertificate(), home.serverKey(), home.tlsCryptKey());
     }
 
     /** Writes the backup of this home and database to {@code out} (replacing it at once when it exists, mode 0600). */

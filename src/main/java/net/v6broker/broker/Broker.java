@@ -425,24 +425,61 @@ public final class Broker {
 
     /** A new key and certificate with the same prefix; the old certificate is revoked. */
     public Outcome<Client> renew(String name) {
-        Client before = show(name);
-        if (before.status() == ClientStatus.REVOKED) {
-            throw new ConflictException("cannot renew client '" + before.name() + "': it is revoked; delete it and add it again");
+        Outcome<List<Client>> o = renew(List.of(name));
+        return new Outcome<>(o.value().get(0), o.effects());
+    }
+
+    /**
+     * Renews several clients in one transaction, with one CRL for all: all of them or, when one is
+     * unknown, revoked, named twice or changed meanwhile, none. The certificates are issued (by the
+     * issuing CA: the new one during a rollover) before the transaction starts.
+     */
+    public Outcome<List<Client>> renew(List<String> names) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("no client to renew");
         }
-        Credentials cert = issue(before.name());
-        return commit((tx, r) -> {
-            ClientRow c = live(tx, name);
-            if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.serial())) {
-                throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
+        List<Client> before = new ArrayList<>(names.size());
+        Set<String> seen = new java.util.HashSet<>();
+        for (String name : names) {
+            Client c = show(name);
+            if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
+                throw new net.v6broker.error.InvalidInputException("client '" + c.name() + "' is named twice");
             }
-            Client was = view(tx, c);
-            tx.revokeCertificate(c.serial(), r.now);
-            tx.insertCertificate(certificateRow(c.id(), c.name(), cert, r.now));
-            tx.setSerial(c.id(), cert.serial(), r.now);
-            Client after = view(tx, live(tx, name));
-            r.client(EventKind.RENEW, Optional.of(was), after, "serial " + c.serial() + " -> " + cert.serial());
+            if (c.status() == ClientStatus.REVOKED) {
+                throw new ConflictException("cannot renew client '" + c.name() + "': it is revoked; delete it and add it again");
+            }
+            before.add(c);
+        }
+        List<Credentials> certs = before.stream().map(c -> issue(c.name())).toList();
+        return commit((tx, r) -> {
+            List<Client> renewed = new ArrayList<>(before.size());
+            for (int i = 0; i < before.size(); i++) {
+                ClientRow c = live(tx, before.get(i).name());
+                Credentials cert = certs.get(i);
+                if (c.status() == ClientStatus.REVOKED || !c.serial().equals(before.get(i).serial())) {
+                    throw new ConflictException("client '" + c.name() + "' changed while renewing; try again");
+                }
+                Client was = view(tx, c);
+                tx.revokeCertificate(c.serial(), r.now);
+                tx.insertCertificate(certificateRow(c.id(), c.name(), cert, r.now));
+                tx.setSerial(c.id(), cert.serial(), r.now);
+                Client after = view(tx, live(tx, c.name()));
+                r.client(EventKind.RENEW, Optional.of(was), after, "serial " + c.serial() + " -> " + cert.serial());
+                renewed.add(after);
+            }
             issueCrl(tx, r);
-            return after;
+            return renewed;
+        });
+    }
+
+    /**
+     * Records that the CA files changed (a rollover began or ended), with a CRL from the CA set as
+     * it is now: every daemon copies the files, publishes the CRL and has openvpn re-read them.
+     */
+    public Outcome<CrlRow> caChanged(String detail) {
+        return commit((tx, r) -> {
+            r.brokerEvent(EventKind.CA_CHANGE, detail);
+            return issueCrl(tx, r);
         });
     }
 
@@ -553,6 +590,15 @@ public final class Broker {
         void audit(String action, Long clientId, String name, String detail, Optional<Client> before, Optional<Client> after)
                 throws SQLException {
             tx.appendAudit(Audit.row(actor, now, action, clientId, name, detail, before, after));
+        }
+
+        /** An event about the broker itself (no client), with its audit row. */
+        void brokerEvent(EventKind kind, String detail) throws SQLException {
+            tx.appendEvent(now, kind, null, null, detail);
+            audit(kind.dbName(), null, null, detail, Optional.empty(), Optional.empty());
+            effects.addAll(Effects.of(kind, null, Optional.empty(), () -> {
+                throw new IllegalStateException("a broker event publishes no CRL");
+            }));
         }
 
         void crl(CrlRow crl) throws SQLException {

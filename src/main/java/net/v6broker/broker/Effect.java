@@ -11,7 +11,7 @@ import net.v6broker.store.CrlRow;
  * ({@code effects.EffectApplier}), in this process after the broker's change, and by every daemon
  * from the event stream. The domain touches no file and no socket.
  */
-public sealed interface Effect permits Effect.ClientChanged, Effect.EndSession, Effect.PublishCrl {
+public sealed interface Effect permits Effect.ClientChanged, Effect.EndSession, Effect.PublishCrl, Effect.ServerFilesChanged {
 
     /**
      * The client's server-side files must show this state: written while it is active, removed
@@ -31,6 +31,13 @@ public sealed interface Effect permits Effect.ClientChanged, Effect.EndSession, 
         public EndSession {
             Objects.requireNonNull(name, "name");
         }
+    }
+
+    /**
+     * The home's CA certificates or server certificate changed (a CA rollover, a renewed server
+     * certificate): every server directory must get them, and openvpn must re-read them.
+     */
+    record ServerFilesChanged() implements Effect {
     }
 
     /** This CRL must be where OpenVPN reads it (unless a newer one is there already). */

@@ -41,6 +41,7 @@ public final class Effects {
                 out.add(new Effect.EndSession(clientName));
             }
             case CRL -> out.add(new Effect.PublishCrl(crl.get()));
+            case CA_CHANGE -> out.add(new Effect.ServerFilesChanged());
             case INIT, NODE_ADD, NODE_JOIN, LINK_CREATE, LINK_DELETE, LINK_CANCEL, REGION_ADD -> {
                 // nothing outside the database: links render their own files, nodes read the nodes table
             }

@@ -107,9 +107,17 @@ public final class CertificateAuthority {
     /** Set once a signature of this CA verified under its certificate (see {@link #signer}). */
     private volatile boolean keyProven;
     private volatile X509Certificate certificate;
+    /** The CA this one succeeds during a rollover: still trusted, still signing its CRL; null otherwise. */
+    private final CertificateAuthority predecessor;
 
     private CertificateAuthority(KeyType keyType, X509CertificateHolder holder, PublicKey publicKey,
             PrivateKey privateKey, Clock clock, SecureRandom random) {
+        this(keyType, holder, publicKey, privateKey, clock, random, null);
+    }
+
+    private CertificateAuthority(KeyType keyType, X509CertificateHolder holder, PublicKey publicKey,
+            PrivateKey privateKey, Clock clock, SecureRandom random, CertificateAuthority predecessor) {
+        this.predecessor = predecessor;
         this.keyType = keyType;
         this.holder = holder;
         this.certificateDer = encoded(holder, "CA certificate");
@@ -344,6 +352,33 @@ public final class CertificateAuthority {
 
 
     /**
+     * This CA during a rollover from {@code predecessor}: it issues every new certificate, and its
+     * CRLs come with the predecessor's ({@link #issueCrlPem}), since OpenVPN checks each client
+     * certificate against a CRL of its own issuer (docs/decisions.md 32).
+     */
+    public CertificateAuthority succeeding(CertificateAuthority predecessor) {
+        Objects.requireNonNull(predecessor, "predecessor");
+        CertificateAuthority ca = new CertificateAuthority(keyType, holder, publicKey, privateKey, clock, random, predecessor);
+        ca.keyProven = keyProven;
+        return ca;
+    }
+
+    /** The CA this one succeeds while a rollover is under way. */
+    public java.util.Optional<CertificateAuthority> predecessor() {
+        return java.util.Optional.ofNullable(predecessor);
+    }
+
+    /** Whether {@code certificate} bears this CA's signature. */
+    public boolean signed(X509Certificate certificate) {
+        try {
+            certificate.verify(publicKey);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
      * Issues a v2 CRL signed by this CA, as PEM ({@code -----BEGIN X509 CRL-----}): issuer the CA
      * certificate's encoded subject, thisUpdate now, nextUpdate now + {@code nextUpdate}, CRL
      * number and authority key identifier extensions, and one entry (without reason code) per
@@ -353,6 +388,12 @@ public final class CertificateAuthority {
      * @throws IllegalArgumentException if a serial is listed twice or an argument is out of range
      */
     public String issueCrlPem(List<RevokedEntry> revoked, BigInteger crlNumber, Duration nextUpdate) {
+        String own = ownCrlPem(revoked, crlNumber, nextUpdate);
+        // during a rollover the predecessor's CRL follows: one file, both issuers (OpenVPN loads every CRL in it)
+        return predecessor == null ? own : own + predecessor.issueCrlPem(revoked, crlNumber, nextUpdate);
+    }
+
+    private String ownCrlPem(List<RevokedEntry> revoked, BigInteger crlNumber, Duration nextUpdate) {
         Objects.requireNonNull(revoked, "revoked");
         Objects.requireNonNull(crlNumber, "crlNumber");
         if (crlNumber.signum() < 0 || crlNumber.bitLength() > 159) {

@@ -36,8 +36,7 @@ final class ClientCommands {
                 .sub(change(c, "suspend", "suspended", "Refuse the client at connect until resumed; the certificate stays valid.",
                         Broker::suspend))
                 .sub(change(c, "resume", "resumed", "Let a suspended client connect again.", Broker::resume))
-                .sub(change(c, "renew", "renewed", "New key and certificate, same prefix; the old certificate is revoked.",
-                        Broker::renew))
+                .sub(renew(c))
                 .sub(change(c, "delete", "deleted", "Revoke, remove from listings, and quarantine the prefix before reuse.",
                         Broker::delete))
                 .sub(resize(c))
@@ -165,6 +164,55 @@ final class ClientCommands {
         }, description)
                 .positional("NAME", null)
                 .flag("--json", "Print the client as JSON afterwards.");
+    }
+
+    /** Clients renewed a transaction at a time, each with its one CRL. */
+    static final int RENEW_BATCH = 500;
+
+    /** {@code client renew NAME... | --expiring DAYS | --previous-ca}: new certificates, one CRL per batch. */
+    private static Spec renew(Context c) {
+        return Spec.command("renew", a -> {
+            List<String> names = new ArrayList<>(a.rest(0));
+            String expiring = a.value("--expiring");
+            boolean previous = a.flag("--previous-ca");
+            if (names.isEmpty() == (expiring == null && !previous) || (expiring != null && previous)) {
+                throw new InvalidInputException("name the clients to renew, or give one of --expiring DAYS (certificates that "
+                        + "end within DAYS) and --previous-ca (certificates of the CA a rollover replaces)");
+            }
+            if (names.isEmpty()) {
+                java.time.Instant before = expiring == null ? null
+                        : c.clock.instant().plus(java.time.Duration.ofDays(days("--expiring", expiring)));
+                net.v6broker.ca.CertificateAuthority previousCa = previous ? c.ca().predecessor().orElseThrow(() ->
+                        new InvalidInputException("--previous-ca: no CA rollover is under way ('v6broker ca rollover start')")) : null;
+                for (Client x : c.broker().walk(ClientQuery.ALL)) {
+                    if (x.status() != ClientStatus.REVOKED && (before != null ? x.notAfter().isBefore(before)
+                            : previousCa.signed(net.v6broker.ca.Pem.readCertificate(x.certificatePem())))) {
+                        names.add(x.name());
+                    }
+                }
+            }
+            int renewed = 0;
+            for (int from = 0; from < names.size(); from += RENEW_BATCH) {
+                for (Client x : c.broker().renew(names.subList(from, Math.min(names.size(), from + RENEW_BATCH))).value()) {
+                    if (a.flag("--json")) {
+                        c.out.println(Home.toJson(ClientJson.of(x, false)).strip());
+                    } else {
+                        c.out.printf("renewed: %s (%s, valid until %s)%n", x.name(), x.assignment().prefix(), x.notAfter());
+                    }
+                    renewed++;
+                }
+            }
+            if (!a.flag("--json")) {
+                c.out.printf("%d client(s) renewed; each needs its new profile ('client export NAME')%n", renewed);
+            }
+            return Cli.OK;
+        }, "New keys and certificates, same prefixes; the old certificates are revoked (one CRL per " + RENEW_BATCH
+                + " clients, each batch all or nothing).",
+                "Each renewed client must be given its new profile ('client export'; subscribers download it from their page).")
+                .rest("NAME...")
+                .option("--expiring", "DAYS", null, "Every client whose certificate ends within DAYS (30 or 30d), revoked ones left out.")
+                .flag("--previous-ca", "Every client whose certificate the previous CA of a rollover signed.")
+                .flag("--json", "Print each renewed client as a JSON line.");
     }
 
     private static Spec resize(Context c) {

@@ -38,7 +38,7 @@ public final class Context implements AutoCloseable {
     /** Read on first use, by whichever thread first needs it (the database's, in {@code client add}). */
     private final Ahead<BrokerConfig> config = new Ahead<>("configuration", () -> home().loadConfig());
     private final Ahead<Store> store = new Ahead<>("database open", () -> HomeSetup.openDatabase(home(), config(), clock()));
-    private final Ahead<CertificateAuthority> ca = new Ahead<>("CA load", () -> HomeCa.load(home(), clock(), random()));
+    private final Ahead<HomeCa.Current> ca = new Ahead<>("CA load", () -> HomeCa.current(home(), clock(), random()));
     private Broker broker;
     /** Set by a command that reports the home's permissions itself ({@code check}): no warning then. */
     boolean permissionsReported;
@@ -87,7 +87,7 @@ public final class Context implements AutoCloseable {
 
     /** The CA, loaded on first use or by {@link #loadCaInBackground}; thread-safe. */
     CertificateAuthority ca() {
-        return ca.get();
+        return ca.get().get(); // as the files are now: a rollover by another process is seen at the next use
     }
 
     /**

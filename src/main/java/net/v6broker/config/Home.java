@@ -70,6 +70,23 @@ public record Home(Path dir) {
         return dir.resolve("ca/crl.pem");
     }
 
+    /**
+     * During a CA rollover, the CA being replaced: its certificate (also the second one in
+     * ca.crt, the trust bundle) and its key, which still signs its CRL. Absent otherwise.
+     */
+    public Path previousCaCertificate() {
+        return dir.resolve("ca/previous.crt");
+    }
+
+    public Path previousCaKey() {
+        return dir.resolve("ca/previous.key");
+    }
+
+    /** Where a finished rollover keeps the CA it replaced (never used again, kept for the record). */
+    public Path retiredCa() {
+        return dir.resolve("ca/retired");
+    }
+
     /** The record that the CA key in ca.key belongs to the certificate in ca.crt (see home.KeyMatchRecord). */
     public Path caKeyMatch() {
         return dir.resolve("ca/key-matches-cert");

@@ -383,6 +383,11 @@ public final class Daemon implements AutoCloseable {
         public int endSessions(String name) {
             return Daemon.this.endSessions(name);
         }
+
+        @Override
+        public void reloadServers() {
+            Daemon.this.reloadServers();
+        }
     }
 
     /** Ends the client's live sessions on this server (shared layout); returns how many. */
@@ -673,17 +678,22 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         if (renewed.isPresent()) {
-            dirs.serverCertificateChanged();
-            reloadPending.clear();
-            if (options.layout() == Layout.SHARED) {
-                instances.forEach(in -> reloadPending.add(in.name));
-            } else {
-                reloadPending.addAll(supervisors.keySet());
-            }
-            LOG.info("server certificate renewed, valid until {}: reloading {} openvpn instance(s)", renewed.get(),
-                    reloadPending.size());
-            reloadIfPending();
+            LOG.info("server certificate renewed, valid until {}", renewed.get());
+            // this node's own files: applied here, not through the stream (each node has its own server certificate)
+            applier.apply(List.of(new Effect.ServerFilesChanged()));
         }
+    }
+
+    /** Marks every openvpn instance of this node to re-read its files, and tells those that answer now. */
+    private void reloadServers() {
+        reloadPending.clear();
+        if (options.layout() == Layout.SHARED) {
+            instances.forEach(in -> reloadPending.add(in.name));
+        } else {
+            reloadPending.addAll(supervisors.keySet());
+        }
+        LOG.info("reloading {} openvpn instance(s)", reloadPending.size());
+        reloadIfPending();
     }
 
     /** The instances still to reload since the server certificate was renewed: those not answering yet are tried again. */

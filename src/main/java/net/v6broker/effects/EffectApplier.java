@@ -74,14 +74,21 @@ public final class EffectApplier implements EffectSink {
         CrlRow newest = null;
         Map<String, Optional<Client>> changed = new LinkedHashMap<>();
         List<String> ending = new ArrayList<>();
+        boolean serverFiles = false;
         for (Effect e : effects) {
-            if (e instanceof Effect.PublishCrl p) {
+            if (e instanceof Effect.ServerFilesChanged) {
+                serverFiles = true;
+            } else if (e instanceof Effect.PublishCrl p) {
                 newest = newest == null || p.crl().number() > newest.number() ? p.crl() : newest;
             } else if (e instanceof Effect.ClientChanged c) {
                 changed.put(c.name(), c.client());
             } else if (e instanceof Effect.EndSession s) {
                 ending.add(s.name());
             }
+        }
+        if (serverFiles) {
+            dirs.serverFilesChanged();
+            done.add("CA and server certificate copied into the server directories");
         }
         if (newest != null) {
             done.add(publish(newest) ? "CRL #" + newest.number() + " published" : "CRL #" + newest.number() + " (a newer one is published)");
@@ -97,6 +104,10 @@ public final class EffectApplier implements EffectSink {
             if (n > 0) {
                 done.add(n + " session(s) of " + name + " ended");
             }
+        }
+        if (serverFiles) {
+            tunnels.reloadServers();
+            done.add("openvpn told to re-read them");
         }
         return done;
     }

@@ -17,6 +17,9 @@ public interface Tunnels {
     /** Ends the client's live sessions; how many ended. */
     int endSessions(String name);
 
+    /** Has every openvpn server of this process re-read its certificates (their files are written already). */
+    void reloadServers();
+
     /** No tunnels in this process: the daemons apply the same effects from the event stream. */
     Tunnels ELSEWHERE = new Tunnels() {
         @Override
@@ -27,6 +30,11 @@ public interface Tunnels {
         @Override
         public int endSessions(String name) {
             return 0;
+        }
+
+        @Override
+        public void reloadServers() {
+            // the daemon's own concern
         }
     };
 }

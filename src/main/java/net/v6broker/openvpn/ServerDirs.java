@@ -317,11 +317,15 @@ public final class ServerDirs {
         });
     }
 
-    /** Writes the home's server certificate and key into every recorded directory (after a renewal), the key first. */
-    public void serverCertificateChanged() {
+    /**
+     * Writes the home's CA certificates, server certificate and key into every recorded directory
+     * (after a renewal or a CA rollover step), the key before its certificate.
+     */
+    public void serverFilesChanged() {
         locked(() -> {
             for (Recorded r : readRegistry()) {
                 if (Files.isDirectory(r.path())) {
+                    Home.writeAtomically(r.path().resolve("ca.crt"), home.read(home.caCertificate()), Home.PUBLIC);
                     Home.writeAtomically(r.path().resolve("server.key"), home.read(home.serverKey()), Home.PRIVATE);
                     Home.writeAtomically(r.path().resolve("server.crt"), home.read(home.serverCertificate()), Home.PUBLIC);
                 }

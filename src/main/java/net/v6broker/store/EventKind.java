@@ -15,7 +15,9 @@ public enum EventKind {
     /** a region of subnet blocks added to the plan ({@code plan add-region}) */
     REGION_ADD,
     /** a client given a prefix of another size ({@code client resize}) */
-    RESIZE;
+    RESIZE,
+    /** a CA rollover began or ended: the CA and server files changed ({@code ca rollover}) */
+    CA_CHANGE;
 
     /** The stored text: the name in lower case with '-' ({@code node-add}). */
     public String dbName() {

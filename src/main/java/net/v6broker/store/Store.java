@@ -21,7 +21,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
     /** The highest migration version shipped; a database at this version skips Flyway at open. */
-    public static final int SCHEMA_VERSION = 14;
+    public static final int SCHEMA_VERSION = 15;
     /** The first schema with the broker's identity (the {@code broker} table). */
     public static final int IDENTITY_VERSION = 6;
     private static final int POOL_SIZE = 4;

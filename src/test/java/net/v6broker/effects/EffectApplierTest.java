@@ -52,6 +52,11 @@ class EffectApplierTest {
                 tunnelCalls.add("end " + name);
                 return 1;
             }
+
+            @Override
+            public void reloadServers() {
+                tunnelCalls.add("reload");
+            }
         });
     }
 
