@@ -61,6 +61,7 @@ public final class SubscriptionViews {
             t.put("transferClient", c.assignment().transferClient().toString());
             t.put("endpoint", s.endpoint().host() + ":" + s.endpoint().port());
             t.put("certificateNotAfter", c.notAfter().toString());
+            t.put("certificateNotice", certificateNotice(c, r, renewedSinceDownload(s, c, r), s.clock().instant()));
             Optional<SessionRow> live = Traffic.live(s.store()).bySession(c.name());
             t.put("connected", live.isPresent());
             t.put("connectedSince", live.map(x -> x.connectedAt().toString()).orElse(null));
@@ -76,6 +77,40 @@ public final class SubscriptionViews {
             out.put("tunnel", null);
         }
         return out;
+    }
+
+    /** How far ahead a subscriber is told that the certificate ends. */
+    static final java.time.Duration EXPIRY_NOTICE = java.time.Duration.ofDays(30);
+
+    /**
+     * What a subscriber must do about the certificate, or null: download the new profile when the
+     * certificate was renewed after the last download (the one they have stops working), or ask
+     * for a renewal when it ends within {@link #EXPIRY_NOTICE}.
+     */
+    static String certificateNotice(Client c, RequestRow r, Optional<java.time.Instant> renewed, java.time.Instant now) {
+        if (c.status() == net.v6broker.client.ClientStatus.REVOKED) {
+            return null;
+        }
+        if (renewed.isPresent()) {
+            return "Your certificate was renewed on " + renewed.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ": download your new profile; the one you have stops working when your tunnel reconnects.";
+        }
+        if (now.plus(EXPIRY_NOTICE).isAfter(c.notAfter())) {
+            long days = java.time.Duration.between(now, c.notAfter()).toDays();
+            return "Your certificate ends on " + c.notAfter() + " (in " + days + " day" + (days == 1 ? "" : "s")
+                    + "): ask the operator to renew it, then download your new profile here.";
+        }
+        return null;
+    }
+
+    /** When the client's certificate was last renewed after the subscriber's last download, as the audit trail records it. */
+    private static Optional<java.time.Instant> renewedSinceDownload(Services s, Client c, RequestRow r) {
+        if (r.linkUsedAt() == null) {
+            return Optional.empty();
+        }
+        return AuditView.rows(s.store(), c.name(), r.linkUsedAt(), 0, 1000).stream()
+                .filter(a -> a.action().equals("renew") && a.clientId() != null && a.clientId() == c.id())
+                .map(net.v6broker.store.AuditRow::at).reduce((x, y) -> y);
     }
 
     /** The request as an operator sees it. */

@@ -156,7 +156,7 @@ final class WebRoutes {
                 Pages.Fact.of("Connected", Boolean.TRUE.equals(t.get("connected")) ? "yes, since " + t.get("connectedSince") : "no"),
                 Pages.Fact.of("Traffic", "in " + Pages.bytes((Long) t.get("bytesIn")) + " · out " + Pages.bytes((Long) t.get("bytesOut"))),
                 Pages.Fact.of("Certificate valid until", t.get("certificateNotAfter")));
-        return new Pages.My(frame, r.name(), r.status(), null, facts, link == null ? null : link.path(),
+        return new Pages.My(frame, r.name(), r.status(), (String) t.get("certificateNotice"), facts, link == null ? null : link.path(),
                 link == null ? null : ctx.scheme() + "://" + ctx.host() + link.path(),
                 link == null ? null : link.expiresAt().toString(), !"revoked".equals(t.get("status")));
     }

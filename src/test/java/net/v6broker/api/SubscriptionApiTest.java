@@ -82,6 +82,30 @@ class SubscriptionApiTest extends WithApiServer {
     }
 
     @Test
+    void aSubscriberIsToldToDownloadTheNewProfileOnceTheCertificateIsRenewed() {
+        String token = approvedToken("olga");
+        String url = api.post("/api/v1/me/download-link", token, null).json().path("url").asText();
+        assertThat(api.post("/api/v1/downloads/" + url.substring("/download/".length()), null, null).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/me", token).json().path("tunnel").path("certificateNotice").isNull()).isTrue();
+        assertThat(api.post("/api/v1/clients/olga/renew", ops, null).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/me", token).json().path("tunnel").path("certificateNotice").asText())
+                .startsWith("Your certificate was renewed on").contains("download your new profile");
+    }
+
+    @Test
+    void aSubscriberSeesACertificateThatEndsWithinThirtyDays() throws Exception {
+        api.close();
+        java.nio.file.Path config = home.resolve("config.json");
+        java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config)
+                .replaceFirst("\"certificateDays\" : [0-9]+", "\"certificateDays\" : 20")
+                .replaceFirst("\"serverRenewDays\" : [0-9]+", "\"serverRenewDays\" : 5"));
+        api = new ApiServer(home, new Limits(16 * 1024, 1000, 1000, Duration.ofHours(1), Duration.ofHours(1), 500));
+        String token = approvedToken("pia");
+        assertThat(api.get("/api/v1/me", token).json().path("tunnel").path("certificateNotice").asText())
+                .startsWith("Your certificate ends on").contains("in 19 days", "ask the operator to renew it");
+    }
+
+    @Test
     void aRevokedClientsTokenCannotDownloadAndItsOpenLinkStopsWorking() {
         String token = subscribe("ivan", "hermit").path("token").asText();
         api.post("/api/v1/subscriptions/1/approve", ops, null);
