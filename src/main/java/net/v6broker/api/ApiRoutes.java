@@ -68,6 +68,8 @@ public final class ApiRoutes {
         app.get(PREFIX + "/plan", this::plan);
         app.get(PREFIX + "/audit", this::audit);
         app.get(PREFIX + "/reclaim", this::reclaim);
+        app.get(PREFIX + "/traffic", this::traffic);
+        app.get(PREFIX + "/traffic/top", this::trafficTop);
         app.get(PREFIX + "/ca/certificate", ctx -> {
             auth.operator(ctx);
             ctx.contentType("application/x-pem-file").result(s.caCertificate().get());
@@ -229,6 +231,22 @@ public final class ApiRoutes {
         m.put("items", rows.stream().map(AuditView::json).toList());
         m.put("next", rows.size() == limit ? rows.get(rows.size() - 1).id() : null);
         json(ctx, 200, m);
+    }
+
+    private void traffic(Context ctx) {
+        auth.operator(ctx);
+        String client = ctx.queryParam("client");
+        TrafficSeries.Period p = TrafficSeries.Period.parse(ctx.queryParam("period"));
+        String name = client == null ? null : s.broker().show(Validation.name(client)).name();
+        json(ctx, 200, TrafficSeries.of(s.store(), name, p, s.clock().instant()).json());
+    }
+
+    private void trafficTop(Context ctx) {
+        auth.operator(ctx);
+        TrafficSeries.Period p = TrafficSeries.Period.parse(ctx.queryParam("period"));
+        int limit = Listing.integer("limit", ctx.queryParam("limit"), 10, 1, 100);
+        json(ctx, 200, Map.of("period", p.cliName(), "items", TrafficSeries.top(s.store(), p, s.clock().instant(), limit).stream()
+                .map(t -> Map.of("client", t.client(), "bytesIn", t.bytesIn(), "bytesOut", t.bytesOut())).toList()));
     }
 
     private void reclaim(Context ctx) {

@@ -876,6 +876,36 @@ public final class Tx {
         }
     }
 
+    /** Takes one session row as a scan reads it. */
+    @FunctionalInterface
+    public interface SessionSink {
+        void session(SessionRow s) throws SQLException;
+    }
+
+    /**
+     * Every session, live or ended, of every node (or of one client, by name, case-insensitively)
+     * that was up at some moment in {@code [from, to)}, handed to {@code sink} as read: a window of
+     * the history in constant memory.
+     */
+    public void sessionsBetween(String clientName, Instant from, Instant to, SessionSink sink) throws SQLException {
+        String sql = "SELECT id, node, client_name, mgmt_cid, real_address, virtual_ipv6, connected_at, last_seen, bytes_in, "
+                + "bytes_out, ended_at FROM sessions WHERE connected_at < ? AND COALESCE(ended_at, last_seen) >= ?"
+                + (clientName == null ? "" : " AND lower(client_name) = lower(?)");
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (clientName == null) {
+                bind(s, to.toEpochMilli(), from.toEpochMilli());
+            } else {
+                bind(s, to.toEpochMilli(), from.toEpochMilli(), clientName);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    sink.session(new SessionRow(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getString(5),
+                            r.getString(6), instant(r, 7), instant(r, 8), r.getLong(9), r.getLong(10), instant(r, 11)));
+                }
+            }
+        }
+    }
+
     // ---- nodes
 
     /** The endpoints of every tunnel server of this broker, oldest first. */

@@ -76,12 +76,14 @@ final class Pages {
     record Pager(long from, long to, long total, String previous, String next) {
     }
 
+    /** @param traffic the broker's last day as SVG ({@link TrafficChart}); @param top the month's busiest clients */
     record Dashboard(Frame frame, String done, List<Stat> stats, List<RequestRow> pending, List<Integer> sizes, String q, String status,
-                     String type, List<ClientLine> clients, Pager pager) {
+                     String type, List<ClientLine> clients, Pager pager, String traffic,
+                     List<net.v6broker.api.TrafficSeries.Top> top) {
     }
 
     record ClientPage(Frame frame, String done, Client client, List<Fact> facts, List<Button> actions, String exportAction,
-                      List<SessionRow> sessions, List<net.v6broker.store.AuditRow> audit) {
+                      List<SessionRow> sessions, List<net.v6broker.store.AuditRow> audit, String trafficDay, String trafficMonth) {
     }
 
     /**

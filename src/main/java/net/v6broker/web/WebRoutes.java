@@ -27,6 +27,7 @@ import net.v6broker.ipam.Region;
 import net.v6broker.api.RegionUsage;
 import java.time.Instant;
 import net.v6broker.api.Traffic;
+import net.v6broker.api.TrafficSeries;
 import net.v6broker.broker.Broker;
 import net.v6broker.broker.Client;
 import net.v6broker.broker.Outcome;
@@ -222,7 +223,10 @@ final class WebRoutes {
         }
         html(ctx, 200, "dashboard.jte", new Pages.Dashboard(frame(ctx, "Dashboard", op), done(ctx), stats,
                 subscriptions.list("pending", 0, 50), offeredSizes(), l.q(), l.status() == null ? "" : l.status().dbName(),
-                l.type() == null ? "" : l.type().cliName(), lines, pager(l, page)));
+                l.type() == null ? "" : l.type().cliName(), lines, pager(l, page),
+                TrafficChart.svg(TrafficSeries.of(s.store(), null, TrafficSeries.Period.DAY, s.clock().instant()),
+                        "traffic of the broker, last 24 hours"),
+                TrafficSeries.top(s.store(), TrafficSeries.Period.MONTH, s.clock().instant(), 10)));
     }
 
     /** The subnet sizes the plan offers, largest block last (64, 60, 56, 48 as far as it has them). */
@@ -278,7 +282,11 @@ final class WebRoutes {
         }
         actions.add(new Pages.Button(base + "/delete", "Delete", "danger"));
         html(ctx, 200, "client.jte", new Pages.ClientPage(frame(ctx, c.name(), op), done(ctx), c, facts, actions,
-                c.status() != ClientStatus.REVOKED ? base + "/export" : null, history, audit));
+                c.status() != ClientStatus.REVOKED ? base + "/export" : null, history, audit,
+                TrafficChart.svg(TrafficSeries.of(s.store(), c.name(), TrafficSeries.Period.DAY, s.clock().instant()),
+                        "traffic of " + c.name() + ", last 24 hours"),
+                TrafficChart.svg(TrafficSeries.of(s.store(), c.name(), TrafficSeries.Period.MONTH, s.clock().instant()),
+                        "traffic of " + c.name() + ", last 30 days")));
     }
 
     private void change(Context ctx, BiFunction<BrokerOps, String, Outcome<Client>> action, String past) {
