@@ -520,4 +520,27 @@ abstract class BrokerTest {
         assertThat(renew.before()).isNotEqualTo(renew.after()).contains("\"serial\"");
         assertThat(net.v6broker.api.AuditView.changes(renew)).startsWith("serial ").doesNotContain("status");
     }
+
+    @Test
+    void renewingSeveralClientsIsOneTransactionWithOneCrlOrNothing() {
+        add("a", ClientKind.HERMIT);
+        add("b", ClientKind.SUBNET);
+        add("c", ClientKind.HERMIT);
+        t.broker.revoke("c");
+        long crlBefore = t.broker.currentCrl().number();
+        String aSerial = t.broker.show("a").serial();
+        assertThatThrownBy(() -> t.broker.renew(List.of("a", "c"))).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("'c'").hasMessageContaining("revoked");
+        assertThatThrownBy(() -> t.broker.renew(List.of("a", "A"))).hasMessageContaining("named twice");
+        assertThat(t.broker.show("a").serial()).as("nothing renewed").isEqualTo(aSerial);
+        assertThat(t.broker.currentCrl().number()).isEqualTo(crlBefore);
+
+        List<Client> renewed = t.broker.renew(List.of("a", "b")).value();
+        assertThat(renewed).extracting(Client::name).containsExactly("a", "b");
+        assertThat(renewed.get(0).serial()).isNotEqualTo(aSerial);
+        assertThat(renewed.get(0).assignment()).isEqualTo(t.broker.show("a").assignment());
+        assertThat(t.broker.currentCrl().number()).as("one CRL for both").isEqualTo(crlBefore + 1);
+        java.security.cert.X509CRL crl = Pem.readCrl(t.broker.currentCrl().pem());
+        assertThat(crl.getRevokedCertificate(new java.math.BigInteger(aSerial, 16))).isNotNull();
+    }
 }

@@ -41,4 +41,26 @@ class ClientListExpiringTest {
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--expiring 'a month': accepted a number of days, 1..36500, such as 30 or 30d");
     }
+
+    @Test
+    void renewsEveryCertificateEndingWithinTheDaysInOneGo() {
+        String h = CliRunner.init(dir.resolve("home"), "vpn.example.net").toString();
+        Instant start = Instant.now();
+        for (String n : new String[] {"anna", "bert", "carl", "dora"}) {
+            ok("client", "add", n, "--type", "hermit", "--home", h);
+        }
+        ok("client", "revoke", "carl", "--home", h);
+        Clock late = Clock.fixed(start.plus(Duration.ofDays(Defaults.CERT_DAYS - 20)), ZoneOffset.UTC);
+        CliRunner.Run r = run(late, "client", "renew", "--expiring", "30d", "--home", h);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("renewed: anna", "renewed: bert", "renewed: dora", "3 client(s) renewed")
+                .doesNotContain("carl");
+        assertThat(run(late, "client", "list", "--expiring", "30d", "--home", h).out()).doesNotContain("anna", "bert", "dora");
+        CliRunner.Run none = run("client", "renew", "--home", h);
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("name the clients to renew, or give one of --expiring DAYS");
+        CliRunner.Run noRollover = run("client", "renew", "--previous-ca", "--home", h);
+        assertThat(noRollover.code()).isEqualTo(2);
+        assertThat(noRollover.err()).contains("no CA rollover is under way");
+    }
 }
