@@ -57,9 +57,12 @@ public final class Restore {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("no backup file " + file + ": accepted a file written by 'v6broker backup --out FILE'");
         }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new InvalidInputException("--home " + target + ": its parent directory " + target.getParent()
+                    + " does not exist; nothing was written");
+        }
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
             tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restoring-");
             Summary s;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {

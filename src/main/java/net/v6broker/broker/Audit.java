@@ -22,6 +22,16 @@ public final class Audit {
                 before.map(Audit::state).orElse(null), after.map(Audit::state).orElse(null));
     }
 
+    /**
+     * Appends an event about the broker itself (a node, a link, the home's creation) with its audit
+     * row, in the caller's transaction: for changes made outside the broker's own operations.
+     */
+    public static void event(net.v6broker.store.Tx tx, Actor actor, Instant at, net.v6broker.store.EventKind kind, String detail)
+            throws java.sql.SQLException {
+        tx.appendEvent(at, kind, null, null, detail);
+        tx.appendAudit(row(actor, at, kind.dbName(), null, null, detail, Optional.empty(), Optional.empty()));
+    }
+
     /** What the trail keeps of a client: what a change can alter, and nothing secret. */
     static String state(Client c) {
         Map<String, Object> m = new LinkedHashMap<>();

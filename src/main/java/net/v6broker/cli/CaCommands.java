@@ -33,11 +33,15 @@ final class CaCommands {
                                 + "trusting the previous one; refused while a live client holds one of its certificates.")));
     }
 
-    private static int start(Context c) {
+    private static void oneNode(Context c) {
         if (c.store().read(tx -> tx.nodes()).size() > 1) {
             throw new net.v6broker.error.InvalidInputException("this broker has several nodes: a CA rollover changes every node's "
                     + "CA files, which v6broker does for one home only; it is not supported with several nodes yet");
         }
+    }
+
+    private static int start(Context c) {
+        oneNode(c);
         String name = net.v6broker.home.HomeCa.startRollover(c.home(), c.config(), c.clock, c.random());
         c.broker().caChanged("CA rollover started: " + name + " issues; the previous CA is trusted until 'ca rollover finish'");
         c.out.printf("rollover started: %s issues every new certificate; the previous CA stays trusted and signs its CRL%n", name);
@@ -75,6 +79,7 @@ final class CaCommands {
     }
 
     private static int finish(Context c) {
+        oneNode(c);
         net.v6broker.ca.CertificateAuthority previous = c.ca().predecessor().orElseThrow(() ->
                 new net.v6broker.error.InvalidInputException("no CA rollover is under way: start one with 'v6broker ca rollover start'"));
         java.util.List<String> left = onPrevious(c, previous);

@@ -42,6 +42,10 @@ final class NodeCommands {
             }
             BrokerConfig.Endpoint ep = BrokerConfig.Endpoint.parse(a.value("--endpoint"));
             Home home = c.home();
+            if (java.nio.file.Files.exists(home.previousCaKey())) {
+                throw new InvalidInputException("a CA rollover is under way: a node added now would not get the previous CA "
+                        + "that signs its CRL; finish the rollover ('v6broker ca rollover finish') first");
+            }
             IssuedCertificate server = c.ca().issueServer("server", Duration.ofDays(config.ca().certificateDays()));
             BrokerConfig joined = config.withEndpoint(ep)
                     .withDatabase(new BrokerConfig.Database(config.database().url(), config.database().user(), "db-password"));
@@ -60,7 +64,7 @@ final class NodeCommands {
             c.store().inTransaction(tx -> {
                 tx.addNode(config.endpoint().host(), config.endpoint().port(), c.clock.instant());
                 tx.addNode(ep.host(), ep.port(), c.clock.instant());
-                tx.appendEvent(c.clock.instant(), EventKind.NODE_ADD, null, null, ep.toString());
+                net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), c.clock.instant(), EventKind.NODE_ADD, ep.toString());
                 return null;
             });
             c.out.printf("node %s prepared: bundle %s (mode 0600, holds keys%s); on that machine run%n"

@@ -156,12 +156,13 @@ public record BrokerConfig(String brokerId, String prefix, Endpoint endpoint, Ca
             Validation.range("ca.caDays", caDays, 1, 36500);
             Validation.range("ca.certificateDays", certificateDays, 1, caDays);
             Validation.range("ca.crlDays", crlDays, 2, 3650);
-            serverRenewDays = serverRenewDays == 0 ? Math.min(Defaults.SERVER_RENEW_DAYS, certificateDays / 3) : serverRenewDays;
+            serverRenewDays = serverRenewDays == 0 ? Math.max(1, Math.min(Defaults.SERVER_RENEW_DAYS, certificateDays / 3))
+                    : serverRenewDays;
             caWarnDays = caWarnDays == 0 ? Defaults.CA_WARN_DAYS : caWarnDays;
-            if (serverRenewDays < 1 || serverRenewDays > certificateDays / 2) {
+            if (serverRenewDays < 1 || serverRenewDays > Math.max(1, certificateDays / 2)) {
                 throw new InvalidInputException("config: ca.serverRenewDays = " + serverRenewDays + " is out of range: accepted "
-                        + "1.." + (certificateDays / 2) + " (at most half of ca.certificateDays, so that a renewed certificate "
-                        + "is not due again at once)");
+                        + "1.." + Math.max(1, certificateDays / 2) + " (at most half of ca.certificateDays, so that a renewed "
+                        + "certificate is not due again at once)");
             }
             Validation.range("ca.caWarnDays", caWarnDays, 1, 36500);
         }

@@ -34,9 +34,10 @@ public final class Validation {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (!EMAIL.matcher(value).matches()) {
+        if (!EMAIL.matcher(value).matches() || value.startsWith("-")) {
+            // never with a leading '-': the address reaches the reclaim hook's command line
             throw new InvalidInputException("invalid e-mail " + quote(value)
-                    + ": accepted a plain address like alice@example.net (letters, digits, ._%+- before the @)");
+                    + ": accepted a plain address like alice@example.net (letters, digits, ._%+- before the @, not first '-')");
         }
         return value;
     }

@@ -91,6 +91,12 @@ public final class Daemon implements AutoCloseable {
     private final Options options;
     private final Path serverDir;
     private final ScheduledExecutorService loop;
+    /**
+     * The reclaim policy's own thread: its hooks may take seconds each, and the loop must go on
+     * applying events. Its changes go through the broker like any command's, and reach the loop
+     * as events.
+     */
+    private final ScheduledExecutorService reclaimLoop;
     /** The openvpn processes, by instance name; read by /metrics on an HTTP thread. */
     private final Map<String, Supervisor> supervisors = new java.util.concurrent.ConcurrentHashMap<>();
     /** Management-interface errors met: connections lost, commands refused. */
@@ -132,6 +138,11 @@ public final class Daemon implements AutoCloseable {
         }
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "daemon");
+            t.setDaemon(true);
+            return t;
+        });
+        this.reclaimLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reclaim");
             t.setDaemon(true);
             return t;
         });
@@ -277,7 +288,7 @@ public final class Daemon implements AutoCloseable {
         loop.scheduleWithFixedDelay(guard("reload", this::reloadIfPending), 0, STATUS_POLL.toMillis(), TimeUnit.MILLISECONDS);
         if (config.clients().reclaim().on()) {
             Reclaim reclaim = new Reclaim(broker, store, clock, config.clients().reclaim());
-            loop.scheduleWithFixedDelay(guard("reclaim", () -> reclaim.run().forEach(step ->
+            reclaimLoop.scheduleWithFixedDelay(guard("reclaim", () -> reclaim.run().forEach(step ->
                     LOG.info("reclaim: {} {}: {}", step.action(), step.client(), step.detail()))),
                     CRL_CHECK.toMillis(), RECLAIM_RUN.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -761,6 +772,7 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        reclaimLoop.shutdownNow();
         loop.shutdownNow();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);

@@ -242,7 +242,7 @@ public final class HomeSetup {
             BrokerConfig config = tmp.loadConfig();
             try (Store store = openDatabase(tmp, config, clock)) {
                 store.inTransaction(tx -> {
-                    tx.appendEvent(clock.instant(), EventKind.NODE_JOIN, null, null, config.endpoint().toString());
+                    net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), clock.instant(), EventKind.NODE_JOIN, config.endpoint().toString());
                     return null;
                 });
             }
@@ -276,7 +276,7 @@ public final class HomeSetup {
                         server.notBefore(), server.notAfter(),
                         server.certificatePem(), null, clock.instant(), null));
                 recordPlan(tx, plan, clock.instant());
-                tx.appendEvent(clock.instant(), EventKind.INIT, null, null, "prefix " + config.prefix());
+                net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), clock.instant(), EventKind.INIT, "prefix " + config.prefix());
                 return null;
             });
             ControlKeys.serverKey(store, random); // the tls-crypt-v2 server key, from the start

@@ -98,7 +98,7 @@ public final class LinkRegistry {
         }
         LinkSpec resolved = spec.withPrefix(prefix);
         tx.insertLink(resolved.name(), prefix.toString(), index, resolved.device().cliName(), resolved.gateway(), now);
-        tx.appendEvent(now, EventKind.LINK_CREATE, null, null, "link " + resolved.name() + " " + prefix);
+        net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), now, EventKind.LINK_CREATE, "link " + resolved.name() + " " + prefix);
         return resolved;
     }
 
@@ -147,7 +147,7 @@ public final class LinkRegistry {
             LinkRow l = tx.link(name).orElseThrow(() -> new LinkNotFoundException(name));
             Instant reusable = now.plus(quarantine);
             tx.deleteLink(l.id(), now, reusable);
-            tx.appendEvent(now, EventKind.LINK_DELETE, null, null, "link " + l.name() + " " + l.prefix() + " quarantined until " + reusable);
+            net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), now, EventKind.LINK_DELETE, "link " + l.name() + " " + l.prefix() + " quarantined until " + reusable);
             return l;
         });
     }
@@ -161,7 +161,7 @@ public final class LinkRegistry {
             Instant now = now();
             LinkRow l = tx.link(name).orElseThrow(() -> new LinkNotFoundException(name));
             tx.deleteLink(l.id(), now, now);
-            tx.appendEvent(now, EventKind.LINK_CANCEL, null, null, "link " + l.name() + " " + l.prefix() + " not written: freed");
+            net.v6broker.broker.Audit.event(tx, net.v6broker.broker.Actor.commandLine(), now, EventKind.LINK_CANCEL, "link " + l.name() + " " + l.prefix() + " not written: freed");
             return null;
         });
     }

@@ -91,7 +91,19 @@ public final class Migration {
         if (!TABLES.contains(table)) {
             throw new IllegalArgumentException("not a table of the schema: " + table);
         }
-        try (Statement s = tx.connection().createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
+        try (Statement s = tx.connection().createStatement()) {
+            // PostgreSQL reads a result whole unless a fetch size is set in a transaction ({@link Store#snapshot} is one):
+            // with it, a table of any size streams
+            s.setFetchSize(SCAN_FETCH);
+            return scan(s.executeQuery("SELECT * FROM " + table), sink);
+        }
+    }
+
+    /** Rows a scan fetches at a time from PostgreSQL. */
+    static final int SCAN_FETCH = 1000;
+
+    private static List<String> scan(ResultSet rows, RowSink sink) throws SQLException {
+        try (ResultSet r = rows) {
             ResultSetMetaData m = r.getMetaData();
             List<String> cols = new ArrayList<>();
             for (int i = 1; i <= m.getColumnCount(); i++) {

@@ -510,12 +510,12 @@ abstract class BrokerTest {
         t.broker.as(api).suspend("site");
         assertThatThrownBy(() -> t.broker.as(api).suspend("site")).isInstanceOf(ConflictException.class);
         t.broker.revoke(List.of("site"));
-        // the first row is the CRL the home was made with
+        // the first rows are the home's creation and its first CRL
         List<net.v6broker.store.AuditRow> rows = t.store.read(tx -> tx.audit(null, null, 0, 100));
         assertThat(rows).extracting(a -> a.action() + " " + a.actorKind() + " " + (a.clientName() == null ? "-" : a.clientName()))
-                .containsExactly("crl cli -", "add api site", "renew api site", "crl api -", "suspend api site", "revoke cli site",
+                .containsExactly("init cli -", "crl cli -", "add api site", "renew api site", "crl api -", "suspend api site", "revoke cli site",
                         "crl cli -");
-        net.v6broker.store.AuditRow renew = rows.get(2);
+        net.v6broker.store.AuditRow renew = rows.get(3);
         assertThat(renew.origin()).isEqualTo("203.0.113.5");
         assertThat(renew.before()).isNotEqualTo(renew.after()).contains("\"serial\"");
         assertThat(net.v6broker.api.AuditView.changes(renew)).startsWith("serial ").doesNotContain("status");

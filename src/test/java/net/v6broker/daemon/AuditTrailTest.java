@@ -84,7 +84,8 @@ class AuditTrailTest {
                     + ":" + r.path("actor").asText());
         }
         assertThat(rows).containsExactly(
-                "crl - by cli:" + user, // init
+                "init - by cli:" + user,
+                "crl - by cli:" + user, // the home's first CRL
                 "token-create - by cli:" + user,
                 "add alice by cli:" + user,
                 "add bob by api:ops",
