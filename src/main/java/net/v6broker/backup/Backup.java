@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.v6broker.config.BrokerConfig;
 import net.v6broker.config.Home;
 import net.v6broker.error.InvalidInputException;
 import net.v6broker.store.Migration;
@@ -54,7 +53,7 @@ public final class Backup {
     }
 
     /** Writes the backup of this home and database to {@code out} (replacing it at once when it exists, mode 0600). */
-    public static Summary write(Home home, BrokerConfig config, Store store, Path out, char[] passphrase, SecureRandom random,
+    public static Summary write(Home home, Store store, Path out, char[] passphrase, SecureRandom random,
                                 Clock clock) {
         if (passphrase.length < MIN_PASSPHRASE) {
             throw new InvalidInputException("the passphrase has " + passphrase.length + " characters: a backup's needs at least "

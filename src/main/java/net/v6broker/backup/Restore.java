@@ -14,12 +14,10 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import net.v6broker.broker.Actor;
 import net.v6broker.broker.Audit;
 import net.v6broker.config.BrokerConfig;
@@ -83,7 +81,7 @@ public final class Restore {
             throw new UncheckedIOException("restoring " + file + " into " + target + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                Home.deleteTree(tmp);
             }
         }
     }
@@ -261,16 +259,6 @@ public final class Restore {
     private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String file) throws IOException {
         if (actual != expected) {
             throw Sealed.damaged(file, "expected " + expected + ", found " + (actual == null ? "the end" : p.getText()));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("removing the unfinished restore " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -20,7 +20,7 @@ final class BackupCommands {
             Path out = a.path("--out");
             char[] passphrase = passphrase(a.path("--passphrase-file"), true);
             try {
-                Backup.Summary s = Backup.write(c.home(), c.config(), c.store(), out, passphrase, c.random(), c.clock);
+                Backup.Summary s = Backup.write(c.home(), c.store(), out, passphrase, c.random(), c.clock);
                 c.out.printf("backup written: %s (%d bytes, OpenPGP, AES-256 with a passphrase)%n", out, s.bytes());
                 print(c, s.counts());
                 c.out.println("restore it with: v6broker restore " + out + " --home DIR; or read it with: gpg --decrypt " + out);

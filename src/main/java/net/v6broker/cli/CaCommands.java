@@ -50,7 +50,7 @@ final class CaCommands {
     }
 
     /** The live clients whose certificate the previous CA signed, in name order. */
-    private static java.util.List<String> onPrevious(Context c, net.v6broker.ca.CertificateAuthority previous) {
+    static java.util.List<String> onPrevious(Context c, net.v6broker.ca.CertificateAuthority previous) {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (net.v6broker.broker.Client x : c.broker().walk(net.v6broker.store.ClientQuery.ALL)) {
             if (x.status() != net.v6broker.client.ClientStatus.REVOKED

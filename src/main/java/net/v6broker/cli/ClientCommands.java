@@ -179,14 +179,13 @@ final class ClientCommands {
                 throw new InvalidInputException("name the clients to renew, or give one of --expiring DAYS (certificates that "
                         + "end within DAYS) and --previous-ca (certificates of the CA a rollover replaces)");
             }
-            if (names.isEmpty()) {
-                java.time.Instant before = expiring == null ? null
-                        : c.clock.instant().plus(java.time.Duration.ofDays(days("--expiring", expiring)));
-                net.v6broker.ca.CertificateAuthority previousCa = previous ? c.ca().predecessor().orElseThrow(() ->
-                        new InvalidInputException("--previous-ca: no CA rollover is under way ('v6broker ca rollover start')")) : null;
+            if (previous) {
+                names.addAll(CaCommands.onPrevious(c, c.ca().predecessor().orElseThrow(() ->
+                        new InvalidInputException("--previous-ca: no CA rollover is under way ('v6broker ca rollover start')"))));
+            } else if (expiring != null) {
+                java.time.Instant before = c.clock.instant().plus(java.time.Duration.ofDays(days("--expiring", expiring)));
                 for (Client x : c.broker().walk(ClientQuery.ALL)) {
-                    if (x.status() != ClientStatus.REVOKED && (before != null ? x.notAfter().isBefore(before)
-                            : previousCa.signed(net.v6broker.ca.Pem.readCertificate(x.certificatePem())))) {
+                    if (x.status() != ClientStatus.REVOKED && x.notAfter().isBefore(before)) {
                         names.add(x.name());
                     }
                 }

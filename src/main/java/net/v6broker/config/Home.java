@@ -243,6 +243,21 @@ public record Home(Path dir) {
      * Writes a file atomically with the given permissions: a temporary file in the same directory,
      * fsync'd, then renamed over the target. Readers see the old content or the new, never a mix.
      */
+    /**
+     * Removes a directory and everything in it, as far as it can: for a staging directory that a
+     * failed write leaves, where the failure already reported is the one that matters.
+     */
+    public static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover staging directory is hidden and named as such
+        }
+    }
+
     public static void writeAtomically(Path target, String content, Set<PosixFilePermission> mode) {
         writeBytesAtomically(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode);
     }

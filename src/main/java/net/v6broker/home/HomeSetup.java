@@ -19,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import net.v6broker.ca.CertificateAuthority;
 import net.v6broker.ca.IssuedCertificate;
 import net.v6broker.ca.KeyType;
@@ -181,7 +179,7 @@ public final class HomeSetup {
         } catch (IOException e) {
             throw new UncheckedIOException("creating broker home " + home.dir(), e);
         } finally {
-            deleteTree(staging);
+            Home.deleteTree(staging);
         }
     }
 
@@ -196,7 +194,7 @@ public final class HomeSetup {
             Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx------"));
             return staging;
         } catch (IOException e) {
-            deleteTree(staging);
+            Home.deleteTree(staging);
             throw new UncheckedIOException("creating " + staging, e);
         }
     }
@@ -251,7 +249,7 @@ public final class HomeSetup {
         } catch (IOException e) {
             throw new UncheckedIOException("joining with " + bundle, e);
         } finally {
-            deleteTree(staging);
+            Home.deleteTree(staging);
         }
     }
 
@@ -307,17 +305,6 @@ public final class HomeSetup {
             Files.delete(dir); // empty: replaced atomically by the finished home
         } catch (IOException e) {
             throw new UncheckedIOException("inspecting " + dir, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover staging directory is hidden and named as such
         }
     }
 }

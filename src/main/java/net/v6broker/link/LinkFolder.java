@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +79,7 @@ public final class LinkFolder {
             throw new UncheckedIOException("writing the link folder " + d, e);
         } finally {
             if (staging != null) {
-                deleteTree(staging);
+                net.v6broker.config.Home.deleteTree(staging);
             }
         }
     }
@@ -94,13 +93,5 @@ public final class LinkFolder {
             }
         }
         return p;
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one reported
-        }
     }
 }

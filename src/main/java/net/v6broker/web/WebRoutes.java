@@ -221,12 +221,31 @@ final class WebRoutes {
             lines.add(new Pages.ClientLine(c, live.map(SessionRow::realAddress).orElse(null),
                     live.map(x -> Pages.bytes(x.bytesIn())).orElse(""), live.map(x -> Pages.bytes(x.bytesOut())).orElse("")));
         }
+        BrokerTraffic broker = brokerTraffic();
         html(ctx, 200, "dashboard.jte", new Pages.Dashboard(frame(ctx, "Dashboard", op), done(ctx), stats,
                 subscriptions.list("pending", 0, 50), offeredSizes(), l.q(), l.status() == null ? "" : l.status().dbName(),
-                l.type() == null ? "" : l.type().cliName(), lines, pager(l, page),
-                TrafficChart.svg(TrafficSeries.of(s.store(), null, TrafficSeries.Period.DAY, s.clock().instant()),
-                        "traffic of the broker, last 24 hours"),
-                TrafficSeries.top(s.store(), TrafficSeries.Period.MONTH, s.clock().instant(), 10)));
+                l.type() == null ? "" : l.type().cliName(), lines, pager(l, page), broker.chart(), broker.top()));
+    }
+
+    /** The dashboard's traffic: the broker's last day drawn, and the month's ten busiest clients. */
+    private record BrokerTraffic(Instant at, String chart, List<TrafficSeries.Top> top) {
+    }
+
+    /**
+     * Made at most once a minute: it scans a month of every client's sessions (millions of rows at
+     * 100,000 clients), and the dashboard is viewed far more often than a chart of hours changes.
+     */
+    private volatile BrokerTraffic brokerTraffic;
+
+    private BrokerTraffic brokerTraffic() {
+        Instant now = s.clock().instant();
+        BrokerTraffic t = brokerTraffic;
+        if (t == null || !now.isBefore(t.at().plus(java.time.Duration.ofMinutes(1)))) {
+            t = new BrokerTraffic(now, TrafficChart.svg(TrafficSeries.of(s.store(), null, TrafficSeries.Period.DAY, now),
+                    "traffic of the broker, last 24 hours"), TrafficSeries.top(s.store(), TrafficSeries.Period.MONTH, now, 10));
+            brokerTraffic = t;
+        }
+        return t;
     }
 
     /** The subnet sizes the plan offers, largest block last (64, 60, 56, 48 as far as it has them). */

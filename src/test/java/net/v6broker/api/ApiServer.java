@@ -131,6 +131,59 @@ public final class ApiServer implements AutoCloseable {
         return net.v6broker.HomeSnapshot.database(home.resolve("broker.db"), "api_tokens.last_used_at");
     }
 
+    // ---- the web pages, as a browser uses them (without one)
+
+    /** Logs in on the web UI with an operator token; the session's {@code v6b_session=...} cookie. */
+    public String login(String token) {
+        HttpResponse<String> page = web(HttpRequest.newBuilder(URI.create(base + "/login")));
+        HttpResponse<String> login = form("/login", sessionCookie(page), "csrf=" + csrf(page.body()) + "&token="
+                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+        if (login.statusCode() != 302) {
+            throw new AssertionError("web login answered " + login.statusCode() + ": " + login.body());
+        }
+        return sessionCookie(login);
+    }
+
+    /** A page as the browser holding {@code session} sees it; fails unless it is 200. */
+    public String page(String session, String path) {
+        HttpResponse<String> r = web(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", session));
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** A form post from this site's page (with its Origin). */
+    public HttpResponse<String> form(String path, String session, String form) {
+        return web(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", session).header("Origin", base).POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    /** The CSRF field of a page. */
+    public static String csrf(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no CSRF field in the page");
+        }
+        return m.group(1);
+    }
+
+    private static String sessionCookie(HttpResponse<String> r) {
+        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie set")).split(";")[0];
+    }
+
+    private HttpResponse<String> web(HttpRequest.Builder b) {
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         http.close();

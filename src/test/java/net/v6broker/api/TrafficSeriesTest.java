@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,30 +69,16 @@ class TrafficSeriesTest extends WithApiServer {
         CliRunner.ok("client", "add", "alice", "--type", "hermit", "--home", home.toString());
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         session("alice", 1, hour.minus(Duration.ofHours(3)), hour.minus(Duration.ofHours(1)), 50_000, 20_000);
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> loginPage = http.send(HttpRequest.newBuilder(URI.create(api.base + "/login")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String cookie = loginPage.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session="))
-                .findFirst().orElseThrow().split(";")[0];
-        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(loginPage.body());
-        assertThat(csrf.find()).isTrue();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(api.base + "/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie).header("Origin", api.base)
-                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&token=" + ops)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String session = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session="))
-                .findFirst().orElseThrow().split(";")[0];
+        String session = api.login(ops);
         for (String path : List.of("/admin/clients/alice", "/admin")) {
-            String page = http.send(HttpRequest.newBuilder(URI.create(api.base + path)).header("Cookie", session).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String page = api.page(session, path);
             Matcher svg = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL).matcher(page);
             assertThat(svg.find()).as(path).isTrue();
             var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg.group())));
             assertThat(doc.getElementsByTagName("g").getLength()).as("a bar per hour").isEqualTo(24);
             assertThat(svg.group()).doesNotContain("style=", "<script");
         }
-        String dashboard = http.send(HttpRequest.newBuilder(URI.create(api.base + "/admin")).header("Cookie", session).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String dashboard = api.page(session, "/admin");
         assertThat(dashboard).contains("id=\"top-clients\"", "href=\"/admin/clients/alice\"");
     }
 }

@@ -3,12 +3,6 @@ package net.v6broker.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -44,7 +38,6 @@ class AuditTrailTest {
     Path home;
     ApiServer server;
     String ops;
-    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeEach
     void start() {
@@ -71,10 +64,10 @@ class AuditTrailTest {
                 + "\"type\":\"hermit\",\"reason\":\"a laptop\"}").json();
         long request = asked.path("id").asLong();
         // the web UI: an operator logs in, approves carol and revokes alice
-        String session = login();
-        String csrf = csrfOf(session, "/admin");
-        assertThat(post("/admin/requests/" + request + "/approve", session, "csrf=" + csrf).statusCode()).isEqualTo(302);
-        assertThat(post("/admin/clients/alice/revoke", session, "csrf=" + csrf).statusCode()).isEqualTo(302);
+        String session = server.login(ops);
+        String csrf = ApiServer.csrf(server.page(session, "/admin"));
+        assertThat(server.form("/admin/requests/" + request + "/approve", session, "csrf=" + csrf).statusCode()).isEqualTo(302);
+        assertThat(server.form("/admin/clients/alice/revoke", session, "csrf=" + csrf).statusCode()).isEqualTo(302);
         // the daemon's own work: the CRL it re-issues when due, a month on
         daemonRefreshesTheCrl(Instant.now().plus(Duration.ofDays(25)));
 
@@ -114,7 +107,7 @@ class AuditTrailTest {
         assertThat(text).contains("revoke", "web", "status active -> revoked");
 
         // the web client page shows the client's history, newest first
-        String page = page(session, "/admin/clients/alice");
+        String page = server.page(session, "/admin/clients/alice");
         Matcher m = Pattern.compile("<section class=\"card\" id=\"audit\">(.*?)</section>", Pattern.DOTALL).matcher(page);
         assertThat(m.find()).isTrue();
         assertThat(m.group(1)).contains("web: ops", "cli: " + user).containsSubsequence("revoke", "add");
@@ -136,47 +129,5 @@ class AuditTrailTest {
 
     private static JsonNode json(String text) throws Exception {
         return ApiServer.JSON.readTree(text);
-    }
-
-    // ---- a browser's requests, without a browser
-
-    private String cookie;
-
-    private String login() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + "/login")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        cookie = sessionCookie(r);
-        HttpResponse<String> login = post("/login", cookie, "csrf=" + csrf(r.body()) + "&token="
-                + URLEncoder.encode(ops, StandardCharsets.UTF_8));
-        assertThat(login.statusCode()).isEqualTo(302);
-        return sessionCookie(login);
-    }
-
-    private String page(String session, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Cookie", session).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    private String csrfOf(String session, String path) throws Exception {
-        return csrf(page(session, path));
-    }
-
-    private static String csrf(String html) {
-        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
-
-    private static String sessionCookie(HttpResponse<String> r) {
-        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("v6b_session=")).findFirst().orElseThrow()
-                .split(";")[0];
-    }
-
-    private HttpResponse<String> post(String path, String cookie, String form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.base + path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookie).header("Origin", server.base).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
